@@ -1,0 +1,55 @@
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  AuthorizeResult,
+  isPermission,
+  PolicyDecision,
+} from '@backstage/plugin-permission-common';
+import {
+  PermissionPolicy,
+  PolicyQuery,
+  PolicyQueryUser,
+} from '@backstage/plugin-permission-node';
+import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
+import { catalogEntityDeletePermission } from '@backstage/plugin-catalog-common/alpha';
+
+/** The group whose members operate the runner fleet. */
+export const PLATFORM_GROUP_REF = 'group:default/platform';
+
+/**
+ * The example organisation's policy: signed-in members may use the portal; destructive catalog
+ * operations are reserved for the platform team. Requests without a user (service-to-service
+ * calls) are decided by the plugins' own credentials checks and allowed here.
+ */
+export class RunnerFleetPermissionPolicy implements PermissionPolicy {
+  async handle(
+    request: PolicyQuery,
+    user?: PolicyQueryUser,
+  ): Promise<PolicyDecision> {
+    if (isPermission(request.permission, catalogEntityDeletePermission)) {
+      return {
+        result: isPlatformMember(user)
+          ? AuthorizeResult.ALLOW
+          : AuthorizeResult.DENY,
+      };
+    }
+    return { result: AuthorizeResult.ALLOW };
+  }
+}
+
+function isPlatformMember(user?: PolicyQueryUser): boolean {
+  return user?.info.ownershipEntityRefs.includes(PLATFORM_GROUP_REF) ?? false;
+}
+
+/** Installs {@link RunnerFleetPermissionPolicy} as the permission backend's policy. */
+export default createBackendModule({
+  pluginId: 'permission',
+  moduleId: 'runner-fleet-policy',
+  register(reg) {
+    reg.registerInit({
+      deps: { policy: policyExtensionPoint },
+      async init({ policy }) {
+        policy.setPolicy(new RunnerFleetPermissionPolicy());
+      },
+    });
+  },
+});
