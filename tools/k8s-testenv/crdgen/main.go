@@ -31,11 +31,11 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/runner-fleet/runner-fleet/tools/k8s-testenv/crdgen/internal/components"
 	"go.yaml.in/yaml/v3"
 	extv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	cdiresources "kubevirt.io/containerized-data-importer/pkg/operator/resources"
-	"github.com/runner-fleet/runner-fleet/tools/k8s-testenv/crdgen/internal/components"
 	sigsyaml "sigs.k8s.io/yaml"
 )
 
