@@ -1,33 +1,42 @@
-/*
- * Copyright 2020 The Backstage Authors
- *
- * Licensed under the Apache License, Version 2.0 (the "License");
- * you may not use this file except in compliance with the License.
- * You may obtain a copy of the License at
- *
- *     http://www.apache.org/licenses/LICENSE-2.0
- *
- * Unless required by applicable law or agreed to in writing, software
- * distributed under the License is distributed on an "AS IS" BASIS,
- * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
- * See the License for the specific language governing permissions and
- * limitations under the License.
- */
+import { expect, test } from '@playwright/test';
+import { screenshot, signInAsGuest } from './helpers';
 
-import { test, expect } from '@playwright/test';
-
-test('App should render the welcome page', async ({ page }) => {
-  await page.goto('/');
-
-  const enterButton = page.getByRole('button', { name: 'Enter' });
-  await expect(enterButton).toBeVisible();
-  await enterButton.click();
+test('a guest signs in and the catalog lists the example teams’ components', async ({
+  page,
+}) => {
+  await signInAsGuest(page);
 
   const nav = page.getByRole('navigation', { name: 'sidebar nav' });
   await expect(
     nav.getByRole('link', { name: 'Catalog', exact: true }),
   ).toBeVisible();
+
+  // The catalog is the landing page and starts on what the guest's team (payments) owns.
+  await expect(page.getByText('Owned Components (2)')).toBeVisible();
   await expect(
-    page.getByRole('link', { name: 'APIs', exact: true }),
+    page.getByRole('link', { name: 'Payment gateway' }),
   ).toBeVisible();
+
+  // Every team's components are one click away.
+  await page.getByRole('menuitem', { name: /All/ }).click();
+  for (const title of [
+    'Payment gateway',
+    'Checkout web',
+    'Search API',
+    'Android app',
+    'Windows desktop app',
+  ]) {
+    await expect(
+      page.getByRole('link', { name: title, exact: true }),
+    ).toBeVisible();
+  }
+  await screenshot(page, 'catalog');
+
+  await page
+    .getByRole('link', { name: 'Payment gateway', exact: true })
+    .click();
+  await expect(
+    page.getByText('Talks to card acquirers; PCI scope.'),
+  ).toBeVisible();
+  await screenshot(page, 'component-payment-gateway');
 });

@@ -36,7 +36,7 @@ rf_setup_node() {
 
 rf_setup_yarn() {
   # A shim so that every child process (backstage-cli, scripts) finds the committed Yarn release.
-  local shims="$RUNNER_FLEET_CACHE/shims"
+  local shims="$RUNNER_FLEET_ROOT/.data/bin"
   mkdir -p "$shims"
   cat >"$shims/yarn.tmp" <<SHIM
 #!/usr/bin/env bash

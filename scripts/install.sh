@@ -4,7 +4,8 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$RUNNER_FLEET_ROOT"
 stamp="node_modules/.runner-fleet-install"
-want="$(node --version) $(sha256sum yarn.lock package.json packages/*/package.json plugins/*/package.json 2>/dev/null | sha256sum | cut -c1-16)"
+shopt -s nullglob
+want="$(node --version) $(cat yarn.lock package.json packages/*/package.json plugins/*/package.json | sha256sum | cut -c1-16)"
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
   rf_log "dependencies up to date"
   exit 0

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Every check and test: type-check, ESLint, Prettier, Jest for all packages, browser end-to-end.
+# Installs what it needs (Node 22, dependencies, Chromium). Ends with one summary line.
+set -uo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$RUNNER_FLEET_ROOT"
+export CI=true
+
+bash scripts/install.sh || exit 1
+bash scripts/system-deps.sh chromium || exit 1
+
+results="$RUNNER_FLEET_ROOT/.data/test-results"
+rm -rf "$results" && mkdir -p "$results"
+failed_steps=()
+
+step() {
+  local name="$1"
+  shift
+  rf_log "── $name"
+  local start=$SECONDS
+  if "$@"; then
+    rf_log "   $name ok ($((SECONDS - start)) s)"
+  else
+    rf_log "   $name FAILED ($((SECONDS - start)) s)"
+    failed_steps+=("$name")
+  fi
+}
+
+step "type-check" yarn tsc
+step "eslint" yarn backstage-cli repo lint
+step "prettier" yarn prettier --check --loglevel warn .
+step "jest" yarn backstage-cli repo test --json --outputFile="$results/jest.json"
+step "build app" yarn workspace app build
+step "browser e2e" env PLAYWRIGHT_JSON_OUTPUT_NAME="$results/e2e.json" yarn playwright test --reporter=list,json
+
+node scripts/summarize-tests.js "$results" "${failed_steps[@]}"
