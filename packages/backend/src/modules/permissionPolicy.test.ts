@@ -7,11 +7,6 @@ import { RunnerFleetPermissionPolicy } from './permissionPolicy';
 function member(...groups: string[]): PolicyQueryUser {
   const userEntityRef = 'user:default/someone';
   return {
-    identity: {
-      type: 'user',
-      userEntityRef,
-      ownershipEntityRefs: [userEntityRef, ...groups],
-    },
     info: { userEntityRef, ownershipEntityRefs: [userEntityRef, ...groups] },
     token: 'token',
     credentials: {} as PolicyQueryUser['credentials'],

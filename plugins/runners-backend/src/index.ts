@@ -1,0 +1,1 @@
+export { runnersPlugin as default } from './plugin';

@@ -1,0 +1,11 @@
+/**
+ * Domain types, flavor maths, validation and permissions shared by the runners plugins.
+ *
+ * @packageDocumentation
+ */
+export * from './types';
+export * from './flavors';
+export * from './validation';
+export * from './permissions';
+export * from './labels';
+export * from './testing';

@@ -1,0 +1,172 @@
+/** Operating system of a runner VM. */
+export type RunnerOs = 'linux' | 'windows';
+
+/**
+ * A machine shape for runner VMs. Standard flavors come from config; a custom flavor is a
+ * team-specific shape inside the configured bounds.
+ *
+ * @public
+ */
+export interface Flavor {
+  /** Unique name, e.g. `m1.large`; custom flavors are named `custom-<cpu>c<memory>g`. */
+  name: string;
+  /** Human-readable description shown in the portal. */
+  description?: string;
+  os: RunnerOs;
+  /** Virtual CPUs per VM. */
+  cpu: number;
+  /** Memory per VM in GiB. */
+  memoryGiB: number;
+  /** Disk per VM in GiB. */
+  diskGiB: number;
+  /**
+   * Linux: a containerDisk image reference. Windows: the golden image, as
+   * `<namespace>/<DataSource name>`.
+   */
+  image: string;
+  /** Jobs one VM runs at once (gitlab-runner `concurrent`). */
+  jobSlots: number;
+  /** Relative hourly cost of one VM; m1.large is 1. */
+  costWeight: number;
+  /** True for a team-specific shape. */
+  custom?: boolean;
+}
+
+/** The shape a team asks for when no standard flavor fits. */
+export interface CustomFlavorRequest {
+  os: RunnerOs;
+  cpu: number;
+  memoryGiB: number;
+  diskGiB: number;
+  jobSlots?: number;
+}
+
+/** Where the pool's GitLab runner is registered. */
+export type GitLabScope =
+  | { type: 'instance' }
+  | { type: 'group'; path: string }
+  | { type: 'project'; path: string };
+
+/** How a pool scales. */
+export interface AutoscalingSpec {
+  minReplicas: number;
+  maxReplicas: number;
+  /** Share of job slots that should be busy, 0 < x ≤ 1. Default 0.3. */
+  targetUtilization: number;
+  /** Scale to zero VMs when no job is running or pending. */
+  scaleToZero: boolean;
+  /** Overflow to the burst cluster when the primary pool is at its maximum. */
+  burst: boolean;
+  /** Extra VMs the burst pool may add at most. */
+  burstMaxReplicas?: number;
+}
+
+/** GitLab side of a pool. */
+export interface GitLabRunnerSpec {
+  scope: GitLabScope;
+  tags: string[];
+  runUntagged: boolean;
+}
+
+/**
+ * What a team asks for: the desired state of a runner pool.
+ *
+ * @public
+ */
+export interface PoolSpec {
+  /** The owning team, a catalog Group name in the default namespace. */
+  team: string;
+  /** Pool name, unique per team; a DNS label. */
+  name: string;
+  description?: string;
+  /** A standard flavor name, or a custom shape. */
+  flavor: string | CustomFlavorRequest;
+  autoscaling: AutoscalingSpec;
+  gitlab: GitLabRunnerSpec;
+}
+
+/** Lifecycle of a pool. */
+export type PoolState =
+  | 'pending-approval'
+  | 'rejected'
+  | 'provisioning'
+  | 'ready'
+  | 'degraded'
+  | 'failed'
+  | 'deleting'
+  | 'deleted';
+
+/**
+ * A runner pool as the API returns it. Never carries the runner token.
+ *
+ * @public
+ */
+export interface Pool {
+  id: string;
+  team: string;
+  name: string;
+  spec: PoolSpec;
+  /** The resolved flavor (a custom request becomes a custom flavor). */
+  flavor: Flavor;
+  state: PoolState;
+  /** Why the pool is in its state, in words a user understands. */
+  stateReason: string;
+  /** Bumped on every spec change; the reconciler reports the one it applied. */
+  generation: number;
+  observedGeneration: number;
+  /** The GitLab runner id, once registered. */
+  gitlabRunnerId?: number;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Per-team limits. A pool reserves its maximum size (primary cluster) against them. */
+export interface Quota {
+  maxCpu: number;
+  maxMemoryGiB: number;
+  maxPools: number;
+}
+
+/** A team's quota and what its pools reserve. */
+export interface QuotaUsage {
+  team: string;
+  limits: Quota;
+  used: { cpu: number; memoryGiB: number; pools: number };
+}
+
+/** Status of a request that waits for approval. */
+export type ApprovalStatus = 'pending' | 'approved' | 'rejected';
+
+/** Why a change needs a platform approver. */
+export type ApprovalReason = 'custom-flavor' | 'over-quota';
+
+/**
+ * A change to a pool that waits for the platform team.
+ *
+ * @public
+ */
+export interface ApprovalRequest {
+  id: string;
+  poolId: string;
+  team: string;
+  poolName: string;
+  reasons: ApprovalReason[];
+  /** What is asked for, in words ("custom flavor 24 vCPU / 64 GiB above the approval threshold"). */
+  summary: string;
+  status: ApprovalStatus;
+  requestedBy: string;
+  requestedAt: string;
+  decidedBy?: string;
+  decidedAt?: string;
+  decisionReason?: string;
+}
+
+/** One entry of a pool's state history. */
+export interface PoolEvent {
+  poolId: string;
+  at: string;
+  state: PoolState;
+  reason: string;
+  actor?: string;
+}
