@@ -1,25 +1,42 @@
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { catalogEntityDeletePermission } from '@backstage/plugin-catalog-common/alpha';
-import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
+import {
+  catalogEntityDeletePermission,
+  catalogEntityReadPermission,
+} from '@backstage/plugin-catalog-common/alpha';
 import { PolicyQueryUser } from '@backstage/plugin-permission-node';
 import { RunnerFleetPermissionPolicy } from './permissionPolicy';
 
-function member(...groups: string[]): PolicyQueryUser {
-  const userEntityRef = 'user:default/someone';
+const memberships: Record<string, string[]> = {
+  'user:default/priya.payments': ['group:default/payments'],
+  'user:default/ada.platform': ['group:default/platform'],
+};
+
+const policy = new RunnerFleetPermissionPolicy({
+  userInfo: {
+    async getUserInfo(credentials) {
+      const ref = (credentials.principal as { userEntityRef: string })
+        .userEntityRef;
+      return {
+        userEntityRef: ref,
+        ownershipEntityRefs: [ref, ...(memberships[ref] ?? [])],
+      };
+    },
+  },
+});
+
+function user(userEntityRef: string): PolicyQueryUser {
   return {
-    info: { userEntityRef, ownershipEntityRefs: [userEntityRef, ...groups] },
-    token: 'token',
-    credentials: {} as PolicyQueryUser['credentials'],
+    credentials: mockCredentials.user(userEntityRef),
+    info: { userEntityRef, ownershipEntityRefs: [] },
   };
 }
 
 describe('RunnerFleetPermissionPolicy', () => {
-  const policy = new RunnerFleetPermissionPolicy();
-
   it('lets any member read the catalog', async () => {
     const decision = await policy.handle(
       { permission: catalogEntityReadPermission },
-      member('group:default/payments'),
+      user('user:default/priya.payments'),
     );
     expect(decision.result).toBe(AuthorizeResult.ALLOW);
   });
@@ -28,13 +45,13 @@ describe('RunnerFleetPermissionPolicy', () => {
     await expect(
       policy.handle(
         { permission: catalogEntityDeletePermission },
-        member('group:default/payments'),
+        user('user:default/priya.payments'),
       ),
     ).resolves.toEqual({ result: AuthorizeResult.DENY });
     await expect(
       policy.handle(
         { permission: catalogEntityDeletePermission },
-        member('group:default/platform'),
+        user('user:default/ada.platform'),
       ),
     ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
   });

@@ -1,4 +1,8 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
 import {
   AuthorizeResult,
   isPermission,
@@ -21,23 +25,33 @@ export const PLATFORM_GROUP_REF = 'group:default/platform';
  * calls) are decided by the plugins' own credentials checks and allowed here.
  */
 export class RunnerFleetPermissionPolicy implements PermissionPolicy {
+  readonly #userInfo: Pick<UserInfoService, 'getUserInfo'>;
+
+  constructor(options: { userInfo: Pick<UserInfoService, 'getUserInfo'> }) {
+    this.#userInfo = options.userInfo;
+  }
+
   async handle(
     request: PolicyQuery,
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
     if (isPermission(request.permission, catalogEntityDeletePermission)) {
       return {
-        result: isPlatformMember(user)
+        result: (await this.#isPlatformMember(user))
           ? AuthorizeResult.ALLOW
           : AuthorizeResult.DENY,
       };
     }
     return { result: AuthorizeResult.ALLOW };
   }
-}
 
-function isPlatformMember(user?: PolicyQueryUser): boolean {
-  return user?.info.ownershipEntityRefs.includes(PLATFORM_GROUP_REF) ?? false;
+  async #isPlatformMember(user?: PolicyQueryUser): Promise<boolean> {
+    if (!user) {
+      return false;
+    }
+    const info = await this.#userInfo.getUserInfo(user.credentials);
+    return info.ownershipEntityRefs.includes(PLATFORM_GROUP_REF);
+  }
 }
 
 /** Installs {@link RunnerFleetPermissionPolicy} as the permission backend's policy. */
@@ -46,9 +60,9 @@ export default createBackendModule({
   moduleId: 'runner-fleet-policy',
   register(reg) {
     reg.registerInit({
-      deps: { policy: policyExtensionPoint },
-      async init({ policy }) {
-        policy.setPolicy(new RunnerFleetPermissionPolicy());
+      deps: { policy: policyExtensionPoint, userInfo: coreServices.userInfo },
+      async init({ policy, userInfo }) {
+        policy.setPolicy(new RunnerFleetPermissionPolicy({ userInfo }));
       },
     });
   },
