@@ -9,6 +9,11 @@ export CI=true
 bash scripts/install.sh || exit 1
 bash scripts/system-deps.sh chromium || exit 1
 
+# Store tests run on SQLite and on this PostgreSQL.
+pg="$(bash scripts/postgres.sh)" || exit 1
+export "BACKSTAGE_TEST_DATABASE_${pg%%|*}_CONNECTION_STRING=${pg#*|}"
+export RUNNER_FLEET_TEST_DATABASES="SQLITE_3,${pg%%|*}"
+
 results="$RUNNER_FLEET_ROOT/.data/test-results"
 rm -rf "$results" && mkdir -p "$results"
 failed_steps=()

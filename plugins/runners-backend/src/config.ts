@@ -1,0 +1,351 @@
+import { Config, ConfigReader } from '@backstage/config';
+import {
+  costWeightOf,
+  defaultJobSlots,
+  Flavor,
+  FlavorCatalog,
+  Quota,
+  RunnerOs,
+} from '@runner-fleet/plugin-runners-common';
+
+/** A cluster runner VMs run on. */
+export interface ClusterTarget {
+  name: string;
+  role: 'primary' | 'burst';
+  url?: string;
+  authProvider: 'serviceAccount' | 'kubeconfig' | 'inCluster';
+  serviceAccountToken?: string;
+  kubeconfigPath?: string;
+  kubeconfigContext?: string;
+  caData?: string;
+  caFile?: string;
+  skipTLSVerify?: boolean;
+}
+
+/** GitLab connection settings. */
+export interface GitLabSettings {
+  baseUrl: string;
+  token: string;
+  requestsPerMinute: number;
+  maxRetryWaitSeconds: number;
+}
+
+/** Autoscaling defaults applied to every pool. */
+export interface AutoscalingDefaults {
+  targetUtilization: number;
+  pollingIntervalSeconds: number;
+  scaleDownStabilizationSeconds: number;
+  cooldownSeconds: number;
+}
+
+/**
+ * The `runners` config, read and checked once at startup.
+ *
+ * @public
+ */
+export interface RunnersConfig {
+  catalog: FlavorCatalog;
+  quotas: { default: Quota; teams: Record<string, Quota> };
+  clusters: ClusterTarget[];
+  gitlab?: GitLabSettings;
+  autoscaling: AutoscalingDefaults;
+  scalingMetrics: { baseUrl: string; token?: string };
+  reconcilerIntervalSeconds: number;
+}
+
+const LINUX_IMAGE = 'quay.io/runner-fleet/gitlab-runner-vm:17.11';
+const WINDOWS_IMAGE = 'runner-fleet-images/windows-2022-golden';
+
+const DEFAULT_FLAVORS: Array<
+  Omit<Flavor, 'jobSlots' | 'costWeight'> & {
+    jobSlots?: number;
+    costWeight?: number;
+  }
+> = [
+  {
+    name: 'm1.large',
+    description: 'General builds and tests',
+    os: 'linux',
+    cpu: 4,
+    memoryGiB: 6,
+    diskGiB: 80,
+    image: LINUX_IMAGE,
+  },
+  {
+    name: 'm1.xlarge',
+    description: 'Heavier builds, Docker-in-Docker',
+    os: 'linux',
+    cpu: 8,
+    memoryGiB: 16,
+    diskGiB: 160,
+    image: LINUX_IMAGE,
+  },
+  {
+    name: 'm1.xxlarge',
+    description: 'Large monorepo and mobile builds',
+    os: 'linux',
+    cpu: 16,
+    memoryGiB: 30,
+    diskGiB: 160,
+    image: LINUX_IMAGE,
+  },
+  {
+    name: 'win.xlarge',
+    description: 'Windows builds (.NET, MSVC)',
+    os: 'windows',
+    cpu: 8,
+    memoryGiB: 16,
+    diskGiB: 160,
+    image: WINDOWS_IMAGE,
+    jobSlots: 2,
+  },
+];
+
+function fail(key: string, message: string): never {
+  throw new Error(`Invalid config at 'runners.${key}': ${message}`);
+}
+
+function positiveInt(
+  config: Config,
+  key: string,
+  fallback: number,
+  prefix: string,
+): number {
+  const value = config.getOptionalNumber(key) ?? fallback;
+  if (!Number.isInteger(value) || value < 0) {
+    fail(
+      `${prefix}${key}`,
+      `must be a whole number of 0 or more, got ${value}`,
+    );
+  }
+  return value;
+}
+
+function readFlavors(config: Config): Flavor[] {
+  const list = config.getOptionalConfigArray('flavors');
+  const raw = list
+    ? list.map((f, i) => {
+        const key = `flavors[${i}]`;
+        const os = f.getString('os');
+        if (os !== 'linux' && os !== 'windows') {
+          fail(`${key}.os`, `must be 'linux' or 'windows', got '${os}'`);
+        }
+        return {
+          name: f.getString('name'),
+          description: f.getOptionalString('description'),
+          os: os as RunnerOs,
+          cpu: positiveInt(f, 'cpu', 0, `${key}.`),
+          memoryGiB: positiveInt(f, 'memoryGiB', 0, `${key}.`),
+          diskGiB: positiveInt(f, 'diskGiB', 0, `${key}.`),
+          image: f.getString('image'),
+          jobSlots: f.getOptionalNumber('jobSlots'),
+          costWeight: f.getOptionalNumber('costWeight'),
+        };
+      })
+    : DEFAULT_FLAVORS;
+  const seen = new Set<string>();
+  return raw.map((f, i) => {
+    if (seen.has(f.name))
+      fail(`flavors[${i}].name`, `'${f.name}' is defined twice`);
+    seen.add(f.name);
+    if (f.cpu < 1 || f.memoryGiB < 1)
+      fail(`flavors[${i}]`, 'cpu and memoryGiB must be at least 1');
+    if (f.os === 'windows' && !/^[a-z0-9-]+\/[a-z0-9-.]+$/.test(f.image)) {
+      fail(
+        `flavors[${i}].image`,
+        `a Windows flavor's image is the golden image DataSource as '<namespace>/<name>', got '${f.image}'`,
+      );
+    }
+    return {
+      ...f,
+      jobSlots: f.jobSlots ?? defaultJobSlots(f.cpu),
+      costWeight: f.costWeight ?? costWeightOf(f),
+    };
+  });
+}
+
+function readCatalog(config: Config): FlavorCatalog {
+  const flavors = readFlavors(config);
+  const c = config.getOptionalConfig('customFlavors');
+  const p = 'customFlavors.';
+  const firstImage = (os: RunnerOs, fallback: string) =>
+    flavors.find(f => f.os === os)?.image ?? fallback;
+  return {
+    flavors,
+    custom: {
+      enabled: c?.getOptionalBoolean('enabled') ?? true,
+      minCpu: c ? positiveInt(c, 'minCpu', 2, p) : 2,
+      maxCpu: c ? positiveInt(c, 'maxCpu', 32, p) : 32,
+      minMemoryGiB: c ? positiveInt(c, 'minMemoryGiB', 2, p) : 2,
+      maxMemoryGiB: c ? positiveInt(c, 'maxMemoryGiB', 128, p) : 128,
+      maxDiskGiB: c ? positiveInt(c, 'maxDiskGiB', 500, p) : 500,
+      approvalAboveCpu: c ? positiveInt(c, 'approvalAboveCpu', 16, p) : 16,
+      approvalAboveMemoryGiB: c
+        ? positiveInt(c, 'approvalAboveMemoryGiB', 32, p)
+        : 32,
+      images: {
+        linux:
+          c?.getOptionalString('images.linux') ??
+          firstImage('linux', LINUX_IMAGE),
+        windows:
+          c?.getOptionalString('images.windows') ??
+          firstImage('windows', WINDOWS_IMAGE),
+      },
+    },
+  };
+}
+
+function readQuota(
+  config: Config | undefined,
+  fallback: Quota,
+  prefix: string,
+): Quota {
+  if (!config) return fallback;
+  return {
+    maxCpu: positiveInt(config, 'maxCpu', fallback.maxCpu, prefix),
+    maxMemoryGiB: positiveInt(
+      config,
+      'maxMemoryGiB',
+      fallback.maxMemoryGiB,
+      prefix,
+    ),
+    maxPools: positiveInt(config, 'maxPools', fallback.maxPools, prefix),
+  };
+}
+
+function readClusters(config: Config): ClusterTarget[] {
+  const clusters = (config.getOptionalConfigArray('clusters') ?? []).map(
+    (c, i) => {
+      const key = `clusters[${i}]`;
+      const role = c.getOptionalString('role') ?? 'primary';
+      if (role !== 'primary' && role !== 'burst')
+        fail(`${key}.role`, `must be 'primary' or 'burst', got '${role}'`);
+      const authProvider = c.getString('authProvider');
+      if (
+        !['serviceAccount', 'kubeconfig', 'inCluster'].includes(authProvider)
+      ) {
+        fail(
+          `${key}.authProvider`,
+          `must be 'serviceAccount', 'kubeconfig' or 'inCluster', got '${authProvider}'`,
+        );
+      }
+      const target: ClusterTarget = {
+        name: c.getString('name'),
+        role: role as ClusterTarget['role'],
+        url: c.getOptionalString('url'),
+        authProvider: authProvider as ClusterTarget['authProvider'],
+        serviceAccountToken: c.getOptionalString('serviceAccountToken'),
+        kubeconfigPath: c.getOptionalString('kubeconfigPath'),
+        kubeconfigContext: c.getOptionalString('kubeconfigContext'),
+        caData: c.getOptionalString('caData'),
+        caFile: c.getOptionalString('caFile'),
+        skipTLSVerify: c.getOptionalBoolean('skipTLSVerify'),
+      };
+      if (
+        target.authProvider === 'serviceAccount' &&
+        (!target.url || !target.serviceAccountToken)
+      ) {
+        fail(
+          key,
+          `authProvider 'serviceAccount' needs 'url' and 'serviceAccountToken'`,
+        );
+      }
+      if (target.authProvider === 'kubeconfig' && !target.kubeconfigPath) {
+        fail(
+          `${key}.kubeconfigPath`,
+          `authProvider 'kubeconfig' needs the path of a kubeconfig file`,
+        );
+      }
+      return target;
+    },
+  );
+  const primaries = clusters.filter(c => c.role === 'primary');
+  if (clusters.length > 0 && primaries.length !== 1) {
+    fail(
+      'clusters',
+      `exactly one cluster must have role 'primary', found ${primaries.length}`,
+    );
+  }
+  if (clusters.filter(c => c.role === 'burst').length > 1) {
+    fail('clusters', 'at most one cluster may have role burst');
+  }
+  return clusters;
+}
+
+/**
+ * Reads and checks the `runners` config. Throws at startup with a message that names the key.
+ *
+ * @public
+ */
+export function readRunnersConfig(root: Config): RunnersConfig {
+  const config = root.getOptionalConfig('runners');
+  const empty = (key: string) => config?.getOptionalConfig(key);
+  const defaultQuota = readQuota(
+    empty('quotas.default'),
+    { maxCpu: 128, maxMemoryGiB: 256, maxPools: 10 },
+    'quotas.default.',
+  );
+  const teamsConfig = empty('quotas.teams');
+  const teams = Object.fromEntries(
+    (teamsConfig?.keys() ?? []).map(team => [
+      team,
+      readQuota(
+        teamsConfig!.getConfig(team),
+        defaultQuota,
+        `quotas.teams.${team}.`,
+      ),
+    ]),
+  );
+  const gitlab = empty('gitlab');
+  const a = empty('autoscaling');
+  const targetUtilization = a?.getOptionalNumber('targetUtilization') ?? 0.3;
+  if (!(targetUtilization > 0 && targetUtilization <= 1)) {
+    fail(
+      'autoscaling.targetUtilization',
+      `must be above 0 and at most 1, got ${targetUtilization}`,
+    );
+  }
+  return {
+    catalog: readCatalog(config ?? new ConfigReader({})),
+    quotas: { default: defaultQuota, teams },
+    clusters: config ? readClusters(config) : [],
+    gitlab: gitlab && {
+      baseUrl: gitlab.getString('baseUrl').replace(/\/+$/, ''),
+      token: gitlab.getString('token'),
+      requestsPerMinute: positiveInt(
+        gitlab,
+        'requestsPerMinute',
+        300,
+        'gitlab.',
+      ),
+      maxRetryWaitSeconds: positiveInt(
+        gitlab,
+        'maxRetryWaitSeconds',
+        30,
+        'gitlab.',
+      ),
+    },
+    autoscaling: {
+      targetUtilization,
+      pollingIntervalSeconds: a
+        ? positiveInt(a, 'pollingIntervalSeconds', 15, 'autoscaling.')
+        : 15,
+      scaleDownStabilizationSeconds: a
+        ? positiveInt(a, 'scaleDownStabilizationSeconds', 300, 'autoscaling.')
+        : 300,
+      cooldownSeconds: a
+        ? positiveInt(a, 'cooldownSeconds', 300, 'autoscaling.')
+        : 300,
+    },
+    scalingMetrics: {
+      baseUrl: (
+        config?.getOptionalString('scalingMetrics.baseUrl') ??
+        root.getString('backend.baseUrl')
+      ).replace(/\/+$/, ''),
+      token: config?.getOptionalString('scalingMetrics.token'),
+    },
+    reconcilerIntervalSeconds: config
+      ? positiveInt(config, 'reconciler.intervalSeconds', 30, '')
+      : 30,
+  };
+}

@@ -1,0 +1,177 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import {
+  EXAMPLE_FLAVOR_CATALOG,
+  examplePoolSpec,
+} from '@runner-fleet/plugin-runners-common';
+import { randomUUID } from 'node:crypto';
+import { createTestDatabases } from '../__testUtils__/databases';
+import { DatabasePoolStore } from './DatabasePoolStore';
+
+const databases = createTestDatabases();
+const flavor = EXAMPLE_FLAVOR_CATALOG.flavors[0];
+
+async function createStore(databaseId: Parameters<typeof databases.init>[0]) {
+  const knex = await databases.init(databaseId);
+  return DatabasePoolStore.create({
+    database: mockServices.database({ knex, migrations: { skip: false } }),
+  });
+}
+
+function newPool(name: string, team = 'payments') {
+  return {
+    id: randomUUID(),
+    team,
+    name,
+    spec: examplePoolSpec({ team, name }),
+    flavor,
+    reserved: { cpu: 20, memoryGiB: 30 },
+    state: 'provisioning' as const,
+    stateReason: 'waiting for the reconciler',
+    createdBy: 'user:default/guest',
+  };
+}
+
+describe.each(databases.eachSupportedId())(
+  'DatabasePoolStore on %p',
+  databaseId => {
+    it('stores pools, keeps names unique per live team pool, and sums reservations', async () => {
+      const store = await createStore(databaseId);
+      const a = await store.withTeam('payments', tx =>
+        tx.insertPool(newPool('builds')),
+      );
+      await store.withTeam('payments', tx => tx.insertPool(newPool('deploys')));
+      await store.withTeam('search', tx =>
+        tx.insertPool(newPool('builds', 'search')),
+      );
+
+      await expect(
+        store.withTeam('payments', tx => tx.insertPool(newPool('builds'))),
+      ).rejects.toThrow("team 'payments' already has a pool named 'builds'");
+
+      await expect(
+        store.withTeam('payments', tx => tx.usage()),
+      ).resolves.toEqual({
+        cpu: 40,
+        memoryGiB: 60,
+        pools: 2,
+      });
+      expect(a).toMatchObject({
+        generation: 1,
+        observedGeneration: 0,
+        state: 'provisioning',
+      });
+      expect(
+        (await store.listPools({ teams: ['payments'] })).map(p => p.name),
+      ).toEqual(['builds', 'deploys']);
+
+      // A deleted pool frees its name and its reservation.
+      await store.updatePool(
+        a.id,
+        { deleted: true },
+        { state: 'deleted', reason: 'torn down' },
+      );
+      await expect(
+        store.withTeam('payments', tx => tx.usage()),
+      ).resolves.toMatchObject({ pools: 1 });
+      await store.withTeam('payments', tx => tx.insertPool(newPool('builds')));
+      expect(await store.listPools({ includeDeleted: true })).toHaveLength(4);
+    });
+
+    it('bumps the generation and records every state change with its reason', async () => {
+      const store = await createStore(databaseId);
+      const pool = await store.withTeam('payments', tx =>
+        tx.insertPool(newPool('builds')),
+      );
+      await store.updatePool(
+        pool.id,
+        { bumpGeneration: true, spec: { ...pool.spec, description: 'x' } },
+        {
+          state: 'provisioning',
+          reason: 'applying generation 2',
+          actor: 'user:default/guest',
+        },
+      );
+      const updated = await store.updatePool(
+        pool.id,
+        { observedGeneration: 2, gitlabRunnerId: 42 },
+        {
+          state: 'ready',
+          reason: '1 of 1 VMs ready',
+        },
+      );
+      expect(updated).toMatchObject({
+        generation: 2,
+        observedGeneration: 2,
+        gitlabRunnerId: 42,
+        state: 'ready',
+      });
+      expect(updated.spec.description).toBe('x');
+      const events = await store.listEvents(pool.id);
+      expect(events.map(e => [e.state, e.reason])).toEqual([
+        ['provisioning', 'waiting for the reconciler'],
+        ['provisioning', 'applying generation 2'],
+        ['ready', '1 of 1 VMs ready'],
+      ]);
+    });
+
+    it('decides a request once', async () => {
+      const store = await createStore(databaseId);
+      const pool = await store.withTeam('payments', tx =>
+        tx.insertPool(newPool('big')),
+      );
+      const request = await store.withTeam('payments', tx =>
+        tx.insertRequest({
+          poolId: pool.id,
+          team: 'payments',
+          poolName: 'big',
+          reasons: ['custom-flavor'],
+          summary: 'custom flavor 24 vCPU / 64 GiB',
+          requestedBy: 'user:default/guest',
+        }),
+      );
+      expect(await store.listRequests({ status: 'pending' })).toEqual([
+        expect.objectContaining({
+          id: request.id,
+          poolName: 'big',
+          reasons: ['custom-flavor'],
+        }),
+      ]);
+      await store.withTeam('payments', tx =>
+        tx.decideRequest(request.id, {
+          status: 'approved',
+          by: 'user:default/ada.platform',
+        }),
+      );
+      await expect(
+        store.withTeam('payments', tx =>
+          tx.decideRequest(request.id, {
+            status: 'rejected',
+            by: 'user:default/ada.platform',
+          }),
+        ),
+      ).rejects.toThrow('was already approved');
+      expect(await store.getRequest(request.id)).toMatchObject({
+        status: 'approved',
+        decidedBy: 'user:default/ada.platform',
+      });
+    });
+
+    it('serialises team transactions so concurrent reservations see each other', async () => {
+      const store = await createStore(databaseId);
+      const limit = 5;
+      const results = await Promise.allSettled(
+        Array.from({ length: 12 }, (_, i) =>
+          store.withTeam('payments', async tx => {
+            const usage = await tx.usage();
+            if (usage.pools >= limit) throw new Error('over quota');
+            return tx.insertPool(newPool(`p${i}`));
+          }),
+        ),
+      );
+      expect(results.filter(r => r.status === 'fulfilled')).toHaveLength(limit);
+      expect(await store.listPools({ teams: ['payments'] })).toHaveLength(
+        limit,
+      );
+    });
+  },
+);

@@ -1,0 +1,409 @@
+import {
+  DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import { ConflictError, NotFoundError } from '@backstage/errors';
+import {
+  ApprovalRequest,
+  ApprovalStatus,
+  PoolEvent,
+  PoolState,
+} from '@runner-fleet/plugin-runners-common';
+import { Knex } from 'knex';
+import { randomUUID } from 'node:crypto';
+import {
+  NewApprovalRequest,
+  PoolPatch,
+  PoolRecord,
+  PoolStore,
+  PoolTransition,
+  TeamTransaction,
+  TeamUsage,
+} from './PoolStore';
+import { KeyedMutex } from './KeyedMutex';
+
+const migrationsDir = resolvePackagePath(
+  '@runner-fleet/plugin-runners-backend',
+  'migrations',
+);
+
+type PoolRow = {
+  id: string;
+  team: string;
+  name: string;
+  active_name: string | null;
+  spec: string;
+  pending_spec: string | null;
+  flavor: string;
+  reserved_cpu: number;
+  reserved_memory_gib: number;
+  state: string;
+  state_reason: string;
+  generation: number;
+  observed_generation: number;
+  gitlab_runner_id: number | string | null;
+  created_by: string;
+  created_at: Date | string;
+  updated_at: Date | string;
+  deleted_at: Date | string | null;
+};
+
+type RequestRow = {
+  id: string;
+  pool_id: string;
+  team: string;
+  reasons: string;
+  summary: string;
+  status: string;
+  requested_by: string;
+  requested_at: Date | string;
+  decided_by: string | null;
+  decided_at: Date | string | null;
+  decision_reason: string | null;
+  pool_name?: string;
+};
+
+const iso = (v: Date | string) => new Date(v).toISOString();
+
+function toPool(row: PoolRow): PoolRecord {
+  return {
+    id: row.id,
+    team: row.team,
+    name: row.name,
+    spec: JSON.parse(row.spec),
+    pendingSpec: row.pending_spec ? JSON.parse(row.pending_spec) : undefined,
+    flavor: JSON.parse(row.flavor),
+    reserved: { cpu: row.reserved_cpu, memoryGiB: row.reserved_memory_gib },
+    state: row.state as PoolState,
+    stateReason: row.state_reason,
+    generation: row.generation,
+    observedGeneration: row.observed_generation,
+    gitlabRunnerId:
+      row.gitlab_runner_id === null ? undefined : Number(row.gitlab_runner_id),
+    createdBy: row.created_by,
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+    deletedAt: row.deleted_at ? iso(row.deleted_at) : undefined,
+  };
+}
+
+function toRequest(row: RequestRow): ApprovalRequest {
+  return {
+    id: row.id,
+    poolId: row.pool_id,
+    team: row.team,
+    poolName: row.pool_name ?? '',
+    reasons: JSON.parse(row.reasons),
+    summary: row.summary,
+    status: row.status as ApprovalStatus,
+    requestedBy: row.requested_by,
+    requestedAt: iso(row.requested_at),
+    decidedBy: row.decided_by ?? undefined,
+    decidedAt: row.decided_at ? iso(row.decided_at) : undefined,
+    decisionReason: row.decision_reason ?? undefined,
+  };
+}
+
+/**
+ * {@link PoolStore} on the plugin's database (SQLite or PostgreSQL), migrated on create.
+ *
+ * @public
+ */
+export class DatabasePoolStore implements PoolStore {
+  readonly #db: Knex;
+  readonly #clock: () => Date;
+  /** Serialises team transactions in this process; PostgreSQL row locks cover other replicas. */
+  readonly #teamMutex = new KeyedMutex();
+
+  static async create(options: {
+    database: DatabaseService;
+    skipMigrations?: boolean;
+    clock?: () => Date;
+  }): Promise<DatabasePoolStore> {
+    const db = await options.database.getClient();
+    if (!options.database.migrations?.skip && !options.skipMigrations) {
+      await db.migrate.latest({ directory: migrationsDir });
+    }
+    return new DatabasePoolStore(db, options.clock ?? (() => new Date()));
+  }
+
+  private constructor(db: Knex, clock: () => Date) {
+    this.#db = db;
+    this.#clock = clock;
+  }
+
+  async withTeam<T>(
+    team: string,
+    fn: (tx: TeamTransaction) => Promise<T>,
+  ): Promise<T> {
+    return this.#teamMutex.run(team, () =>
+      this.#db.transaction(async trx => {
+        await trx('runners_team_locks')
+          .insert({ team })
+          .onConflict('team')
+          .ignore();
+        if (trx.client.config.client === 'pg') {
+          await trx('runners_team_locks').where({ team }).forUpdate().first();
+        }
+        return fn(this.#teamTransaction(trx, team));
+      }),
+    );
+  }
+
+  #teamTransaction(trx: Knex.Transaction, team: string): TeamTransaction {
+    return {
+      usage: options => this.#usage(trx, team, options?.excludePoolId),
+      findPool: async name => {
+        const row = await trx<PoolRow>('runners_pools')
+          .where({ team, active_name: name })
+          .first();
+        return row && toPool(row);
+      },
+      insertPool: pool => this.#insertPool(trx, pool),
+      updatePool: (id, patch, transition) =>
+        this.#updatePool(trx, id, patch, transition),
+      insertRequest: request => this.#insertRequest(trx, request),
+      cancelPendingRequests: async (poolId, actor, reason) => {
+        await trx('runners_requests')
+          .where({ pool_id: poolId, status: 'pending' })
+          .update({
+            status: 'rejected',
+            decided_by: actor,
+            decided_at: this.#clock(),
+            decision_reason: reason,
+          });
+      },
+      decideRequest: (id, decision) => this.#decideRequest(trx, id, decision),
+    };
+  }
+
+  async #usage(
+    db: Knex,
+    team: string,
+    excludePoolId?: string,
+  ): Promise<TeamUsage> {
+    const query = db('runners_pools')
+      .where({ team })
+      .whereNull('deleted_at')
+      .whereNotIn('state', ['rejected', 'deleted']);
+    if (excludePoolId) query.whereNot({ id: excludePoolId });
+    const [row] = await query
+      .sum({ cpu: 'reserved_cpu', memory: 'reserved_memory_gib' })
+      .count({ pools: 'id' });
+    return {
+      cpu: Number(row?.cpu ?? 0),
+      memoryGiB: Number(row?.memory ?? 0),
+      pools: Number(row?.pools ?? 0),
+    };
+  }
+
+  async #insertPool(
+    trx: Knex,
+    pool: Omit<
+      PoolRecord,
+      'generation' | 'observedGeneration' | 'createdAt' | 'updatedAt'
+    >,
+  ): Promise<PoolRecord> {
+    const now = this.#clock();
+    try {
+      await trx('runners_pools').insert({
+        id: pool.id,
+        team: pool.team,
+        name: pool.name,
+        active_name: pool.name,
+        spec: JSON.stringify(pool.spec),
+        pending_spec: pool.pendingSpec
+          ? JSON.stringify(pool.pendingSpec)
+          : null,
+        flavor: JSON.stringify(pool.flavor),
+        reserved_cpu: pool.reserved.cpu,
+        reserved_memory_gib: pool.reserved.memoryGiB,
+        state: pool.state,
+        state_reason: pool.stateReason,
+        generation: 1,
+        observed_generation: 0,
+        gitlab_runner_id: pool.gitlabRunnerId ?? null,
+        created_by: pool.createdBy,
+        created_at: now,
+        updated_at: now,
+      });
+    } catch (error) {
+      if (/unique|duplicate/i.test(String(error))) {
+        throw new ConflictError(
+          `team '${pool.team}' already has a pool named '${pool.name}'; pick another name`,
+        );
+      }
+      throw error;
+    }
+    await this.#insertEvent(trx, pool.id, {
+      state: pool.state,
+      reason: pool.stateReason,
+      actor: pool.createdBy,
+    });
+    return (await this.#getPool(trx, pool.id))!;
+  }
+
+  async #updatePool(
+    trx: Knex,
+    id: string,
+    patch: PoolPatch,
+    transition?: PoolTransition,
+  ): Promise<PoolRecord> {
+    const update: Record<string, unknown> = { updated_at: this.#clock() };
+    if (patch.spec) update.spec = JSON.stringify(patch.spec);
+    if (patch.pendingSpec !== undefined) {
+      update.pending_spec = patch.pendingSpec
+        ? JSON.stringify(patch.pendingSpec)
+        : null;
+    }
+    if (patch.flavor) update.flavor = JSON.stringify(patch.flavor);
+    if (patch.reserved) {
+      update.reserved_cpu = patch.reserved.cpu;
+      update.reserved_memory_gib = patch.reserved.memoryGiB;
+    }
+    if (patch.bumpGeneration) update.generation = trx.raw('generation + 1');
+    if (patch.observedGeneration !== undefined)
+      update.observed_generation = patch.observedGeneration;
+    if (patch.gitlabRunnerId !== undefined)
+      update.gitlab_runner_id = patch.gitlabRunnerId;
+    if (patch.deleted) {
+      update.deleted_at = this.#clock();
+      update.active_name = null;
+    }
+    if (transition) {
+      update.state = transition.state;
+      update.state_reason = transition.reason;
+    }
+    const count = await trx('runners_pools').where({ id }).update(update);
+    if (!count) throw new NotFoundError(`pool '${id}' does not exist`);
+    if (transition) await this.#insertEvent(trx, id, transition);
+    return (await this.#getPool(trx, id))!;
+  }
+
+  async #insertEvent(trx: Knex, poolId: string, t: PoolTransition) {
+    await trx('runners_pool_events').insert({
+      pool_id: poolId,
+      at: this.#clock(),
+      state: t.state,
+      reason: t.reason,
+      actor: t.actor ?? null,
+    });
+  }
+
+  async #insertRequest(
+    trx: Knex,
+    r: NewApprovalRequest,
+  ): Promise<ApprovalRequest> {
+    const id = randomUUID();
+    await trx('runners_requests').insert({
+      id,
+      pool_id: r.poolId,
+      team: r.team,
+      reasons: JSON.stringify(r.reasons),
+      summary: r.summary,
+      status: 'pending',
+      requested_by: r.requestedBy,
+      requested_at: this.#clock(),
+    });
+    return (await this.#getRequest(trx, id))!;
+  }
+
+  async #decideRequest(
+    trx: Knex,
+    id: string,
+    decision: { status: 'approved' | 'rejected'; by: string; reason?: string },
+  ): Promise<ApprovalRequest> {
+    const count = await trx('runners_requests')
+      .where({ id, status: 'pending' })
+      .update({
+        status: decision.status,
+        decided_by: decision.by,
+        decided_at: this.#clock(),
+        decision_reason: decision.reason ?? null,
+      });
+    const request = await this.#getRequest(trx, id);
+    if (!request) throw new NotFoundError(`request '${id}' does not exist`);
+    if (!count)
+      throw new ConflictError(`request '${id}' was already ${request.status}`);
+    return request;
+  }
+
+  async #getPool(db: Knex, id: string): Promise<PoolRecord | undefined> {
+    const row = await db<PoolRow>('runners_pools').where({ id }).first();
+    return row && toPool(row);
+  }
+
+  async #getRequest(
+    db: Knex,
+    id: string,
+  ): Promise<ApprovalRequest | undefined> {
+    const row = await this.#requestQuery(db).where('r.id', id).first();
+    return row && toRequest(row);
+  }
+
+  #requestQuery(db: Knex) {
+    return db<RequestRow>('runners_requests as r')
+      .join('runners_pools as p', 'p.id', 'r.pool_id')
+      .select('r.*', 'p.name as pool_name');
+  }
+
+  getPool(id: string) {
+    return this.#getPool(this.#db, id);
+  }
+
+  async listPools(
+    filter: {
+      teams?: string[];
+      states?: PoolState[];
+      includeDeleted?: boolean;
+    } = {},
+  ) {
+    const query = this.#db<PoolRow>('runners_pools').orderBy([
+      { column: 'team' },
+      { column: 'name' },
+    ]);
+    if (filter.teams) query.whereIn('team', filter.teams);
+    if (filter.states) query.whereIn('state', filter.states);
+    if (!filter.includeDeleted) query.whereNull('deleted_at');
+    return (await query).map(toPool);
+  }
+
+  updatePool(id: string, patch: PoolPatch, transition?: PoolTransition) {
+    return this.#db.transaction(trx =>
+      this.#updatePool(trx, id, patch, transition),
+    );
+  }
+
+  async listEvents(
+    poolId: string,
+    options: { limit?: number } = {},
+  ): Promise<PoolEvent[]> {
+    const rows = await this.#db('runners_pool_events')
+      .where({ pool_id: poolId })
+      .orderBy('id', 'desc')
+      .limit(options.limit ?? 100);
+    return rows.reverse().map(r => ({
+      poolId: r.pool_id,
+      at: iso(r.at),
+      state: r.state,
+      reason: r.reason,
+      actor: r.actor ?? undefined,
+    }));
+  }
+
+  getRequest(id: string) {
+    return this.#getRequest(this.#db, id);
+  }
+
+  async listRequests(
+    filter: { teams?: string[]; status?: ApprovalStatus } = {},
+  ) {
+    const query = this.#requestQuery(this.#db).orderBy(
+      'r.requested_at',
+      'desc',
+    );
+    if (filter.teams) query.whereIn('r.team', filter.teams);
+    if (filter.status) query.where('r.status', filter.status);
+    return (await query).map(toRequest);
+  }
+}
