@@ -28,7 +28,10 @@ function time(iso: string | null): number | null {
 }
 
 /** `online?`: null when never contacted, as GitLab's `contacted_at && ...`. */
-export function isOnline(contactedAt: string | null, now: Date): boolean | null {
+export function isOnline(
+  contactedAt: string | null,
+  now: Date,
+): boolean | null {
   const contacted = time(contactedAt);
   if (contacted === null) {
     return null;
