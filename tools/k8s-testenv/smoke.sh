@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Smoke test of the k8s-testenv control plane: start etcd + kube-apiserver from the build.sh
 # output with envtest-like flags, wait for /readyz, install the 9 CRDs, wait for Established,
-# check RBAC with an unprivileged token, print timings and RSS, stop everything.
+# check RBAC with an unprivileged token, create a VMIRS (+ /scale) and KEDA ScaledObjects,
+# print timings and RSS, stop everything.
 #
 #   bash tools/k8s-testenv/smoke.sh [STAMP_DIR]     # default: $(bash build.sh | tail -1)
 #
@@ -24,16 +25,23 @@ free_port() { # a free 127.0.0.1 TCP port (best effort)
 
 work=$(mktemp -d /tmp/k8s-testenv-smoke.XXXXXX)
 etcd_pid= apiserver_pid=
+stop_pid() { # TERM, wait up to 15s, then KILL
+  local pid=$1 name=$2 t
+  [ -n "$pid" ] || return 0
+  t=$(now)
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$pid" 2>/dev/null; then log "$name (pid $pid) did not stop on TERM within 15s; killing"; kill -KILL "$pid" 2>/dev/null || true; fi
+  wait "$pid" 2>/dev/null || true
+  log "$name stopped in $(elapsed "$t")s"
+}
 stop() {
   local rc=$?
-  for pid in $apiserver_pid $etcd_pid; do
-    kill -TERM "$pid" 2>/dev/null || true
-  done
-  for pid in $apiserver_pid $etcd_pid; do
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    if kill -0 "$pid" 2>/dev/null; then log "pid $pid did not stop on TERM; killing"; kill -KILL "$pid" 2>/dev/null || true; fi
-    wait "$pid" 2>/dev/null || true
-  done
+  trap - EXIT INT TERM
+  # kube-apiserver first: on shutdown it still talks to etcd (deletes its lease, ...) and hangs
+  # for a long time if etcd is already gone.
+  stop_pid "$apiserver_pid" kube-apiserver
+  stop_pid "$etcd_pid" etcd
   if [ "${KEEP:-}" = 1 ]; then log "kept $work"; else rm -rf "$work"; fi
   exit $rc
 }
@@ -131,6 +139,53 @@ code=$(curl -ksS -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $alice
   "$api/apis/kubevirt.io/v1/namespaces/default/virtualmachineinstancereplicasets")
 [ "$code" = 403 ] || { log "expected 403 for alice, got $code"; exit 1; }
 log "discovery OK for 4 group-versions; RBAC denies alice (403)"
+
+# Real objects against the schemas: a VMIRS whose /scale reports the status.labelSelector that
+# the simulator writes, and KEDA's kustomize patch (stabilizationWindowSeconds <= 3600) enforced.
+post() { # path body(yaml) -> HTTP code
+  kc -o "$work/resp.json" -w '%{http_code}' -X POST -H 'Content-Type: application/yaml' --data-binary "$2" "$api$1"
+}
+ns=/namespaces/default
+code=$(post "/apis/kubevirt.io/v1$ns/virtualmachineinstancereplicasets" '
+apiVersion: kubevirt.io/v1
+kind: VirtualMachineInstanceReplicaSet
+metadata: {name: smoke}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: smoke}}
+  template:
+    metadata: {labels: {app: smoke}}
+    spec:
+      domain:
+        devices: {}
+        resources: {requests: {memory: 64Mi}}
+')
+[ "$code" = 201 ] || { log "create VMIRS -> $code"; cat "$work/resp.json" >&2; exit 1; }
+code=$(kc -o "$work/resp.json" -w '%{http_code}' -X PATCH -H 'Content-Type: application/merge-patch+json' \
+  --data '{"status":{"replicas":2,"labelSelector":"app=smoke"}}' \
+  "$api/apis/kubevirt.io/v1$ns/virtualmachineinstancereplicasets/smoke/status")
+[ "$code" = 200 ] || { log "patch VMIRS status -> $code"; cat "$work/resp.json" >&2; exit 1; }
+kc -o "$work/scale.json" "$api/apis/kubevirt.io/v1$ns/virtualmachineinstancereplicasets/smoke/scale"
+tr -d ' \n' <"$work/scale.json" >"$work/scale.min.json"
+grep -q '"selector":"app=smoke"' "$work/scale.min.json" || { log "VMIRS /scale has no selector"; cat "$work/scale.json" >&2; exit 1; }
+so() { printf '%s\n' "apiVersion: keda.sh/v1alpha1
+kind: ScaledObject
+metadata: {name: $1}
+spec:
+  scaleTargetRef: {apiVersion: kubevirt.io/v1, kind: VirtualMachineInstanceReplicaSet, name: smoke}
+  advanced:
+    horizontalPodAutoscalerConfig:
+      behavior:
+        scaleDown: {stabilizationWindowSeconds: $2}
+  triggers:
+  - type: metrics-api
+    metricType: AverageValue
+    metadata: {url: 'http://127.0.0.1/metrics', valueLocation: busy, targetValue: '1'}"; }
+code=$(post "/apis/keda.sh/v1alpha1$ns/scaledobjects" "$(so smoke-too-long 4000)")
+[ "$code" = 422 ] || { log "ScaledObject with stabilizationWindowSeconds 4000 -> $code (want 422)"; exit 1; }
+code=$(post "/apis/keda.sh/v1alpha1$ns/scaledobjects" "$(so smoke 300)")
+[ "$code" = 201 ] || { log "create ScaledObject -> $code"; cat "$work/resp.json" >&2; exit 1; }
+log "VMIRS created, /scale selector from status OK; ScaledObject window 4000 rejected (422), 300 accepted"
 
 rss_etcd=$(ps -o rss= -p "$etcd_pid" | tr -d ' ')
 rss_api=$(ps -o rss= -p "$apiserver_pid" | tr -d ' ')
