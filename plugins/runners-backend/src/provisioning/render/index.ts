@@ -1,0 +1,28 @@
+/**
+ * Pure renderers: the Kubernetes objects of a runner pool on a cluster, from its desired state.
+ * No I/O; the same input always gives byte-identical objects.
+ *
+ * @packageDocumentation
+ */
+export type {
+  ClusterRole,
+  KubeObject,
+  PoolScalingMetrics,
+  RenderedKind,
+  RenderInput,
+} from './types';
+export { SCALING_VALUE_LOCATIONS } from './types';
+export { burstSupported, renderPool, renderTeam } from './renderPool';
+export { renderedKinds, renderedKindOf } from './kinds';
+export {
+  DEFAULT_NAMESPACE_PREFIX,
+  TEAM_QUOTA_NAME,
+  objectKey,
+  poolObjectNames,
+  teamNamespace,
+} from './names';
+export { canonicalJson, shortHash } from './hash';
+export { VM_OVERHEAD, quotaRequests } from './team';
+export { JOB_DRAIN_SECONDS } from './context';
+export { RUNNER_METRICS_ADDRESS } from './runnerConfig';
+export { secretText } from './secrets';

@@ -1,0 +1,65 @@
+import { RenderedKind } from './types';
+
+function kind(
+  apiVersion: string,
+  kindName: string,
+  plural: string,
+  namespaced: boolean,
+  scope: RenderedKind['scope'],
+): RenderedKind {
+  const slash = apiVersion.lastIndexOf('/');
+  return {
+    group: slash < 0 ? '' : apiVersion.slice(0, slash),
+    version: apiVersion.slice(slash + 1),
+    apiVersion,
+    kind: kindName,
+    plural,
+    namespaced,
+    scope,
+  };
+}
+
+/**
+ * Every kind the renderers produce, in apply order. The reconciler derives its RBAC rules, its
+ * watches and its prune list from this; a kind missing here would never be pruned.
+ *
+ * @public
+ */
+export const renderedKinds: readonly RenderedKind[] = Object.freeze([
+  kind('v1', 'Namespace', 'namespaces', false, 'team'),
+  kind('v1', 'ResourceQuota', 'resourcequotas', true, 'team'),
+  kind('v1', 'Secret', 'secrets', true, 'pool'),
+  kind(
+    'keda.sh/v1alpha1',
+    'TriggerAuthentication',
+    'triggerauthentications',
+    true,
+    'pool',
+  ),
+  kind(
+    'kubevirt.io/v1',
+    'VirtualMachineInstanceReplicaSet',
+    'virtualmachineinstancereplicasets',
+    true,
+    'pool',
+  ),
+  kind(
+    'pool.kubevirt.io/v1beta1',
+    'VirtualMachinePool',
+    'virtualmachinepools',
+    true,
+    'pool',
+  ),
+  kind('keda.sh/v1alpha1', 'ScaledObject', 'scaledobjects', true, 'pool'),
+]);
+
+/** The rendered kind of an object's apiVersion and kind; throws for a kind we never render. */
+export function renderedKindOf(apiVersion: string, kindName: string) {
+  const found = renderedKinds.find(
+    k => k.apiVersion === apiVersion && k.kind === kindName,
+  );
+  if (!found) {
+    throw new Error(`${apiVersion} ${kindName} is not a rendered kind`);
+  }
+  return found;
+}

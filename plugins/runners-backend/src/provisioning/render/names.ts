@@ -1,0 +1,114 @@
+import { LABELS, MANAGER } from '@runner-fleet/plugin-runners-common';
+import { shortHash } from './hash';
+import { ClusterRole, KubeObject, RenderInput } from './types';
+
+/** Default prefix of team namespaces. */
+export const DEFAULT_NAMESPACE_PREFIX = 'runners-';
+
+/** Name of the team's ResourceQuota; one per team namespace. */
+export const TEAM_QUOTA_NAME = 'runner-fleet';
+
+const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const MAX_POOL_NAME = 40;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const MAX_LABEL_VALUE = 63;
+
+/**
+ * The team namespace, `<prefix><team>` as a DNS label. Catalog group names may hold upper case,
+ * `_` and `.` and run to 63 characters; such names are folded and, when folding changed them or
+ * they are too long, suffixed with a hash of the original so two teams never share a namespace.
+ */
+export function teamNamespace(
+  team: string,
+  prefix: string = DEFAULT_NAMESPACE_PREFIX,
+): string {
+  const wanted = `${prefix}${team}`;
+  const folded = wanted
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/-+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  if (folded === wanted && folded.length <= 63 && DNS_LABEL.test(folded)) {
+    return folded;
+  }
+  const suffix = shortHash(team).slice(0, 8);
+  const head = folded.slice(0, 63 - suffix.length - 1).replace(/-+$/, '');
+  return `${head}-${suffix}`;
+}
+
+/**
+ * Names of everything a pool owns inside its team namespace. All fit the 63-character DNS label
+ * limit for a 40-character pool name (VMI and VM names derived from them too).
+ */
+export function poolObjectNames(poolName: string) {
+  const base = `rf-${poolName}`;
+  return {
+    tokenSecret: `${base}-token`,
+    cloudInitSecret: `${base}-cloudinit`,
+    sysprepSecret: `${base}-sysprep`,
+    metricsAuthSecret: `${base}-metrics-auth`,
+    triggerAuthentication: `${base}-metrics`,
+    workload: base,
+    burstWorkload: `${base}-burst`,
+    scaledObject: base,
+    burstScaledObject: `${base}-burst`,
+    /** DataVolume template; the pool controller names each VM's copy `<name>-<index>`. */
+    rootDisk: `${base}-disk`,
+  };
+}
+
+/** Throws when a pool's identifiers cannot become valid names and label values. */
+export function assertRenderable(input: RenderInput): void {
+  const { pool, flavor } = input;
+  if (pool.name.length > MAX_POOL_NAME || !DNS_LABEL.test(pool.name)) {
+    throw new Error(
+      `pool name '${pool.name}' cannot be rendered: use 1-${MAX_POOL_NAME} lowercase letters, digits and '-'`,
+    );
+  }
+  const values = { 'pool id': pool.id, team: pool.team, flavor: flavor.name };
+  for (const [what, value] of Object.entries(values)) {
+    if (value.length > MAX_LABEL_VALUE || !LABEL_VALUE.test(value)) {
+      throw new Error(
+        `${what} '${value}' is not a valid Kubernetes label value (at most 63 letters, digits, '-', '_', '.')`,
+      );
+    }
+  }
+}
+
+/** Labels of team-scoped objects: no pool or flavor, so all pools of a team render them alike. */
+export function teamLabels(team: string): Record<string, string> {
+  return { [LABELS.managedBy]: MANAGER, [LABELS.team]: team };
+}
+
+/** Labels every pool-scoped object carries. */
+export function poolLabels(input: RenderInput): Record<string, string> {
+  return {
+    ...teamLabels(input.pool.team),
+    [LABELS.pool]: input.pool.id,
+    [LABELS.flavor]: input.flavor.name,
+  };
+}
+
+/** The selector of a pool's VMs in one role; primary and burst selectors never overlap. */
+export function workloadSelector(
+  input: RenderInput,
+  role: ClusterRole,
+): Record<string, string> {
+  return { [LABELS.pool]: input.pool.id, [LABELS.role]: role };
+}
+
+/**
+ * A stable identity for an object, independent of its API version:
+ * `<Kind>[.<group>]/[<namespace>/]<name>`, e.g. `Secret/runners-payments/rf-builds-token`.
+ *
+ * @public
+ */
+export function objectKey(
+  object: Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>,
+): string {
+  const slash = object.apiVersion.lastIndexOf('/');
+  const group = slash < 0 ? '' : object.apiVersion.slice(0, slash);
+  const kind = group ? `${object.kind}.${group}` : object.kind;
+  const { namespace, name } = object.metadata;
+  return namespace ? `${kind}/${namespace}/${name}` : `${kind}/${name}`;
+}

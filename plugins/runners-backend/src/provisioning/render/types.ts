@@ -1,0 +1,119 @@
+import { Flavor, PoolSpec, Quota } from '@runner-fleet/plugin-runners-common';
+
+/** The role a cluster plays for a pool: its home, or overflow capacity. */
+export type ClusterRole = 'primary' | 'burst';
+
+/**
+ * Everything the renderers need to produce the Kubernetes objects of one pool on one cluster.
+ * Renderers read nothing else: same input, byte-identical output.
+ *
+ * @public
+ */
+export interface RenderInput {
+  pool: {
+    id: string;
+    team: string;
+    /** A DNS label of at most 40 characters; object names are derived from it. */
+    name: string;
+    spec: PoolSpec;
+    /**
+     * Bumped on every spec change. Not rendered: a change that does not alter any object (a new
+     * description) must not cause a write.
+     */
+    generation: number;
+  };
+  /** The pool's resolved flavor. */
+  flavor: Flavor;
+  cluster: { name: string; role: ClusterRole };
+  /** The team's limits, rendered as the ResourceQuota of the team namespace. */
+  teamQuota: Quota;
+  /** GitLab base URL written into gitlab-runner's config.toml. */
+  gitlab: { url: string };
+  /** The pool's `glrt-` runner authentication token. Only ever rendered inside Secret data. */
+  runnerToken: string;
+  scaling: {
+    /** The backend's scaling-metrics endpoint for this pool (KEDA `metrics-api` url). */
+    metricsUrl: string;
+    /** Static bearer token for that endpoint. Only ever rendered inside Secret data. */
+    metricsToken: string;
+    pollingIntervalSeconds: number;
+    /** HPA scale-down stabilisation: governs 1..N; `cooldownSeconds` governs N to 0. */
+    scaleDownStabilizationSeconds: number;
+    cooldownSeconds: number;
+  };
+  options?: {
+    /** Prefix of team namespaces. Default `runners-`. */
+    namespacePrefix?: string;
+  };
+}
+
+/**
+ * A rendered Kubernetes object, ready for server-side apply.
+ *
+ * @public
+ */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
+  [k: string]: unknown;
+}
+
+/**
+ * A kind the renderers produce, with what the reconciler needs for RBAC, watches and pruning.
+ *
+ * @public
+ */
+export interface RenderedKind {
+  group: string;
+  version: string;
+  apiVersion: string;
+  kind: string;
+  /** Resource name for URLs and RBAC rules. */
+  plural: string;
+  namespaced: boolean;
+  /**
+   * `team`: shared by all pools of a team (Namespace, ResourceQuota); never pruned when one pool
+   * goes, only when the team has no pool left on the cluster. `pool`: carries the pool label and
+   * is pruned with the pool.
+   */
+  scope: 'team' | 'pool';
+}
+
+/**
+ * The JSON body the backend's scaling-metrics endpoint returns for one pool. The ScaledObjects
+ * read these fields through KEDA `metrics-api` `valueLocation` (GJSON paths), see
+ * {@link SCALING_VALUE_LOCATIONS}.
+ *
+ * @public
+ */
+export interface PoolScalingMetrics {
+  /** Jobs running on the primary cluster's runner managers of the pool. */
+  busyJobSlots: number;
+  /** Jobs waiting for the pool's runner. */
+  pendingJobs: number;
+  /** What the burst cluster should carry. */
+  overflow: {
+    /** Jobs running on burst runner managers (keeps busy burst VMs alive). */
+    busyJobSlots: number;
+    /** Pending jobs the primary cannot take because it is at its maximum. */
+    pendingJobs: number;
+  };
+}
+
+/**
+ * GJSON paths into {@link PoolScalingMetrics}, one per ScaledObject trigger.
+ *
+ * @public
+ */
+export const SCALING_VALUE_LOCATIONS = {
+  busyJobSlots: 'busyJobSlots',
+  pendingJobs: 'pendingJobs',
+  overflowBusyJobSlots: 'overflow.busyJobSlots',
+  overflowPendingJobs: 'overflow.pendingJobs',
+} as const;
