@@ -1,0 +1,126 @@
+import { InputError } from '@backstage/errors';
+import { LABELS } from '@runner-fleet/plugin-runners-common';
+import { parse as parseToml } from 'smol-toml';
+import { objectKey } from './names';
+import { renderPool } from './renderPool';
+import { secretText } from './secrets';
+import {
+  TEST_RUNNER_TOKEN,
+  at,
+  exampleFlavor,
+  exampleRenderInput,
+  findObject,
+  withAutoscaling,
+} from './testing';
+
+describe('renderPool for a Windows pool', () => {
+  const input = exampleRenderInput({ flavor: exampleFlavor('win.xlarge') });
+  const objects = renderPool(input);
+  const vmpool = findObject(objects, 'VirtualMachinePool');
+  const vmSpec = at(vmpool, 'spec', 'virtualMachineTemplate', 'spec');
+  const sysprep = findObject(objects, 'Secret', 'rf-builds-sysprep');
+
+  it('renders a sysprep Secret and a VirtualMachinePool instead of cloud-init and a VMIRS', () => {
+    expect(objects.map(objectKey)).toEqual([
+      'Namespace/runners-payments',
+      'ResourceQuota/runners-payments/runner-fleet',
+      'Secret/runners-payments/rf-builds-token',
+      'Secret/runners-payments/rf-builds-sysprep',
+      'Secret/runners-payments/rf-builds-metrics-auth',
+      'TriggerAuthentication.keda.sh/runners-payments/rf-builds-metrics',
+      'VirtualMachinePool.pool.kubevirt.io/runners-payments/rf-builds',
+      'ScaledObject.keda.sh/runners-payments/rf-builds',
+    ]);
+    expect(vmpool.apiVersion).toBe('pool.kubevirt.io/v1beta1');
+  });
+
+  it('clones the golden image DataSource per VM, sized from the flavor', () => {
+    expect(at(vmSpec, 'dataVolumeTemplates')).toEqual([
+      {
+        metadata: { name: 'rf-builds-disk' },
+        spec: {
+          sourceRef: {
+            kind: 'DataSource',
+            namespace: 'runner-fleet-images',
+            name: 'windows-2022-golden',
+          },
+          storage: { resources: { requests: { storage: '160Gi' } } },
+        },
+      },
+    ]);
+    expect(at(vmSpec, 'template', 'spec', 'volumes')).toEqual([
+      { name: 'rootdisk', dataVolume: { name: 'rf-builds-disk' } },
+      { name: 'sysprep', sysprep: { secret: { name: 'rf-builds-sysprep' } } },
+    ]);
+  });
+
+  it('keeps its VMs running, sized from the flavor, with a selector matching the VM labels', () => {
+    expect(at(vmSpec, 'runStrategy')).toBe('Always');
+    const domain = at(vmSpec, 'template', 'spec', 'domain');
+    expect(at(domain, 'cpu')).toEqual({ cores: 8 });
+    expect(at(domain, 'memory')).toEqual({ guest: '16Gi' });
+    const selector = at(vmpool, 'spec', 'selector', 'matchLabels') as object;
+    for (const path of [
+      ['virtualMachineTemplate', 'metadata', 'labels'],
+      ['virtualMachineTemplate', 'spec', 'template', 'metadata', 'labels'],
+    ]) {
+      expect(at(vmpool, 'spec', ...path)).toMatchObject(selector);
+    }
+    expect(selector).toEqual({
+      [LABELS.pool]: input.pool.id,
+      [LABELS.role]: 'primary',
+    });
+    expect(at(vmpool, 'spec', 'replicas')).toBeUndefined();
+  });
+
+  it('scales in from the highest index, dropping the removed disk', () => {
+    expect(at(vmpool, 'spec', 'scaleInStrategy')).toEqual({
+      proactive: {
+        selectionPolicy: { sortPolicy: 'DescendingOrder' },
+        statePreservation: 'Disabled',
+      },
+    });
+  });
+
+  it('puts the answer file under both sysprep names and the runner config beside it', () => {
+    const answer = secretText(sysprep, 'autounattend.xml') ?? '';
+    expect(secretText(sysprep, 'unattend.xml')).toBe(answer);
+    expect(answer).toContain('<settings pass="specialize">');
+    expect(answer).toContain('runner-fleet.ps1');
+    const path = /<Path>(.*)<\/Path>/.exec(answer)?.[1] ?? '';
+    expect(path.length).toBeGreaterThan(0);
+    expect(path.length).toBeLessThanOrEqual(259);
+    expect(answer).not.toContain(TEST_RUNNER_TOKEN);
+    expect(secretText(sysprep, 'runner-fleet.ps1')).toContain(
+      'gitlab-runner.exe',
+    );
+  });
+
+  it('writes a config.toml that parses back with the token and concurrent = job slots', () => {
+    const toml = parseToml(secretText(sysprep, 'config.toml') ?? '');
+    expect(toml.concurrent).toBe(2);
+    expect(toml.runners).toEqual([
+      expect.objectContaining({
+        url: 'https://gitlab.example.com',
+        token: TEST_RUNNER_TOKEN,
+        executor: 'shell',
+      }),
+    ]);
+  });
+
+  it('refuses to burst, and says what to do', () => {
+    const burst = withAutoscaling(
+      { ...input, cluster: { name: 'cloud', role: 'burst' } },
+      { burst: true },
+    );
+    expect(() => renderPool(burst)).toThrow(InputError);
+    expect(() => renderPool(burst)).toThrow(/turn autoscaling.burst off/);
+  });
+
+  it('rejects a golden image that is not <namespace>/<DataSource>', () => {
+    const flavor = { ...exampleFlavor('win.xlarge'), image: 'golden' };
+    expect(() => renderPool({ ...input, flavor })).toThrow(
+      /<namespace>\/<DataSource name>/,
+    );
+  });
+});
