@@ -1,7 +1,6 @@
 import { stringify } from 'yaml';
-import { JOB_DRAIN_SECONDS, RenderContext } from './context';
-import { linuxRunnerConfig } from './runnerConfig';
-import { renderSecret } from './secrets';
+import { JOB_DRAIN_SECONDS, RenderContext } from './names';
+import { linuxRunnerConfig, renderSecret } from './secrets';
 import { KubeObject } from './types';
 
 /** Path of gitlab-runner's config when it runs as root (the system service). */

@@ -13,16 +13,14 @@ export type {
 } from './types';
 export { SCALING_VALUE_LOCATIONS } from './types';
 export { burstSupported, renderPool, renderTeam } from './renderPool';
-export { renderedKinds, renderedKindOf } from './kinds';
+export { objectKey, renderedKinds, renderedKindOf } from './kinds';
 export {
   DEFAULT_NAMESPACE_PREFIX,
+  JOB_DRAIN_SECONDS,
   TEAM_QUOTA_NAME,
-  objectKey,
   poolObjectNames,
   teamNamespace,
 } from './names';
-export { canonicalJson, shortHash } from './hash';
+export { canonicalJson, shortHash } from './labels';
 export { VM_OVERHEAD, quotaRequests } from './team';
-export { JOB_DRAIN_SECONDS } from './context';
-export { RUNNER_METRICS_ADDRESS } from './runnerConfig';
-export { secretText } from './secrets';
+export { RUNNER_METRICS_ADDRESS, secretText } from './secrets';

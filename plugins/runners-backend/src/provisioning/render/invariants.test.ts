@@ -1,5 +1,5 @@
 import { LABELS } from '@runner-fleet/plugin-runners-common';
-import { shortHash, withoutHashLabel } from './hash';
+import { shortHash, withoutHashLabel } from './labels';
 import { renderPool } from './renderPool';
 import { toBase64 } from './secrets';
 import {

@@ -1,7 +1,6 @@
 import { LABELS, scalingThreshold } from '@runner-fleet/plugin-runners-common';
-import { RenderContext } from './context';
-import { withTemplateHash } from './hash';
-import { poolLabels } from './names';
+import { poolLabels, withTemplateHash } from './labels';
+import { RenderContext } from './names';
 import { ClusterRole, KubeObject, SCALING_VALUE_LOCATIONS } from './types';
 
 /**

@@ -1,4 +1,4 @@
-import { RenderedKind } from './types';
+import { KubeObject, RenderedKind } from './types';
 
 function kind(
   apiVersion: string,
@@ -62,4 +62,20 @@ export function renderedKindOf(apiVersion: string, kindName: string) {
     throw new Error(`${apiVersion} ${kindName} is not a rendered kind`);
   }
   return found;
+}
+
+/**
+ * A stable identity for an object, independent of its API version:
+ * `<Kind>[.<group>]/[<namespace>/]<name>`, e.g. `Secret/runners-payments/rf-builds-token`.
+ *
+ * @public
+ */
+export function objectKey(
+  object: Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>,
+): string {
+  const slash = object.apiVersion.lastIndexOf('/');
+  const group = slash < 0 ? '' : object.apiVersion.slice(0, slash);
+  const kindRef = group ? `${object.kind}.${group}` : object.kind;
+  const { namespace, name } = object.metadata;
+  return namespace ? `${kindRef}/${namespace}/${name}` : `${kindRef}/${name}`;
 }

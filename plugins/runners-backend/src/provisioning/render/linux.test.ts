@@ -1,5 +1,5 @@
 import { LABELS } from '@runner-fleet/plugin-runners-common';
-import { objectKey } from './names';
+import { objectKey } from './kinds';
 import { renderPool } from './renderPool';
 import { secretText } from './secrets';
 import {

@@ -1,8 +1,12 @@
 import { LABELS } from '@runner-fleet/plugin-runners-common';
-import { JOB_DRAIN_SECONDS, RenderContext, vmTemplateLabels } from './context';
 import { DOCKER_DISK_SERIAL } from './cloudInit';
-import { withTemplateHash } from './hash';
-import { poolLabels, workloadSelector } from './names';
+import {
+  poolLabels,
+  vmTemplateLabels,
+  withTemplateHash,
+  workloadSelector,
+} from './labels';
+import { JOB_DRAIN_SECONDS, RenderContext } from './names';
 import { ClusterRole, KubeObject } from './types';
 
 /**

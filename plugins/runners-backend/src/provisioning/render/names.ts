@@ -1,6 +1,5 @@
-import { LABELS, MANAGER } from '@runner-fleet/plugin-runners-common';
-import { shortHash } from './hash';
-import { ClusterRole, KubeObject, RenderInput } from './types';
+import { shortHash } from './labels';
+import { RenderInput } from './types';
 
 /** Default prefix of team namespaces. */
 export const DEFAULT_NAMESPACE_PREFIX = 'runners-';
@@ -75,40 +74,27 @@ export function assertRenderable(input: RenderInput): void {
   }
 }
 
-/** Labels of team-scoped objects: no pool or flavor, so all pools of a team render them alike. */
-export function teamLabels(team: string): Record<string, string> {
-  return { [LABELS.managedBy]: MANAGER, [LABELS.team]: team };
+/** What every pool renderer works from: the input and what is derived from it once. */
+export interface RenderContext {
+  input: RenderInput;
+  namespace: string;
+  names: ReturnType<typeof poolObjectNames>;
 }
 
-/** Labels every pool-scoped object carries. */
-export function poolLabels(input: RenderInput): Record<string, string> {
+/** Builds the context for one rendering. */
+export function renderContext(input: RenderInput): RenderContext {
   return {
-    ...teamLabels(input.pool.team),
-    [LABELS.pool]: input.pool.id,
-    [LABELS.flavor]: input.flavor.name,
+    input,
+    namespace: teamNamespace(
+      input.pool.team,
+      input.options?.namespacePrefix ?? DEFAULT_NAMESPACE_PREFIX,
+    ),
+    names: poolObjectNames(input.pool.name),
   };
 }
 
-/** The selector of a pool's VMs in one role; primary and burst selectors never overlap. */
-export function workloadSelector(
-  input: RenderInput,
-  role: ClusterRole,
-): Record<string, string> {
-  return { [LABELS.pool]: input.pool.id, [LABELS.role]: role };
-}
-
 /**
- * A stable identity for an object, independent of its API version:
- * `<Kind>[.<group>]/[<namespace>/]<name>`, e.g. `Secret/runners-payments/rf-builds-token`.
- *
- * @public
+ * How long a VM may take to shut down: gitlab-runner stops taking jobs and finishes the running
+ * ones first (SIGQUIT on Linux), so scale-in does not kill jobs of up to an hour.
  */
-export function objectKey(
-  object: Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>,
-): string {
-  const slash = object.apiVersion.lastIndexOf('/');
-  const group = slash < 0 ? '' : object.apiVersion.slice(0, slash);
-  const kind = group ? `${object.kind}.${group}` : object.kind;
-  const { namespace, name } = object.metadata;
-  return namespace ? `${kind}/${namespace}/${name}` : `${kind}/${name}`;
-}
+export const JOB_DRAIN_SECONDS = 3600;

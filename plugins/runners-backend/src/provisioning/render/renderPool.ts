@@ -1,10 +1,9 @@
 import { InputError } from '@backstage/errors';
 import { Flavor, LABELS } from '@runner-fleet/plugin-runners-common';
 import { renderCloudInitSecret } from './cloudInit';
-import { renderContext } from './context';
 import { renderScaledObject, renderTriggerAuthentication } from './keda';
 import { renderLinuxWorkload } from './linuxWorkload';
-import { assertRenderable, teamNamespace } from './names';
+import { assertRenderable, renderContext, teamNamespace } from './names';
 import { renderMetricsAuthSecret, renderTokenSecret } from './secrets';
 import { renderSysprepSecret } from './sysprep';
 import { renderNamespace, renderResourceQuota } from './team';

@@ -1,7 +1,10 @@
 import { createHmac } from 'node:crypto';
-import { RenderContext } from './context';
-import { WINDOWS_RUNNER_DIR, windowsRunnerConfig } from './runnerConfig';
-import { renderSecret } from './secrets';
+import { RenderContext } from './names';
+import {
+  WINDOWS_RUNNER_DIR,
+  renderSecret,
+  windowsRunnerConfig,
+} from './secrets';
 import { KubeObject } from './types';
 
 /** Script on the sysprep media that installs config.toml and the gitlab-runner service. */

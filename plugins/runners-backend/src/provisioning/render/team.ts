@@ -1,6 +1,6 @@
 import { Quota } from '@runner-fleet/plugin-runners-common';
-import { withTemplateHash } from './hash';
-import { TEAM_QUOTA_NAME, teamLabels } from './names';
+import { teamLabels, withTemplateHash } from './labels';
+import { TEAM_QUOTA_NAME } from './names';
 import { KubeObject } from './types';
 
 /**

@@ -1,7 +1,7 @@
 import { InputError } from '@backstage/errors';
 import { LABELS } from '@runner-fleet/plugin-runners-common';
 import { parse as parseToml } from 'smol-toml';
-import { objectKey } from './names';
+import { objectKey } from './kinds';
 import { renderPool } from './renderPool';
 import { secretText } from './secrets';
 import {

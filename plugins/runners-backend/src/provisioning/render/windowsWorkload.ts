@@ -1,7 +1,11 @@
 import { LABELS } from '@runner-fleet/plugin-runners-common';
-import { JOB_DRAIN_SECONDS, RenderContext, vmTemplateLabels } from './context';
-import { withTemplateHash } from './hash';
-import { poolLabels, workloadSelector } from './names';
+import {
+  poolLabels,
+  vmTemplateLabels,
+  withTemplateHash,
+  workloadSelector,
+} from './labels';
+import { JOB_DRAIN_SECONDS, RenderContext } from './names';
 import { KubeObject } from './types';
 
 /** Splits a Windows flavor image, `<namespace>/<DataSource name>`. */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { LABELS } from '@runner-fleet/plugin-runners-common';
-import { KubeObject } from './types';
+import { LABELS, MANAGER } from '@runner-fleet/plugin-runners-common';
+import type { RenderContext } from './names';
+import { ClusterRole, KubeObject, RenderInput } from './types';
 
 /** Hex characters kept of the sha256: 48 bits, ample to tell two renderings of one object apart. */
 const HASH_LENGTH = 12;
@@ -60,5 +61,51 @@ export function withTemplateHash<T extends KubeObject>(object: T): T {
       ...unstamped.metadata,
       labels: { ...labels, [LABELS.templateHash]: shortHash(unstamped) },
     },
+  };
+}
+
+/** Labels of team-scoped objects: no pool or flavor, so all pools of a team render them alike. */
+export function teamLabels(team: string): Record<string, string> {
+  return { [LABELS.managedBy]: MANAGER, [LABELS.team]: team };
+}
+
+/** Labels every pool-scoped object carries. */
+export function poolLabels(input: RenderInput): Record<string, string> {
+  return {
+    ...teamLabels(input.pool.team),
+    [LABELS.pool]: input.pool.id,
+    [LABELS.flavor]: input.flavor.name,
+  };
+}
+
+/** The selector of a pool's VMs in one role; primary and burst selectors never overlap. */
+export function workloadSelector(
+  input: RenderInput,
+  role: ClusterRole,
+): Record<string, string> {
+  return { [LABELS.pool]: input.pool.id, [LABELS.role]: role };
+}
+
+/**
+ * Labels of a workload's VMs. `templateContent` is everything that defines a VM (its spec and
+ * the rendered boot Secret): its hash goes into the template's template-hash label, so a changed
+ * flavor, image, config.toml or token gives new VMs a new hash and lets the reconciler find and
+ * replace the old ones (a VMIRS never updates running VMIs itself).
+ */
+export function vmTemplateLabels(
+  ctx: RenderContext,
+  role: ClusterRole,
+  templateContent: unknown,
+): Record<string, string> {
+  const labels = {
+    ...poolLabels(ctx.input),
+    ...workloadSelector(ctx.input, role),
+  };
+  return {
+    ...labels,
+    [LABELS.templateHash]: shortHash({
+      labels: withoutHashLabel(labels),
+      templateContent,
+    }),
   };
 }
