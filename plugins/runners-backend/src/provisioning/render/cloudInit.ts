@@ -53,7 +53,8 @@ export function linuxUserData(ctx: RenderContext): string {
         content: [
           '[Service]',
           'KillSignal=SIGQUIT',
-          `TimeoutStopSec=${JOB_DRAIN_SECONDS}`,
+          // A minute short of the VM's grace period, so the rest of the guest shuts down cleanly.
+          `TimeoutStopSec=${JOB_DRAIN_SECONDS - 60}`,
           '',
         ].join('\n'),
       },

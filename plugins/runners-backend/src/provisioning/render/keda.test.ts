@@ -83,6 +83,13 @@ describe('KEDA objects of a pool', () => {
     });
   });
 
+  it('keeps one VM when scale-to-zero is off, whatever minReplicas says', () => {
+    const noZero = renderPool(withAutoscaling(input, { minReplicas: 0 }));
+    expect(
+      at(findObject(noZero, 'ScaledObject'), 'spec', 'minReplicaCount'),
+    ).toBe(1);
+  });
+
   it('goes down to 0 for a scale-to-zero pool', () => {
     const zero = renderPool(
       withAutoscaling(input, { minReplicas: 0, scaleToZero: true }),

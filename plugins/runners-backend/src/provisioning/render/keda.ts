@@ -57,8 +57,8 @@ function metricsTrigger(
  *   KEDA for external metrics.
  * - Queue trigger: pending jobs with `AverageValue` = jobSlots, one VM per `jobSlots` waiting
  *   jobs. The HPA takes the larger of the two.
- * - Bounds: min 0 with scale-to-zero, else minReplicas; `cooldownPeriod` governs the step to 0,
- *   the HPA's scale-down stabilisation window every step between 1 and N.
+ * - Bounds: min 0 with scale-to-zero, else minReplicas (at least 1); `cooldownPeriod` governs
+ *   the step to 0, the HPA's scale-down stabilisation window every step between 1 and N.
  * - Burst: the same triggers on the primary's overflow figures, min 0, max `burstMaxReplicas`
  *   (default `maxReplicas`).
  */
@@ -70,8 +70,9 @@ export function renderScaledObject(
   const { flavor, pool, scaling } = ctx.input;
   const autoscaling = pool.spec.autoscaling;
   const burst = role === 'burst';
+  // Without scale-to-zero a pool keeps a VM ready, even if minReplicas says 0.
   const minReplicaCount =
-    burst || autoscaling.scaleToZero ? 0 : autoscaling.minReplicas;
+    burst || autoscaling.scaleToZero ? 0 : Math.max(1, autoscaling.minReplicas);
   const maxReplicaCount = burst
     ? autoscaling.burstMaxReplicas ?? autoscaling.maxReplicas
     : autoscaling.maxReplicas;
