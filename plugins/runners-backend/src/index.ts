@@ -1,1 +1,8 @@
+/**
+ * Runner Fleet backend: runner pools on KubeVirt + KEDA, approvals, quotas and fleet health.
+ *
+ * @packageDocumentation
+ */
 export { runnersPlugin as default } from './plugin';
+export { readRunnersConfig } from './config';
+export type { RunnersConfig } from './config';

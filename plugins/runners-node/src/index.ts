@@ -1,18 +1,9 @@
-/***/
 /**
- * Node.js library for the runners plugin.
+ * Extension points, permission rules and the runners service for other backend plugins.
  *
  * @packageDocumentation
  */
-
-// In this package you might for example export functions that
-// help other plugins or modules interact with your plugin.
-
-/**
- * Does something useful.
- *
- * @public
- */
-export function someFunction() {
-  // ...
-}
+export * from './CiProvider';
+export * from './extensions';
+export * from './permissions';
+export * from './RunnersService';

@@ -6,6 +6,7 @@ import {
 import {
   AuthorizeResult,
   isPermission,
+  isResourcePermission,
   PolicyDecision,
 } from '@backstage/plugin-permission-common';
 import {
@@ -15,14 +16,26 @@ import {
 } from '@backstage/plugin-permission-node';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import { catalogEntityDeletePermission } from '@backstage/plugin-catalog-common/alpha';
+import {
+  RESOURCE_TYPE_RUNNERS_POOL,
+  runnersFleetReadPermission,
+  runnersRequestApprovePermission,
+} from '@runner-fleet/plugin-runners-common';
+import {
+  createRunnersPoolConditionalDecision,
+  runnersPoolConditions,
+} from '@runner-fleet/plugin-runners-node';
 
 /** The group whose members operate the runner fleet. */
 export const PLATFORM_GROUP_REF = 'group:default/platform';
 
 /**
- * The example organisation's policy: signed-in members may use the portal; destructive catalog
- * operations are reserved for the platform team. Requests without a user (service-to-service
- * calls) are decided by the plugins' own credentials checks and allowed here.
+ * The example organisation's policy.
+ *
+ * - Runner pools: members read and manage their own teams' pools; the platform team sees and
+ *   manages every pool, approves requests and sees the whole fleet. Services (no user) may read.
+ * - Catalog: members may use it; deleting entities is reserved for the platform team.
+ * - Everything else: allowed for signed-in members.
  */
 export class RunnerFleetPermissionPolicy implements PermissionPolicy {
   readonly #userInfo: Pick<UserInfoService, 'getUserInfo'>;
@@ -35,6 +48,9 @@ export class RunnerFleetPermissionPolicy implements PermissionPolicy {
     request: PolicyQuery,
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
+    if (request.permission.name.startsWith('runners.')) {
+      return this.#runners(request, user);
+    }
     if (isPermission(request.permission, catalogEntityDeletePermission)) {
       return {
         result: (await this.#isPlatformMember(user))
@@ -45,12 +61,44 @@ export class RunnerFleetPermissionPolicy implements PermissionPolicy {
     return { result: AuthorizeResult.ALLOW };
   }
 
-  async #isPlatformMember(user?: PolicyQueryUser): Promise<boolean> {
+  async #runners(
+    request: PolicyQuery,
+    user?: PolicyQueryUser,
+  ): Promise<PolicyDecision> {
+    const { permission } = request;
     if (!user) {
-      return false;
+      const readOnly = permission.attributes.action === 'read';
+      return {
+        result: readOnly ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+      };
     }
+    const claims = await this.#claims(user);
+    if (claims.includes(PLATFORM_GROUP_REF)) {
+      return { result: AuthorizeResult.ALLOW };
+    }
+    if (
+      isPermission(permission, runnersRequestApprovePermission) ||
+      isPermission(permission, runnersFleetReadPermission)
+    ) {
+      return { result: AuthorizeResult.DENY };
+    }
+    if (isResourcePermission(permission, RESOURCE_TYPE_RUNNERS_POOL)) {
+      return createRunnersPoolConditionalDecision(
+        permission,
+        runnersPoolConditions.isTeamMember({ claims }),
+      );
+    }
+    // runners.pool.create: any member; the plugin also checks they manage the pool's team.
+    return { result: AuthorizeResult.ALLOW };
+  }
+
+  async #claims(user: PolicyQueryUser): Promise<string[]> {
     const info = await this.#userInfo.getUserInfo(user.credentials);
-    return info.ownershipEntityRefs.includes(PLATFORM_GROUP_REF);
+    return info.ownershipEntityRefs;
+  }
+
+  async #isPlatformMember(user?: PolicyQueryUser): Promise<boolean> {
+    return !!user && (await this.#claims(user)).includes(PLATFORM_GROUP_REF);
   }
 }
 

@@ -159,6 +159,7 @@ export class DatabasePoolStore implements PoolStore {
           .first();
         return row && toPool(row);
       },
+      getPool: id => this.#getPool(trx, id),
       insertPool: pool => this.#insertPool(trx, pool),
       updatePool: (id, patch, transition) =>
         this.#updatePool(trx, id, patch, transition),

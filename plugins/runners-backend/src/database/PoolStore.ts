@@ -58,6 +58,7 @@ export interface NewApprovalRequest {
 export interface TeamTransaction {
   usage(options?: { excludePoolId?: string }): Promise<TeamUsage>;
   findPool(name: string): Promise<PoolRecord | undefined>;
+  getPool(id: string): Promise<PoolRecord | undefined>;
   insertPool(
     pool: Omit<
       PoolRecord,

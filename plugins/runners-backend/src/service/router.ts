@@ -1,0 +1,136 @@
+import { HttpAuthService } from '@backstage/backend-plugin-api';
+import express from 'express';
+import { createOpenApiRouter } from '../schema/openapi';
+import { assertKnownFields } from './normalize';
+import { PoolService } from './PoolService';
+
+/**
+ * The runners HTTP API. Shapes are validated by the OpenAPI spec (src/schema/openapi.yaml);
+ * everything else is the service's job.
+ */
+export async function createRouter(options: {
+  httpAuth: HttpAuthService;
+  pools: PoolService;
+}): Promise<express.Router> {
+  const { httpAuth, pools } = options;
+  const router = await createOpenApiRouter();
+  // Reads are open to users and services; changes act for a user, whose teams decide.
+  const readers = { allow: ['user', 'service'] as Array<'user' | 'service'> };
+  const users = { allow: ['user'] as Array<'user'> };
+
+  router.get('/flavors', async (req, res) => {
+    await httpAuth.credentials(req, readers);
+    res.json(pools.listFlavors());
+  });
+
+  router.get('/pools', async (req, res) => {
+    const items = await pools.listPools(
+      await httpAuth.credentials(req, readers),
+      { team: req.query.team },
+    );
+    res.json({ items });
+  });
+
+  router.post('/pools', async (req, res) => {
+    assertKnownFields(req.body, 'spec');
+    const dryRun = req.query.dryRun === true;
+    const change = await pools.createPool(
+      req.body,
+      await httpAuth.credentials(req, users),
+      { dryRun },
+    );
+    res.status(dryRun ? 200 : 202).json(change);
+  });
+
+  router.post('/pools/validate', async (req, res) => {
+    assertKnownFields(req.body, 'spec');
+    res.json(
+      await pools.validate(req.body, await httpAuth.credentials(req, readers)),
+    );
+  });
+
+  router.get('/pools/:id', async (req, res) => {
+    const {
+      reserved: _r,
+      deletedAt: _d,
+      ...pool
+    } = await pools.getPool(
+      req.params.id,
+      await httpAuth.credentials(req, readers),
+    );
+    res.json(pool);
+  });
+
+  router.patch('/pools/:id', async (req, res) => {
+    assertKnownFields(req.body, 'update');
+    res
+      .status(202)
+      .json(
+        await pools.updatePool(
+          req.params.id,
+          req.body,
+          await httpAuth.credentials(req, users),
+        ),
+      );
+  });
+
+  router.delete('/pools/:id', async (req, res) => {
+    res
+      .status(202)
+      .json(
+        await pools.deletePool(
+          req.params.id,
+          await httpAuth.credentials(req, users),
+        ),
+      );
+  });
+
+  router.get('/pools/:id/events', async (req, res) => {
+    res.json({
+      items: await pools.listEvents(
+        req.params.id,
+        await httpAuth.credentials(req, readers),
+      ),
+    });
+  });
+
+  router.get('/requests', async (req, res) => {
+    res.json({
+      items: await pools.listRequests(
+        await httpAuth.credentials(req, readers),
+        { status: req.query.status },
+      ),
+    });
+  });
+
+  router.post('/requests/:id/approve', async (req, res) => {
+    res.json(
+      await pools.decideRequest(
+        req.params.id,
+        { approve: true, reason: req.body?.reason },
+        await httpAuth.credentials(req, users),
+      ),
+    );
+  });
+
+  router.post('/requests/:id/reject', async (req, res) => {
+    res.json(
+      await pools.decideRequest(
+        req.params.id,
+        { approve: false, reason: req.body.reason },
+        await httpAuth.credentials(req, users),
+      ),
+    );
+  });
+
+  router.get('/quotas', async (req, res) => {
+    res.json({
+      items: await pools.listQuotas(
+        await httpAuth.credentials(req, readers),
+        req.query.team,
+      ),
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,86 @@
+import { GitLabScope } from '@runner-fleet/plugin-runners-common';
+
+/** The CI-side registration a pool needs. */
+export interface CiRunnerSpec {
+  poolId: string;
+  team: string;
+  poolName: string;
+  scope: GitLabScope;
+  tags: string[];
+  runUntagged: boolean;
+}
+
+/** A runner as the CI system reports it; never carries its token. */
+export interface CiRunner {
+  id: number;
+  description: string;
+  /** The pool id this runner was created for, parsed from its description. */
+  poolId?: string;
+  tags: string[];
+  paused: boolean;
+  status: string;
+}
+
+/** One runner manager: a VM that registered with the pool's runner. */
+export interface CiRunnerManager {
+  id: number;
+  systemId: string;
+  status: 'online' | 'offline' | 'stale' | 'never_contacted' | string;
+  contactedAt?: string;
+  createdAt?: string;
+  version?: string;
+}
+
+/** A job as the CI system reports it. */
+export interface CiJob {
+  id: number;
+  status: string;
+  tags: string[];
+  createdAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+  queuedDurationSeconds?: number;
+  runnerId?: number;
+  systemId?: string;
+}
+
+/**
+ * The CI system runner pools register with. The default implementation talks to GitLab; the
+ * `runnersCiProviderExtensionPoint` replaces it.
+ *
+ * @public
+ */
+export interface CiProvider {
+  /** Registers the pool's runner; the token is returned only here and by `resetToken`. */
+  createRunner(spec: CiRunnerSpec): Promise<{ id: number; token: string }>;
+  /** Changes tags, run-untagged and description to match the spec. */
+  updateRunner(id: number, spec: CiRunnerSpec): Promise<void>;
+  /** Issues a new token for a runner whose token was lost. */
+  resetToken(id: number): Promise<string>;
+  /** Deletes a runner; a runner that is already gone is not an error. */
+  deleteRunner(id: number): Promise<void>;
+  /** Runners that Runner Fleet created (recognised by their description). */
+  listFleetRunners(): Promise<CiRunner[]>;
+  /** Undefined when the runner does not exist. */
+  getRunner(id: number): Promise<CiRunner | undefined>;
+  listManagers(runnerId: number): Promise<CiRunnerManager[]>;
+  /** Removes a runner manager whose VM is gone. */
+  deleteManager(runnerId: number, systemId: string): Promise<void>;
+  /** Recent jobs of a runner, newest first. */
+  listJobs(
+    runnerId: number,
+    options?: { status?: string; limit?: number },
+  ): Promise<CiJob[]>;
+}
+
+/** The runner description Runner Fleet writes; carries the pool id so crashes can be repaired. */
+export function fleetRunnerDescription(
+  spec: Pick<CiRunnerSpec, 'team' | 'poolName' | 'poolId'>,
+): string {
+  return `runner-fleet ${spec.team}/${spec.poolName} [pool:${spec.poolId}]`;
+}
+
+/** The pool id in a Runner Fleet runner description, if any. */
+export function poolIdFromDescription(description: string): string | undefined {
+  return /\[pool:([0-9a-f-]{36})\]/.exec(description)?.[1];
+}
