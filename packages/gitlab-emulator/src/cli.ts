@@ -2,15 +2,17 @@ import { parseArgs } from 'node:util';
 import { seedTokens } from './model/seed';
 import { startGitLabEmulator } from './startGitLabEmulator';
 
-const USAGE = `Usage: gitlab-emulator [--port 8929] [--host 127.0.0.1] [--state-file PATH] [--quiet]
+const USAGE = `Usage: gitlab-emulator [--port 8929] [--host 127.0.0.1] [--state-file PATH]
+                       [--external-url URL] [--quiet]
 
 Runs the Runner Fleet GitLab emulator: GitLab's runner and jobs REST API under
 /api/v4 and an admin-only control surface under /-/emulator.
 
-  --port        port to listen on (default 8929; 0 picks a free one)
-  --host        interface to listen on (default 127.0.0.1)
-  --state-file  JSON file that keeps runners and jobs across restarts
-  --quiet       do not log requests
+  --port          port to listen on (default 8929; 0 picks a free one)
+  --host          interface to listen on (default 127.0.0.1)
+  --state-file    JSON file that keeps runners and jobs across restarts
+  --external-url  URL clients use, if not http://<host>:<port> (links, web_url)
+  --quiet         do not log requests
 `;
 
 /** The well-known tokens, printed at start so local runs can use them. */
@@ -34,6 +36,7 @@ export async function main(argv: string[]): Promise<void> {
       port: { type: 'string', default: '8929' },
       host: { type: 'string', default: '127.0.0.1' },
       'state-file': { type: 'string' },
+      'external-url': { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -52,6 +55,7 @@ export async function main(argv: string[]): Promise<void> {
     port,
     host: values.host,
     stateFile: values['state-file'],
+    externalUrl: values['external-url'],
     logger: values.quiet ? undefined : log,
   });
   process.stdout.write(

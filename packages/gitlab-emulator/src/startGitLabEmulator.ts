@@ -34,6 +34,12 @@ export interface GitLabEmulatorOptions {
    * `stop()`.
    */
   stateFile?: string;
+  /**
+   * The URL clients use, when it differs from the listening address (e.g.
+   * behind a proxy or from a VM). Used in `link` headers, `web_url`s and the
+   * repository URL handed to runners. Default `http://<host>:<port>`.
+   */
+  externalUrl?: string;
   /** What an empty emulator contains; default {@link defaultSeed}. */
   seed?: EmulatorSeed;
   /** The time source; default `() => new Date()`. */
@@ -124,9 +130,10 @@ export async function startGitLabEmulator(
   });
   const { port } = server.address() as AddressInfo;
   const urlHost = host.includes(':') ? `[${host}]` : host;
-  core.baseUrl = `http://${
+  const listening = `http://${
     urlHost === '0.0.0.0' ? '127.0.0.1' : urlHost
   }:${port}`;
+  core.baseUrl = (options.externalUrl ?? listening).replace(/\/+$/, '');
   await stateFile?.flush();
 
   return {
@@ -134,7 +141,7 @@ export async function startGitLabEmulator(
     apiUrl: `${core.baseUrl}/api/v4`,
     tokens: seedTokens,
     control: new EmulatorControlClient({
-      url: core.baseUrl,
+      url: listening,
       token: seedTokens.admin,
     }),
     clock,

@@ -1,5 +1,5 @@
 import { EmulatorCore } from '../EmulatorCore';
-import { FAILURE_REASONS } from '../model/JobService';
+import { FAILURE_REASONS } from '../model/jobMatching';
 import { JobRecord, RunnerRecord } from '../model/types';
 import { Entity } from './common';
 

@@ -1,4 +1,5 @@
 import { EmulatorClock } from './EmulatorClock';
+import { FAILURE_REASONS, runnerCanRun } from './jobMatching';
 import { fakeSha, randomToken } from './secrets';
 import { Store } from './Store';
 import {
@@ -12,24 +13,6 @@ import {
 
 /** The CI job token prefix GitLab uses (`glcbt-`). */
 export const JOB_TOKEN_PREFIX = 'glcbt-';
-
-/** Failure reasons a runner may report (`Ci::Build` enum, runner-facing). */
-export const FAILURE_REASONS = [
-  'unknown_failure',
-  'script_failure',
-  'api_failure',
-  'stuck_or_timeout_failure',
-  'runner_system_failure',
-  'missing_dependency_failure',
-  'runner_unsupported',
-  'stale_schedule',
-  'job_execution_timeout',
-  'archived_failure',
-  'unmet_prerequisites',
-  'scheduler_failure',
-  'data_integrity_failure',
-  'image_pull_failure',
-] as const;
 
 const FINISHED: readonly JobStatus[] = [
   'success',
@@ -122,37 +105,6 @@ export class JobService {
     return jobs;
   }
 
-  /** `RunnerMatcher#matches?` plus the project-side checks of the queue. */
-  canRun(runner: RunnerRecord, job: JobRecord): boolean {
-    const project = this.#store.projects.get(job.projectId);
-    if (!project) {
-      return false;
-    }
-    switch (runner.runnerType) {
-      case 'instance_type':
-        if (!project.sharedRunnersEnabled) return false;
-        break;
-      case 'group_type':
-        if (
-          !project.groupRunnersEnabled ||
-          runner.groupId === null ||
-          !this.#store.isGroupWithin(project.groupId, runner.groupId)
-        ) {
-          return false;
-        }
-        break;
-      default:
-        if (!runner.projectIds.includes(project.id)) return false;
-    }
-    if (job.tagList.length === 0 && !runner.runUntagged) {
-      return false;
-    }
-    if (!job.tagList.every(tag => runner.tagList.includes(tag))) {
-      return false;
-    }
-    return runner.accessLevel !== 'ref_protected' || job.protectedRef;
-  }
-
   /** Assigns the oldest pending job this runner can take and starts it. */
   pick(
     runner: RunnerRecord,
@@ -161,7 +113,7 @@ export class JobService {
     const candidates = [...this.#store.jobs.values()]
       .filter(j => j.status === 'pending')
       .sort((a, b) => a.id - b.id);
-    const job = candidates.find(j => this.canRun(runner, j));
+    const job = candidates.find(j => runnerCanRun(this.#store, runner, j));
     if (!job) {
       return undefined;
     }

@@ -52,6 +52,7 @@ export const ACCESS_LEVELS = {
 /** A membership role by name. */
 export type AccessLevelName = keyof typeof ACCESS_LEVELS;
 
+/** A user (`users`). */
 export interface UserRecord {
   id: number;
   username: string;
@@ -63,6 +64,7 @@ export interface UserRecord {
   createdAt: string;
 }
 
+/** A group; `fullPath` is e.g. `engineering/payments` (`namespaces`). */
 export interface GroupRecord {
   id: number;
   name: string;
@@ -74,6 +76,7 @@ export interface GroupRecord {
   createdAt: string;
 }
 
+/** A project in a group (`projects`). */
 export interface ProjectRecord {
   id: number;
   name: string;
@@ -87,6 +90,7 @@ export interface ProjectRecord {
   createdAt: string;
 }
 
+/** A direct membership of a group or project (`members`). */
 export interface MembershipRecord {
   source: 'group' | 'project';
   sourceId: number;
@@ -94,6 +98,7 @@ export interface MembershipRecord {
   accessLevel: number;
 }
 
+/** A personal access token (`personal_access_tokens`). */
 export interface AccessTokenRecord {
   id: number;
   userId: number;
@@ -106,6 +111,10 @@ export interface AccessTokenRecord {
   createdAt: string;
 }
 
+/**
+ * A runner (`ci_runners`): `groupId` for group runners, `projectIds` for
+ * project runners (the first is the owner project).
+ */
 export interface RunnerRecord {
   id: number;
   runnerType: RunnerType;
@@ -128,6 +137,7 @@ export interface RunnerRecord {
   contactedAt: string | null;
 }
 
+/** A runner manager, one per `system_id` (`ci_runner_machines`). */
 export interface RunnerManagerRecord {
   id: number;
   runnerId: number;
@@ -143,6 +153,7 @@ export interface RunnerManagerRecord {
   contactedAt: string | null;
 }
 
+/** A pipeline created by the control surface (`ci_pipelines`). */
 export interface PipelineRecord {
   id: number;
   iid: number;
@@ -154,6 +165,7 @@ export interface PipelineRecord {
   createdAt: string;
 }
 
+/** A CI job (`ci_builds`). */
 export interface JobRecord {
   id: number;
   projectId: number;
