@@ -93,6 +93,12 @@ describe('validatePoolSpec', () => {
     ).toEqual([]);
   });
 
+  it('refuses burst for Windows pools', () => {
+    const spec = examplePoolSpec({ flavor: 'win.xlarge' });
+    spec.autoscaling.burst = true;
+    expect(fields(spec)).toEqual(['autoscaling.burst']);
+  });
+
   it('needs minReplicas 0 to scale to zero', () => {
     const spec = examplePoolSpec();
     spec.autoscaling.scaleToZero = true;

@@ -68,6 +68,16 @@ export function validatePoolSpec(
   }
 
   validateFlavor(spec.flavor, catalog, fail);
+  const os =
+    typeof spec.flavor === 'string'
+      ? catalog.flavors.find(f => f.name === spec.flavor)?.os
+      : spec.flavor.os;
+  if (os === 'windows' && spec.autoscaling.burst) {
+    fail(
+      'autoscaling.burst',
+      'Windows pools cannot burst (each burst VM would clone the golden image to the burst cluster); turn burst off or pick a Linux flavor',
+    );
+  }
 
   const a = spec.autoscaling;
   if (!isInt(a.minReplicas) || a.minReplicas < 0) {

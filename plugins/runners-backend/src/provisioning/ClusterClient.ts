@@ -1,0 +1,219 @@
+import {
+  KubeConfig,
+  KubernetesObject,
+  KubernetesObjectApi,
+  PatchStrategy,
+} from '@kubernetes/client-node';
+import { MANAGER } from '@runner-fleet/plugin-runners-common';
+import { ClusterTarget } from '../config';
+import { KubeObject, RenderedKind } from './render';
+
+/** Identifies one object in a cluster. */
+export interface ObjectRef {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string };
+}
+
+/**
+ * Writes to one cluster. The reconciler is its only user: nothing else writes to clusters.
+ *
+ * @public
+ */
+export interface ClusterClient {
+  readonly name: string;
+  readonly role: 'primary' | 'burst';
+  /** Server-side apply with field manager `runner-fleet`, taking ownership of conflicts. */
+  apply(object: KubeObject): Promise<void>;
+  /** Deletes an object; false when it was already gone. */
+  delete(ref: ObjectRef): Promise<boolean>;
+  /** Objects of a kind carrying all the given labels, across namespaces. */
+  list(
+    kind: RenderedKind,
+    labels: Record<string, string>,
+  ): Promise<KubeObject[]>;
+  /** One object, or undefined. */
+  get(ref: ObjectRef): Promise<KubeObject | undefined>;
+}
+
+/** Builds the KubeConfig for a configured cluster. */
+export function kubeConfigFor(target: ClusterTarget): KubeConfig {
+  const kc = new KubeConfig();
+  if (target.authProvider === 'inCluster') {
+    kc.loadFromCluster();
+    return kc;
+  }
+  if (target.authProvider === 'kubeconfig') {
+    kc.loadFromFile(target.kubeconfigPath!);
+    if (target.kubeconfigContext)
+      kc.setCurrentContext(target.kubeconfigContext);
+    return kc;
+  }
+  kc.loadFromOptions({
+    clusters: [
+      {
+        name: target.name,
+        server: target.url!,
+        caData: target.caData,
+        caFile: target.caFile,
+        skipTLSVerify: target.skipTLSVerify ?? false,
+      },
+    ],
+    users: [{ name: 'runner-fleet', token: target.serviceAccountToken }],
+    contexts: [
+      { name: target.name, cluster: target.name, user: 'runner-fleet' },
+    ],
+    currentContext: target.name,
+  });
+  return kc;
+}
+
+function statusOf(error: unknown): number | undefined {
+  const e = error as { code?: number; statusCode?: number };
+  return e.code ?? e.statusCode;
+}
+
+/** A cluster error without request bodies (which may hold Secret data). */
+function clusterError(
+  cluster: string,
+  action: string,
+  ref: ObjectRef,
+  error: unknown,
+): Error {
+  const body = (error as { body?: unknown }).body;
+  let detail = '';
+  if (typeof body === 'string') {
+    try {
+      detail = (JSON.parse(body) as { message?: string }).message ?? '';
+    } catch {
+      detail = '';
+    }
+  } else if (body && typeof body === 'object') {
+    detail = (body as { message?: string }).message ?? '';
+  }
+  const status = statusOf(error);
+  const where = `${ref.kind} ${
+    ref.metadata.namespace ? `${ref.metadata.namespace}/` : ''
+  }${ref.metadata.name}`;
+  return new Error(
+    `cluster '${cluster}': ${action} ${where} failed${
+      status ? ` (${status})` : ''
+    }${detail ? `: ${detail}` : ''}`,
+  );
+}
+
+/** {@link ClusterClient} on `@kubernetes/client-node`. */
+export class KubernetesClusterClient implements ClusterClient {
+  readonly name: string;
+  readonly role: 'primary' | 'burst';
+  readonly #api: KubernetesObjectApi;
+
+  static create(options: {
+    name: string;
+    role: 'primary' | 'burst';
+    kubeConfig: KubeConfig;
+  }) {
+    return new KubernetesClusterClient(
+      options.name,
+      options.role,
+      options.kubeConfig,
+    );
+  }
+
+  static fromTarget(target: ClusterTarget) {
+    return KubernetesClusterClient.create({
+      name: target.name,
+      role: target.role,
+      kubeConfig: kubeConfigFor(target),
+    });
+  }
+
+  private constructor(name: string, role: 'primary' | 'burst', kc: KubeConfig) {
+    this.name = name;
+    this.role = role;
+    this.#api = KubernetesObjectApi.makeApiClient(kc);
+  }
+
+  async apply(object: KubeObject): Promise<void> {
+    try {
+      await this.#api.patch(
+        object as KubernetesObject,
+        undefined,
+        undefined,
+        MANAGER,
+        true,
+        PatchStrategy.ServerSideApply,
+      );
+    } catch (error) {
+      throw clusterError(this.name, 'applying', object, error);
+    }
+  }
+
+  async delete(ref: ObjectRef): Promise<boolean> {
+    try {
+      await this.#api.delete(
+        ref as KubernetesObject,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        'Background',
+      );
+      return true;
+    } catch (error) {
+      if (statusOf(error) === 404) return false;
+      throw clusterError(this.name, 'deleting', ref, error);
+    }
+  }
+
+  async list(
+    kind: RenderedKind,
+    labels: Record<string, string>,
+  ): Promise<KubeObject[]> {
+    const selector = Object.entries(labels)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',');
+    const items: KubeObject[] = [];
+    let continueToken: string | undefined;
+    do {
+      const page = await this.#api.list<KubernetesObject>(
+        kind.apiVersion,
+        kind.kind,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        selector,
+        500,
+        continueToken,
+      );
+      for (const item of page.items) {
+        items.push({
+          ...(item as KubeObject),
+          apiVersion: kind.apiVersion,
+          kind: kind.kind,
+        });
+      }
+      continueToken = page.metadata?._continue || undefined;
+    } while (continueToken);
+    return items;
+  }
+
+  async get(ref: ObjectRef): Promise<KubeObject | undefined> {
+    try {
+      const header = {
+        apiVersion: ref.apiVersion,
+        kind: ref.kind,
+        metadata: {
+          name: ref.metadata.name,
+          namespace: ref.metadata.namespace ?? '',
+        },
+      };
+      return (await this.#api.read<KubernetesObject>(header)) as KubeObject;
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw clusterError(this.name, 'reading', ref, error);
+    }
+  }
+}
