@@ -56,7 +56,9 @@ export function createRequestListener(options: RequestListenerOptions) {
     const method = (req.method ?? 'GET').toUpperCase();
     const url = req.url ?? '/';
     const queryAt = url.indexOf('?');
-    const path = queryAt === -1 ? url : url.slice(0, queryAt);
+    // Grape ignores a trailing slash; so does the emulator.
+    const rawPath = queryAt === -1 ? url : url.slice(0, queryAt);
+    const path = rawPath.length > 1 ? rawPath.replace(/\/+$/, '') : rawPath;
     let response: RouteResponse;
     try {
       const rawBody = await readBody(req);

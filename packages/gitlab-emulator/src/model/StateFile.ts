@@ -33,7 +33,7 @@ export class StateFile {
     this.path = options.path;
     this.#snapshot = options.snapshot;
     this.#onError = options.onError;
-    this.#debounceMs = options.debounceMs ?? 200;
+    this.#debounceMs = options.debounceMs ?? 1000;
   }
 
   /** Reads the file; undefined when it does not exist yet. */
