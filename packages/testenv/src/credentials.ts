@@ -1,0 +1,104 @@
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * The users the control plane knows, each with a static bearer token:
+ *
+ * - `admin` — `system:masters`, for setup and assertions.
+ * - `runner-fleet-backend` — the Runner Fleet backend, bound to the roles in `k8s/rbac/`.
+ * - `fleet-simulator` — plays KubeVirt, CDI and KEDA controllers; `system:masters`.
+ * - `alice` — authenticated but granted nothing: every request is forbidden.
+ *
+ * @public
+ */
+export const IDENTITIES = [
+  'admin',
+  'runner-fleet-backend',
+  'fleet-simulator',
+  'alice',
+] as const;
+
+/** One of {@link IDENTITIES}. @public */
+export type Identity = (typeof IDENTITIES)[number];
+
+/** Bearer tokens by identity. @public */
+export type IdentityTokens = Record<Identity, string>;
+
+const GROUPS: Record<Identity, string[]> = {
+  admin: ['system:masters'],
+  'runner-fleet-backend': [],
+  'fleet-simulator': ['system:masters'],
+  alice: [],
+};
+
+/** Files the kube-apiserver reads for authentication and service-account tokens. */
+export interface CredentialFiles {
+  tokens: IdentityTokens;
+  tokenFile: string;
+  serviceAccountKeyFile: string;
+  serviceAccountPublicKeyFile: string;
+}
+
+function isTokens(value: unknown): value is Partial<Record<Identity, string>> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function readTokens(file: string): Partial<Record<Identity, string>> {
+  if (!existsSync(file)) return {};
+  const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+  return isTokens(parsed) ? parsed : {};
+}
+
+/**
+ * Creates, or reuses when present in `dir`, the service-account signing key pair (ECDSA P-256,
+ * made with node:crypto) and one token per identity. Reuse keeps service-account tokens and
+ * kubeconfigs of a persistent local control plane valid across restarts.
+ */
+export function ensureCredentials(dir: string): CredentialFiles {
+  const serviceAccountKeyFile = join(dir, 'sa.key');
+  const serviceAccountPublicKeyFile = join(dir, 'sa.pub');
+  if (
+    !existsSync(serviceAccountKeyFile) ||
+    !existsSync(serviceAccountPublicKeyFile)
+  ) {
+    const { privateKey, publicKey } = generateKeyPairSync('ec', {
+      namedCurve: 'prime256v1',
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
+    writeFileSync(serviceAccountKeyFile, privateKey, { mode: 0o600 });
+    writeFileSync(serviceAccountPublicKeyFile, publicKey);
+  }
+
+  const tokensJson = join(dir, 'tokens.json');
+  const known = readTokens(tokensJson);
+  const tokens = {} as IdentityTokens;
+  for (const identity of IDENTITIES) {
+    const existing = known[identity];
+    tokens[identity] =
+      typeof existing === 'string' && /^[0-9a-f]{32,}$/.test(existing)
+        ? existing
+        : randomBytes(24).toString('hex');
+  }
+  writeFileSync(tokensJson, `${JSON.stringify(tokens, null, 2)}\n`, {
+    mode: 0o600,
+  });
+
+  // kube-apiserver's --token-auth-file: token,user,uid,"group1,group2"
+  const tokenFile = join(dir, 'tokens.csv');
+  const lines = IDENTITIES.map(identity => {
+    const groups = GROUPS[identity];
+    const user = `${tokens[identity]},${identity},${identity}`;
+    // An empty 4th column would become a group named "".
+    return groups.length ? `${user},"${groups.join(',')}"` : user;
+  });
+  writeFileSync(tokenFile, `${lines.join('\n')}\n`, { mode: 0o600 });
+
+  return {
+    tokens,
+    tokenFile,
+    serviceAccountKeyFile,
+    serviceAccountPublicKeyFile,
+  };
+}

@@ -1,0 +1,28 @@
+import { ControlPlane } from '../startControlPlane';
+
+/** What the global setup and teardown share across the packages of one Jest run. */
+export interface SharedState {
+  users: number;
+  starting?: Promise<void>;
+  plane?: ControlPlane;
+  connectionDir?: string;
+}
+
+const KEY = Symbol.for('@runner-fleet/testenv/jest');
+
+/**
+ * State on the real global object: Jest loads the global setup module once per project, so a
+ * module-level variable would not be shared.
+ */
+export function sharedState(): SharedState {
+  const holder = globalThis as unknown as Record<
+    symbol,
+    SharedState | undefined
+  >;
+  let state = holder[KEY];
+  if (!state) {
+    state = { users: 0 };
+    holder[KEY] = state;
+  }
+  return state;
+}

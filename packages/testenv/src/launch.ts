@@ -1,0 +1,141 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ApiServerClient } from './ApiServerClient';
+import { TestenvBinaries } from './binaries';
+import { CredentialFiles } from './credentials';
+import { pollUntil } from './crds';
+import { ManagedProcess } from './processes';
+
+/** Ports of one control plane on 127.0.0.1. */
+export interface ControlPlanePorts {
+  apiserver: number;
+  etcdClient: number;
+  etcdPeer: number;
+}
+
+/** A started etcd + kube-apiserver pair whose `/readyz` answered 200. */
+export interface LaunchedControlPlane {
+  etcd: ManagedProcess;
+  apiserver: ManagedProcess;
+  server: string;
+  caPem: string;
+}
+
+/** Issuer of service-account tokens; independent of the port, so tokens survive restarts. */
+const SERVICE_ACCOUNT_ISSUER = 'https://kubernetes.default.svc.cluster.local';
+
+function etcdArgs(dir: string, ports: ControlPlanePorts): string[] {
+  const client = `http://127.0.0.1:${ports.etcdClient}`;
+  const peer = `http://127.0.0.1:${ports.etcdPeer}`;
+  return [
+    '--name=default',
+    `--data-dir=${join(dir, 'etcd')}`,
+    `--listen-client-urls=${client}`,
+    `--advertise-client-urls=${client}`,
+    `--listen-peer-urls=${peer}`,
+    `--initial-advertise-peer-urls=${peer}`,
+    `--initial-cluster=default=${peer}`,
+    // As envtest: tests and local runs trade crash safety for speed.
+    '--unsafe-no-fsync=true',
+    '--log-level=warn',
+  ];
+}
+
+function apiserverArgs(
+  dir: string,
+  ports: ControlPlanePorts,
+  credentials: CredentialFiles,
+): string[] {
+  return [
+    '--advertise-address=127.0.0.1',
+    '--bind-address=127.0.0.1',
+    `--secure-port=${ports.apiserver}`,
+    `--cert-dir=${join(dir, 'certs')}`,
+    `--etcd-servers=http://127.0.0.1:${ports.etcdClient}`,
+    '--service-cluster-ip-range=10.0.0.0/24',
+    `--service-account-issuer=${SERVICE_ACCOUNT_ISSUER}`,
+    `--service-account-key-file=${credentials.serviceAccountPublicKeyFile}`,
+    `--service-account-signing-key-file=${credentials.serviceAccountKeyFile}`,
+    '--authorization-mode=RBAC',
+    `--token-auth-file=${credentials.tokenFile}`,
+    '--disable-admission-plugins=ServiceAccount',
+    '--allow-privileged=true',
+  ];
+}
+
+/** The serving certificate chain once kube-apiserver has written it completely. */
+function readServingCert(certDir: string): string | undefined {
+  const file = join(certDir, 'apiserver.crt');
+  if (!existsSync(file) || !existsSync(join(certDir, 'apiserver.key'))) {
+    return undefined;
+  }
+  const pem = readFileSync(file, 'utf8');
+  return pem.trimEnd().endsWith('-----END CERTIFICATE-----') ? pem : undefined;
+}
+
+/**
+ * Starts etcd and kube-apiserver with data under `dir` and waits for `/readyz`. On failure both
+ * are stopped and the error carries the end of the failing process' log.
+ */
+export async function launchControlPlane(options: {
+  dir: string;
+  binaries: TestenvBinaries;
+  ports: ControlPlanePorts;
+  credentials: CredentialFiles;
+  timeoutMs: number;
+}): Promise<LaunchedControlPlane> {
+  const { dir, binaries, ports, credentials } = options;
+  mkdirSync(join(dir, 'certs'), { recursive: true });
+  const etcd = ManagedProcess.start({
+    name: 'etcd',
+    binary: binaries.etcd,
+    args: etcdArgs(dir, ports),
+    logFile: join(dir, 'etcd.log'),
+    deathSignal: 'TERM',
+  });
+  // SIGKILL on parent death: with etcd going down at the same moment a terminating
+  // kube-apiserver would hang for a long time; killing it loses nothing, etcd holds the state.
+  const apiserver = ManagedProcess.start({
+    name: 'kube-apiserver',
+    binary: binaries.kubeApiserver,
+    args: apiserverArgs(dir, ports, credentials),
+    logFile: join(dir, 'kube-apiserver.log'),
+    deathSignal: 'KILL',
+  });
+  const server = `https://127.0.0.1:${ports.apiserver}`;
+  let client: ApiServerClient | undefined;
+  let caPem: string | undefined;
+  try {
+    await pollUntil(
+      async () => {
+        etcd.assertRunning();
+        apiserver.assertRunning();
+        caPem = caPem ?? readServingCert(join(dir, 'certs'));
+        if (!caPem) return false;
+        client =
+          client ??
+          ApiServerClient.create({
+            server,
+            caPem,
+            token: credentials.tokens.admin,
+          });
+        const res = await client
+          .request('GET', '/readyz')
+          .catch(() => undefined);
+        return res?.status === 200;
+      },
+      options.timeoutMs,
+      () =>
+        `kube-apiserver not ready after ${
+          options.timeoutMs
+        } ms; last log lines:\n${apiserver.logTail()}`,
+    );
+  } catch (error) {
+    await apiserver.stop('SIGKILL', 5000);
+    await etcd.stop('SIGKILL', 5000);
+    throw error;
+  } finally {
+    client?.close();
+  }
+  return { etcd, apiserver, server, caPem: caPem ?? '' };
+}

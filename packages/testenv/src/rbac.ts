@@ -1,0 +1,89 @@
+import {
+  KubeConfig,
+  KubernetesObject,
+  RbacV1Subject,
+} from '@kubernetes/client-node';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { applyYaml, createNamespace, parseManifests } from './applyYaml';
+
+/** The backend's ServiceAccount in real clusters, as `k8s/rbac/` binds it. */
+export const BACKEND_SERVICE_ACCOUNT = {
+  namespace: 'runner-fleet',
+  name: 'runner-fleet-backend',
+};
+/** The static-token user standing in for that ServiceAccount in the test environment. */
+export const BACKEND_USER = 'runner-fleet-backend';
+
+type Binding = KubernetesObject & {
+  subjects?: RbacV1Subject[];
+};
+
+function isBinding(object: KubernetesObject): object is Binding {
+  return (
+    object.apiVersion === 'rbac.authorization.k8s.io/v1' &&
+    (object.kind === 'RoleBinding' || object.kind === 'ClusterRoleBinding')
+  );
+}
+
+function bindsBackend(binding: Binding): boolean {
+  return (binding.subjects ?? []).some(
+    s =>
+      s.kind === 'ServiceAccount' &&
+      s.name === BACKEND_SERVICE_ACCOUNT.name &&
+      s.namespace === BACKEND_SERVICE_ACCOUNT.namespace,
+  );
+}
+
+/**
+ * The manifests of `dir` (every `*.yaml`, in name order) plus, for each (Cluster)RoleBinding of
+ * the backend's ServiceAccount, a twin `<name>-testenv-user` binding the same role to the user
+ * `runner-fleet-backend`. The twins exist only here: the manifests stay fit for real clusters,
+ * where no such user should ever hold these rights.
+ */
+export function backendRbacManifests(dir: string): KubernetesObject[] {
+  const objects = readdirSync(dir)
+    .filter(f => f.endsWith('.yaml') || f.endsWith('.yml'))
+    .sort()
+    .flatMap(f => parseManifests(readFileSync(join(dir, f), 'utf8')));
+  const twins: KubernetesObject[] = objects
+    .filter(isBinding)
+    .filter(bindsBackend)
+    .map(binding => ({
+      ...binding,
+      metadata: {
+        name: `${binding.metadata?.name}-testenv-user`,
+        ...(binding.metadata?.namespace
+          ? { namespace: binding.metadata.namespace }
+          : {}),
+        labels: { 'app.kubernetes.io/managed-by': 'runner-fleet-testenv' },
+      },
+      subjects: [
+        {
+          apiGroup: 'rbac.authorization.k8s.io',
+          kind: 'User',
+          name: BACKEND_USER,
+        },
+      ],
+    }));
+  return [...objects, ...twins];
+}
+
+/**
+ * Applies {@link backendRbacManifests} as `kc` (an admin), creating the namespaces the
+ * namespaced objects live in first.
+ */
+export async function applyBackendRbac(
+  kc: KubeConfig,
+  dir: string,
+): Promise<void> {
+  const objects = backendRbacManifests(dir);
+  const namespaces = new Set(
+    objects
+      .filter(o => o.kind !== 'Namespace')
+      .map(o => o.metadata?.namespace)
+      .filter((ns): ns is string => Boolean(ns)),
+  );
+  await Promise.all([...namespaces].map(ns => createNamespace(kc, ns)));
+  await applyYaml(kc, objects);
+}

@@ -1,0 +1,207 @@
+import { KubeConfig } from '@kubernetes/client-node';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ApiServerClient } from './ApiServerClient';
+import { findRepoRoot, resolveBinaries } from './binaries';
+import { installCrds } from './crds';
+import { ensureCredentials, Identity } from './credentials';
+import {
+  ClusterConnection,
+  kubeConfigFor,
+  kubeconfigYamlFor,
+  writeKubeconfigFile,
+} from './kubeconfig';
+import { launchControlPlane } from './launch';
+import { freePorts } from './ports';
+import { forgetTempDir, registerTempDir } from './processes';
+import { applyBackendRbac } from './rbac';
+import { readSavedPorts, savePorts } from './savedPorts';
+
+/** Options of {@link startControlPlane}. @public */
+export interface ControlPlaneOptions {
+  /**
+   * Directory with `etcd` and `kube-apiserver`. Default: the stamp dir in
+   * `RUNNER_FLEET_K8S_TESTENV_DIR`, else what `tools/k8s-testenv/build.sh` prints.
+   */
+  binDir?: string;
+  /** CRDs to install (`*.yaml`); default `<binDir>/../crds`. */
+  crdsDir?: string;
+  /**
+   * Keep state here: etcd data, serving certificate, service-account keys and tokens are reused
+   * on the next start with the same directory, and preferred ports are remembered. Default: a
+   * temporary directory, removed by `stop()` (or when the process exits).
+   */
+  dataDir?: string;
+  /** API server port; default the remembered one when free, else a free one. */
+  port?: number;
+  /** RBAC manifests to apply; default `<repo>/k8s/rbac` when present; `false` for none. */
+  rbacDir?: string | false;
+  /** Receives progress lines. */
+  log?: (line: string) => void;
+  /** Limit for each wait (ready, CRDs established); default 60 s. */
+  timeoutMs?: number;
+}
+
+/** Where start-up time went, in milliseconds. @public */
+export interface ControlPlaneTimings {
+  /** Finding (or building) the binaries. */
+  binariesMs: number;
+  /** From launching etcd until kube-apiserver's `/readyz` is 200. */
+  readyMs: number;
+  /** Installing the CRDs until all are Established and discoverable. */
+  crdsMs: number;
+  /** Applying `k8s/rbac`. */
+  rbacMs: number;
+  /** From launching etcd until usable (ready, CRDs established, RBAC applied). */
+  warmStartMs: number;
+}
+
+/** A running control plane. @public */
+export interface ControlPlane extends ClusterConnection {
+  /** A client configuration for one identity. */
+  kubeConfig(identity: Identity): KubeConfig;
+  /** A kubeconfig file's text for one identity. */
+  kubeconfigYaml(identity: Identity): string;
+  /** Writes a kubeconfig for one identity (mode 0600). */
+  writeKubeconfig(path: string, identity: Identity): void;
+  /** Stops kube-apiserver, then etcd; removes the temporary directory. Idempotent. */
+  stop(): Promise<void>;
+  /** The state directory (temporary unless `dataDir` was given). */
+  readonly dataDir: string;
+  /** Process ids, e.g. to measure memory. */
+  readonly pids: { etcd: number; apiserver: number };
+  /** Where start-up time went. */
+  readonly timings: ControlPlaneTimings;
+}
+
+/**
+ * Starts a real etcd 3.6 + kube-apiserver 1.35 on 127.0.0.1 with static-token identities,
+ * installs the upstream KubeVirt, CDI and KEDA CRDs and waits until they are Established, and
+ * applies the backend's RBAC from `k8s/rbac/` (bound to the user `runner-fleet-backend`).
+ *
+ * The children die with this process (parent-death signal, and an exit handler), so a crashed
+ * test run leaves nothing behind; call `stop()` for a clean shutdown.
+ *
+ * @public
+ */
+export async function startControlPlane(
+  options: ControlPlaneOptions = {},
+): Promise<ControlPlane> {
+  const log = options.log ?? (() => {});
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const t0 = Date.now();
+  const binaries = await resolveBinaries({ ...options, log });
+  const binariesMs = Date.now() - t0;
+
+  const persistent = options.dataDir !== undefined;
+  const dir = persistent
+    ? resolve(options.dataDir as string)
+    : mkdtempSync(join(tmpdir(), 'runner-fleet-testenv-'));
+  if (persistent) mkdirSync(dir, { recursive: true });
+  else registerTempDir(dir);
+
+  const credentials = ensureCredentials(dir);
+  const saved = persistent ? readSavedPorts(dir) : undefined;
+  const [apiserverPort, etcdClient, etcdPeer] = await freePorts([
+    options.port ?? saved?.apiserver,
+    saved?.etcdClient,
+    saved?.etcdPeer,
+  ]);
+  if (options.port && apiserverPort !== options.port) {
+    throw new Error(`port ${options.port} on 127.0.0.1 is in use`);
+  }
+  const ports = { apiserver: apiserverPort, etcdClient, etcdPeer };
+  if (persistent) savePorts(dir, ports);
+
+  const tLaunch = Date.now();
+  const launched = await launchControlPlane({
+    dir,
+    binaries,
+    ports,
+    credentials,
+    timeoutMs,
+  });
+  const readyMs = Date.now() - tLaunch;
+  log(`kube-apiserver ready at ${launched.server} after ${readyMs} ms`);
+
+  let stopped: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopped =
+      stopped ??
+      (async () => {
+        // kube-apiserver first: with etcd gone it retries for a long time before exiting.
+        // Throw-away state needs no graceful shutdown.
+        const signal = persistent ? 'SIGTERM' : 'SIGKILL';
+        await launched.apiserver.stop(signal, 15_000);
+        await launched.etcd.stop(signal, 10_000);
+        if (!persistent) {
+          rmSync(dir, { recursive: true, force: true });
+          forgetTempDir(dir);
+        }
+      })();
+    return stopped;
+  };
+
+  const connection: ClusterConnection = {
+    server: launched.server,
+    caData: Buffer.from(launched.caPem).toString('base64'),
+    tokens: credentials.tokens,
+  };
+  let crdsMs = 0;
+  let rbacMs = 0;
+  try {
+    const tCrds = Date.now();
+    const client = ApiServerClient.create({
+      server: launched.server,
+      caPem: launched.caPem,
+      token: credentials.tokens.admin,
+    });
+    try {
+      const names = await installCrds(client, binaries.crdsDir, timeoutMs);
+      crdsMs = Date.now() - tCrds;
+      log(`${names.length} CRDs Established after ${crdsMs} ms`);
+    } finally {
+      client.close();
+    }
+
+    const rbacDir = resolveRbacDir(options.rbacDir);
+    if (rbacDir) {
+      const tRbac = Date.now();
+      await applyBackendRbac(kubeConfigFor(connection, 'admin'), rbacDir);
+      rbacMs = Date.now() - tRbac;
+      log(`applied ${rbacDir} in ${rbacMs} ms`);
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+
+  return {
+    ...connection,
+    kubeConfig: identity => kubeConfigFor(connection, identity),
+    kubeconfigYaml: identity => kubeconfigYamlFor(connection, identity),
+    writeKubeconfig: (path, identity) =>
+      writeKubeconfigFile(path, connection, identity),
+    stop,
+    dataDir: dir,
+    pids: { etcd: launched.etcd.pid, apiserver: launched.apiserver.pid },
+    timings: {
+      binariesMs,
+      readyMs,
+      crdsMs,
+      rbacMs,
+      warmStartMs: Date.now() - tLaunch,
+    },
+  };
+}
+
+function resolveRbacDir(
+  option: string | false | undefined,
+): string | undefined {
+  if (option === false) return undefined;
+  if (option) return option;
+  const root = findRepoRoot();
+  const dir = root && join(root, 'k8s', 'rbac');
+  return dir && existsSync(dir) ? dir : undefined;
+}
