@@ -1,0 +1,84 @@
+/** Options of {@link TokenBucket.create}. */
+export interface TokenBucketOptions {
+  /** Sustained rate; 0 switches the limiter off. */
+  requestsPerMinute: number;
+  /**
+   * Requests that may go out back to back after a quiet period. Default: ten seconds' worth of
+   * the sustained rate (at least 1), so a burst never takes more than a sixth of GitLab's
+   * per-minute allowance.
+   */
+  burst?: number;
+  /** Milliseconds since the epoch; injectable for tests. */
+  clock?: () => number;
+  /** Waits the given milliseconds; injectable for tests. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+type TokenBucketDeps = {
+  ratePerMs: number;
+  capacity: number;
+  clock: () => number;
+  sleep: (ms: number) => Promise<void>;
+};
+
+/**
+ * A client-side token bucket shared by every GitLab call Runner Fleet makes, so the whole fleet
+ * (reconciler, sweeper, pollers, user requests) stays under one request budget. Callers are
+ * served first come, first served.
+ */
+export class TokenBucket {
+  readonly #deps: TokenBucketDeps;
+  #tokens: number;
+  #refilledAt: number;
+  #queue: Promise<void> = Promise.resolve();
+
+  static create(options: TokenBucketOptions): TokenBucket {
+    const rpm = Math.max(0, options.requestsPerMinute);
+    const clock = options.clock ?? Date.now;
+    return new TokenBucket({
+      ratePerMs: rpm / 60_000,
+      capacity: options.burst ?? Math.max(1, Math.ceil(rpm / 6)),
+      clock,
+      sleep:
+        options.sleep ??
+        (ms => new Promise(resolve => setTimeout(resolve, ms))),
+    });
+  }
+
+  private constructor(deps: TokenBucketDeps) {
+    this.#deps = deps;
+    this.#tokens = deps.capacity;
+    this.#refilledAt = deps.clock();
+  }
+
+  /** Resolves when the caller may send one request. */
+  take(): Promise<void> {
+    if (this.#deps.ratePerMs === 0) {
+      return Promise.resolve();
+    }
+    const turn = this.#queue.then(() => this.#acquire());
+    this.#queue = turn.catch(() => undefined);
+    return turn;
+  }
+
+  async #acquire(): Promise<void> {
+    this.#refill();
+    if (this.#tokens < 1) {
+      await this.#deps.sleep(
+        Math.ceil((1 - this.#tokens) / this.#deps.ratePerMs),
+      );
+      this.#refill();
+    }
+    this.#tokens = Math.max(0, this.#tokens - 1);
+  }
+
+  #refill(): void {
+    const now = this.#deps.clock();
+    const elapsed = Math.max(0, now - this.#refilledAt);
+    this.#tokens = Math.min(
+      this.#deps.capacity,
+      this.#tokens + elapsed * this.#deps.ratePerMs,
+    );
+    this.#refilledAt = now;
+  }
+}
