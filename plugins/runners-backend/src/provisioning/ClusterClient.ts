@@ -176,18 +176,31 @@ export class KubernetesClusterClient implements ClusterClient {
     const items: KubeObject[] = [];
     let continueToken: string | undefined;
     do {
-      const page = await this.#api.list<KubernetesObject>(
-        kind.apiVersion,
-        kind.kind,
-        undefined,
-        undefined,
-        undefined,
-        undefined,
-        undefined,
-        selector,
-        500,
-        continueToken,
-      );
+      const page = await this.#api
+        .list<KubernetesObject>(
+          kind.apiVersion,
+          kind.kind,
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          selector,
+          500,
+          continueToken,
+        )
+        .catch(error => {
+          throw clusterError(
+            this.name,
+            'listing',
+            {
+              apiVersion: kind.apiVersion,
+              kind: kind.kind,
+              metadata: { name: '*' },
+            },
+            error,
+          );
+        });
       for (const item of page.items) {
         items.push({
           ...(item as KubeObject),

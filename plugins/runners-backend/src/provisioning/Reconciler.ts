@@ -109,6 +109,24 @@ export class Reconciler {
     });
   }
 
+  /**
+   * Deletes one VM so its replica set or pool replaces it (used by the ghost sweeper for VMs
+   * that never registered). Kept here: the reconciler is the only writer to clusters.
+   */
+  async replaceVm(
+    clusterName: string,
+    namespace: string,
+    name: string,
+  ): Promise<void> {
+    const cluster = this.#clusters.find(c => c.name === clusterName);
+    if (!cluster) throw new Error(`cluster '${clusterName}' is not configured`);
+    await cluster.delete({
+      apiVersion: 'kubevirt.io/v1',
+      kind: 'VirtualMachineInstance',
+      metadata: { namespace, name },
+    });
+  }
+
   /** Starts reconciling a pool without waiting; errors are logged and recorded on the pool. */
   kick(poolId: string): void {
     this.reconcile(poolId).catch(error =>
@@ -127,6 +145,9 @@ export class Reconciler {
     for (const cluster of this.#clusters) {
       const desired = renderPool(this.#renderInput(pool, cluster, token));
       const current = live.of(pool.id, cluster.name);
+      for (const secret of await this.#poolSecrets(cluster, pool)) {
+        current.set(objectKey(secret), secret);
+      }
       for (const object of desired) {
         const existing = current.get(objectKey(object));
         const scope = object.metadata.labels[LABELS.pool] ? 'pool' : 'team';
@@ -155,6 +176,33 @@ export class Reconciler {
     return { poolId: pool.id, applied, deleted, state };
   }
 
+  /** The pool's Secrets on a cluster, read by their known names (they cannot be listed). */
+  async #poolSecrets(
+    cluster: ClusterClient,
+    pool: PoolRecord,
+  ): Promise<KubeObject[]> {
+    const names = poolObjectNames(pool.name);
+    const namespace = teamNamespace(pool.team);
+    const found = await Promise.all(
+      [
+        names.tokenSecret,
+        names.cloudInitSecret,
+        names.sysprepSecret,
+        names.metricsAuthSecret,
+      ].map(name =>
+        cluster.get({
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: { namespace, name },
+        }),
+      ),
+    );
+    return found.filter(
+      (s): s is KubeObject =>
+        !!s && s.metadata.labels?.[LABELS.pool] === pool.id,
+    );
+  }
+
   async #teamObjectChanged(
     cluster: ClusterClient,
     object: KubeObject,
@@ -178,7 +226,9 @@ export class Reconciler {
   async #ensureRunner(pool: PoolRecord): Promise<string> {
     const spec = this.#runnerSpec(pool);
     let runnerId = pool.gitlabRunnerId;
-    if (runnerId !== undefined && !(await this.#ci.getRunner(runnerId))) {
+    const existing =
+      runnerId !== undefined ? await this.#ci.getRunner(runnerId) : undefined;
+    if (runnerId !== undefined && !existing) {
       this.#logger.warn(
         `GitLab runner ${runnerId} of pool ${pool.team}/${pool.name} is gone; registering a new one`,
       );
@@ -203,7 +253,9 @@ export class Reconciler {
       await this.#storeToken(pool, created.token);
       return created.token;
     }
-    await this.#ci.updateRunner(runnerId, spec);
+    if (existing && !sameTags(existing.tags, spec.tags)) {
+      await this.#ci.updateRunner(runnerId, spec);
+    }
     const stored = await this.#readToken(pool);
     if (stored) return stored;
     this.#logger.info(
@@ -290,7 +342,11 @@ export class Reconciler {
   ): Promise<ReconcileResult> {
     let deleted = 0;
     for (const cluster of this.#clusters) {
-      for (const object of live.of(pool.id, cluster.name).values()) {
+      const objects = [
+        ...live.of(pool.id, cluster.name).values(),
+        ...(await this.#poolSecrets(cluster, pool)),
+      ];
+      for (const object of objects) {
         if (await cluster.delete(object)) deleted++;
       }
     }
@@ -380,6 +436,10 @@ export class Reconciler {
       await this.#store.updatePool(pool.id, {}, { state, reason });
     }
   }
+}
+
+function sameTags(a: string[], b: string[]): boolean {
+  return [...a].sort().join(',') === [...b].sort().join(',');
 }
 
 function sameHash(a: KubeObject, b: KubeObject): boolean {

@@ -2,7 +2,11 @@ import { LABELS, MANAGER } from '@runner-fleet/plugin-runners-common';
 import { ClusterClient } from './ClusterClient';
 import { KubeObject, objectKey, renderedKinds } from './render';
 
-/** Pool-scoped objects on the clusters, grouped by pool id and cluster name. */
+/**
+ * Pool-scoped objects on the clusters, grouped by pool id and cluster name. Secrets are not
+ * listed: the backend may not list Secrets (k8s/rbac), so the reconciler reads a pool's Secrets
+ * by name instead.
+ */
 export class LiveObjects {
   readonly #byPool = new Map<string, Map<string, KubeObject[]>>();
 
@@ -18,7 +22,7 @@ export class LiveObjects {
     await Promise.all(
       clusters.flatMap(cluster =>
         renderedKinds
-          .filter(kind => kind.scope === 'pool')
+          .filter(kind => kind.scope === 'pool' && kind.kind !== 'Secret')
           .map(async kind => {
             for (const object of await cluster.list(kind, labels)) {
               live.#add(cluster.name, object);

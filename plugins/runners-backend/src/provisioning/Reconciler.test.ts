@@ -1,0 +1,361 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import {
+  seedTokens,
+  startGitLabEmulator,
+  GitLabEmulator,
+} from '@runner-fleet/gitlab-emulator';
+import { LABELS, MANAGER } from '@runner-fleet/plugin-runners-common';
+import { useTestCluster } from '@runner-fleet/testenv/jest';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { GitLabCiProvider } from '../ci';
+import { readRunnersConfig } from '../config';
+import { DatabasePoolStore } from '../database/DatabasePoolStore';
+import { PoolRecord } from '../database/PoolStore';
+import { createTestDatabases } from '../__testUtils__/databases';
+import {
+  ClusterClient,
+  KubernetesClusterClient,
+  ObjectRef,
+} from './ClusterClient';
+import { Reconciler, ReconcileStep } from './Reconciler';
+import { KubeObject, renderedKinds } from './render';
+
+const cluster = useTestCluster();
+const databases = createTestDatabases();
+let emulator: GitLabEmulator;
+
+beforeAll(async () => {
+  emulator = await startGitLabEmulator();
+});
+afterAll(async () => {
+  await emulator?.stop();
+});
+
+/** Counts writes, so tests can prove an unchanged pool causes none. */
+class CountingClient implements ClusterClient {
+  writes: string[] = [];
+  constructor(readonly inner: ClusterClient) {}
+  get name() {
+    return this.inner.name;
+  }
+  get role() {
+    return this.inner.role;
+  }
+  async apply(object: KubeObject) {
+    this.writes.push(`apply ${object.kind}/${object.metadata.name}`);
+    return this.inner.apply(object);
+  }
+  async delete(ref: ObjectRef) {
+    this.writes.push(`delete ${ref.kind}/${ref.metadata.name}`);
+    return this.inner.delete(ref);
+  }
+  list: ClusterClient['list'] = (kind, labels) => this.inner.list(kind, labels);
+  get: ClusterClient['get'] = ref => this.inner.get(ref);
+}
+
+async function setup(onStep?: (step: ReconcileStep, poolId: string) => void) {
+  const config = readRunnersConfig(
+    new ConfigReader({
+      backend: { baseUrl: 'http://backstage.test:7007' },
+      runners: {
+        gitlab: { baseUrl: emulator.url, token: seedTokens.fleetBot },
+        scalingMetrics: { token: 'test-scaling-token' },
+        quotas: {
+          default: { maxCpu: 1000, maxMemoryGiB: 2000, maxPools: 100 },
+        },
+      },
+    }),
+  );
+  const knex = await databases.init('SQLITE_3');
+  const store = await DatabasePoolStore.create({
+    database: mockServices.database({ knex, migrations: { skip: false } }),
+  });
+  const client = new CountingClient(
+    KubernetesClusterClient.create({
+      name: 'local',
+      role: 'primary',
+      kubeConfig: cluster.kubeConfig('runner-fleet-backend'),
+    }),
+  );
+  const ci = GitLabCiProvider.create({
+    settings: config.gitlab!,
+    logger: mockServices.logger.mock(),
+  });
+  const make = (step?: typeof onStep) =>
+    Reconciler.create({
+      store,
+      ci,
+      clusters: [client],
+      config,
+      logger: mockServices.logger.mock(),
+      onStep: step,
+    });
+  return {
+    store,
+    client,
+    ci,
+    config,
+    reconciler: make(onStep),
+    restart: () => make(),
+  };
+}
+
+/** A team of its own per test, so each test has its own namespace. */
+const newTeam = () => `t${randomBytes(3).toString('hex')}`;
+
+async function insertPool(
+  store: DatabasePoolStore,
+  config: ReturnType<typeof readRunnersConfig>,
+  flavorName = 'm1.large',
+  team = newTeam(),
+): Promise<PoolRecord> {
+  const flavor = config.catalog.flavors.find(f => f.name === flavorName)!;
+  return store.withTeam(team, tx =>
+    tx.insertPool({
+      id: randomUUID(),
+      team,
+      name: 'builds',
+      spec: {
+        team,
+        name: 'builds',
+        flavor: flavorName,
+        autoscaling: {
+          minReplicas: 1,
+          maxReplicas: 4,
+          targetUtilization: 0.3,
+          scaleToZero: false,
+          burst: false,
+        },
+        gitlab: {
+          scope: { type: 'group', path: 'engineering/payments' },
+          tags: ['linux', 'docker'],
+          runUntagged: false,
+        },
+      },
+      flavor,
+      reserved: { cpu: flavor.cpu * 4, memoryGiB: flavor.memoryGiB * 4 },
+      state: 'provisioning',
+      stateReason: 'test',
+      createdBy: 'user:default/test',
+    }),
+  );
+}
+
+/** What is on the cluster for a pool, seen as the admin (the backend may not list Secrets). */
+async function poolObjects(_client: ClusterClient, poolId: string) {
+  const client = KubernetesClusterClient.create({ name: 'admin', role: 'primary', kubeConfig: cluster.kubeConfig('admin') });
+  const lists = await Promise.all(
+    renderedKinds
+      .filter(k => k.scope === 'pool')
+      .map(k => client.list(k, { [LABELS.pool]: poolId })),
+  );
+  return lists.flat();
+}
+
+async function fleetRunners(poolId: string) {
+  return (await emulator.control.runners()).filter(r =>
+    (r.description ?? '').includes(poolId),
+  );
+}
+
+describe('Reconciler against the real control plane and the GitLab emulator', () => {
+  it('provisions a Linux pool the upstream CRDs accept, with a working runner token', async () => {
+    const { store, client, config, reconciler } = await setup();
+    const pool = await insertPool(store, config);
+    const result = await reconciler.reconcile(pool.id);
+    expect(result).toMatchObject({ state: 'provisioning', deleted: 0 });
+
+    const objects = await poolObjects(client, pool.id);
+    expect(objects.map(o => o.kind).sort()).toEqual([
+      'ScaledObject',
+      'Secret',
+      'Secret',
+      'Secret',
+      'TriggerAuthentication',
+      'VirtualMachineInstanceReplicaSet',
+    ]);
+    for (const o of objects)
+      expect(o.metadata.labels?.[LABELS.managedBy]).toBe(MANAGER);
+    const vmirs = objects.find(
+      o => o.kind === 'VirtualMachineInstanceReplicaSet',
+    )!;
+    expect(
+      (
+        vmirs.spec as {
+          template: { spec: { domain: { cpu: { cores: number } } } };
+        }
+      ).template.spec.domain.cpu.cores,
+    ).toBe(4);
+
+    const stored = await store.getPool(pool.id);
+    const runners = await fleetRunners(pool.id);
+    expect(runners).toHaveLength(1);
+    expect(stored!.gitlabRunnerId).toBe(runners[0].id);
+    expect([...runners[0].tagList].sort()).toEqual(['docker', 'linux']);
+
+    // The token in the token Secret is the runner's real token: GitLab accepts it.
+    const secret = objects.find(
+      o => o.metadata.name === 'rf-builds-token',
+    ) as KubeObject & { data: { token: string } };
+    const token = Buffer.from(secret.data.token, 'base64').toString();
+    const verify = await fetch(`${emulator.url}/api/v4/runners/verify`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ token }),
+    });
+    expect(verify.status).toBe(200);
+  });
+
+  it('writes nothing when an unchanged pool is reconciled again', async () => {
+    const { store, client, config, reconciler } = await setup();
+    const pool = await insertPool(store, config);
+    await reconciler.reconcile(pool.id);
+    const before = client.writes.length;
+    expect(before).toBeGreaterThan(0);
+    const second = await reconciler.reconcile(pool.id);
+    expect(second).toMatchObject({ applied: 0, deleted: 0 });
+    expect(client.writes.slice(before)).toEqual([]);
+  });
+
+  it('rolls a flavor change into new objects with a new template hash', async () => {
+    const { store, client, config, reconciler } = await setup();
+    const pool = await insertPool(store, config);
+    await reconciler.reconcile(pool.id);
+    const hashOf = async () =>
+      (await poolObjects(client, pool.id)).find(
+        o => o.kind === 'VirtualMachineInstanceReplicaSet',
+      )!;
+    const before = await hashOf();
+    const xlarge = config.catalog.flavors.find(f => f.name === 'm1.xlarge')!;
+    await store.updatePool(pool.id, {
+      spec: { ...pool.spec, flavor: 'm1.xlarge' },
+      flavor: xlarge,
+      bumpGeneration: true,
+    });
+    await reconciler.reconcile(pool.id);
+    const after = await hashOf();
+    expect(after.metadata.labels?.[LABELS.templateHash]).not.toBe(
+      before.metadata.labels?.[LABELS.templateHash],
+    );
+    expect(
+      (
+        after.spec as {
+          template: { spec: { domain: { cpu: { cores: number } } } };
+        }
+      ).template.spec.domain.cpu.cores,
+    ).toBe(8);
+    expect(await store.getPool(pool.id)).toMatchObject({
+      observedGeneration: 2,
+    });
+  });
+
+  it('provisions a Windows pool that clones the golden image per VM', async () => {
+    const { store, client, config, reconciler } = await setup();
+    const pool = await insertPool(store, config, 'win.xlarge');
+    await reconciler.reconcile(pool.id);
+    const vmPool = (await poolObjects(client, pool.id)).find(
+      o => o.kind === 'VirtualMachinePool',
+    );
+    const template = (
+      vmPool!.spec as {
+        virtualMachineTemplate: {
+          spec: {
+            dataVolumeTemplates: Array<{
+              spec: {
+                sourceRef: { kind: string; namespace: string; name: string };
+              };
+            }>;
+          };
+        };
+      }
+    ).virtualMachineTemplate.spec;
+    expect(template.dataVolumeTemplates).toHaveLength(1);
+    expect(template.dataVolumeTemplates[0].spec.sourceRef).toEqual({
+      kind: 'DataSource',
+      namespace: 'runner-fleet-images',
+      name: 'windows-2022-golden',
+    });
+  });
+
+  it('tears a pool down: no objects, no GitLab runner', async () => {
+    const { store, client, config, reconciler } = await setup();
+    const pool = await insertPool(store, config);
+    await reconciler.reconcile(pool.id);
+    await store.updatePool(pool.id, {}, { state: 'deleting', reason: 'test' });
+    await reconciler.reconcile(pool.id);
+    expect(await poolObjects(client, pool.id)).toEqual([]);
+    expect(await fleetRunners(pool.id)).toEqual([]);
+    expect(await store.getPool(pool.id)).toMatchObject({ state: 'deleted' });
+  });
+
+  const crashPoints: ReconcileStep[] = [
+    'runner-created',
+    'runner-recorded',
+    'token-stored',
+    'object-applied',
+  ];
+  it.each(crashPoints)(
+    'converges after a crash right after %s: one runner, complete objects',
+    async step => {
+      const { store, client, config, reconciler, restart } = await setup();
+      const crashing = Reconciler.create({
+        store,
+        ci: GitLabCiProvider.create({
+          settings: config.gitlab!,
+          logger: mockServices.logger.mock(),
+        }),
+        clusters: [client],
+        config,
+        logger: mockServices.logger.mock(),
+        onStep: s => {
+          if (s === step) throw new Error(`crash after ${s}`);
+        },
+      });
+      const pool = await insertPool(store, config);
+      await expect(crashing.reconcile(pool.id)).rejects.toThrow(
+        `crash after ${step}`,
+      );
+      await restart().reconcile(pool.id);
+      const runners = await fleetRunners(pool.id);
+      expect(runners).toHaveLength(1);
+      expect((await store.getPool(pool.id))!.gitlabRunnerId).toBe(
+        runners[0].id,
+      );
+      expect(await poolObjects(client, pool.id)).toHaveLength(6);
+      void reconciler;
+    },
+  );
+
+  it.each<ReconcileStep>(['objects-deleted', 'runner-deleted'])(
+    'finishes a teardown that crashed after %s',
+    async step => {
+      const { store, client, config, restart } = await setup();
+      const pool = await insertPool(store, config);
+      await restart().reconcile(pool.id);
+      await store.updatePool(
+        pool.id,
+        {},
+        { state: 'deleting', reason: 'test' },
+      );
+      const crashing = Reconciler.create({
+        store,
+        ci: GitLabCiProvider.create({
+          settings: config.gitlab!,
+          logger: mockServices.logger.mock(),
+        }),
+        clusters: [client],
+        config,
+        logger: mockServices.logger.mock(),
+        onStep: s => {
+          if (s === step) throw new Error(`crash after ${s}`);
+        },
+      });
+      await expect(crashing.reconcile(pool.id)).rejects.toThrow();
+      await restart().reconcile(pool.id);
+      expect(await poolObjects(client, pool.id)).toEqual([]);
+      expect(await fleetRunners(pool.id)).toEqual([]);
+      expect(await store.getPool(pool.id)).toMatchObject({ state: 'deleted' });
+    },
+  );
+});

@@ -1,0 +1,48 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { KubeConfig } from '@kubernetes/client-node';
+import { ClusterTarget } from '../config';
+import {
+  ClusterClient,
+  KubernetesClusterClient,
+  kubeConfigFor,
+} from './ClusterClient';
+
+/** A configured cluster the backend could connect to. */
+export interface ConnectedCluster {
+  target: ClusterTarget;
+  kubeConfig: KubeConfig;
+  client: ClusterClient;
+}
+
+/**
+ * Builds a client per configured cluster. A cluster whose credentials cannot be loaded (e.g. a
+ * kubeconfig file that does not exist yet) is left out with a warning naming the config key,
+ * so the portal still starts.
+ */
+export function connectClusters(
+  targets: ClusterTarget[],
+  logger: LoggerService,
+): ConnectedCluster[] {
+  const connected: ConnectedCluster[] = [];
+  targets.forEach((target, i) => {
+    try {
+      const kubeConfig = kubeConfigFor(target);
+      connected.push({
+        target,
+        kubeConfig,
+        client: KubernetesClusterClient.create({
+          name: target.name,
+          role: target.role,
+          kubeConfig,
+        }),
+      });
+    } catch (error) {
+      logger.warn(
+        `runners.clusters[${i}] ('${
+          target.name
+        }') is not usable and is left out: ${(error as Error).message}`,
+      );
+    }
+  });
+  return connected;
+}
