@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { isError, NotAllowedError } from '@backstage/errors';
+import { NotAllowedError } from '@backstage/errors';
 import {
   CiJob,
   CiProvider,
@@ -9,6 +9,7 @@ import {
   fleetRunnerDescription,
 } from '@runner-fleet/plugin-runners-node';
 import { GitLabSettings } from '../config';
+import { isNamed, withCause } from './gitlabErrors';
 import { createGitLabResources } from './GitLabRequester';
 import {
   GitLabJson,
@@ -44,9 +45,6 @@ export interface GitLabJobListOptions {
 type Deps = { logger: LoggerService } & ReturnType<
   typeof createGitLabResources
 >;
-
-const isNotFound = (error: unknown) =>
-  isError(error) && error.name === 'NotFoundError';
 
 /**
  * The GitLab {@link CiProvider}: one GitLab runner per pool, created with `POST /user/runners`.
@@ -122,7 +120,7 @@ export class GitLabCiProvider implements CiProvider {
     try {
       await this.#deps.runners.remove({ runnerId: id });
     } catch (error) {
-      if (!isNotFound(error)) throw error;
+      if (!isNamed(error, 'NotFoundError')) throw error;
     }
   }
 
@@ -139,7 +137,7 @@ export class GitLabCiProvider implements CiProvider {
     try {
       return toCiRunner(await this.#deps.runners.show(id));
     } catch (error) {
-      if (isNotFound(error)) return undefined;
+      if (isNamed(error, 'NotFoundError')) return undefined;
       throw error;
     }
   }
@@ -173,7 +171,7 @@ export class GitLabCiProvider implements CiProvider {
       return;
     }
     const managers = await this.listManagers(runnerId).catch(error => {
-      if (isNotFound(error)) return [];
+      if (isNamed(error, 'NotFoundError')) return [];
       throw error;
     });
     if (managers.some(m => m.systemId === systemId)) {
@@ -218,11 +216,13 @@ export class GitLabCiProvider implements CiProvider {
         body: { token, systemId },
       });
     } catch (error) {
-      if (isNotFound(error)) return;
-      if (isError(error) && error.name === 'NotAllowedError') {
-        throw new NotAllowedError(
-          `GitLab did not accept the runner token given for runner ${runnerId} when removing ` +
-            `its manager '${systemId}'; the token may have been reset`,
+      if (isNamed(error, 'NotFoundError')) return;
+      if (isNamed(error, 'NotAllowedError')) {
+        throw withCause(
+          new NotAllowedError(
+            `GitLab did not accept the runner token given for runner ${runnerId} when removing ` +
+              `its manager '${systemId}'; the token may have been reset`,
+          ),
           error.cause,
         );
       }
@@ -238,7 +238,7 @@ export class GitLabCiProvider implements CiProvider {
         this.#adminListing = true;
         return all;
       } catch (error) {
-        if (!(isError(error) && error.name === 'NotAllowedError')) throw error;
+        if (!isNamed(error, 'NotAllowedError')) throw error;
         this.#adminListing = false;
         logger.info(
           'The GitLab token is not an administrator: Runner Fleet lists the runners its user owns',

@@ -85,9 +85,12 @@ async function attempt(
     if (timeout.aborted) {
       return { unreachable: `no answer within ${timeoutMs / 1000} s` };
     }
-    const cause = (error as { cause?: { code?: unknown } }).cause;
+    const cause = (error as { cause?: { code?: unknown; message?: unknown } })
+      .cause;
     return {
-      unreachable: String(cause?.code ?? (error as Error).message),
+      unreachable: String(
+        cause?.code ?? cause?.message ?? (error as Error).message,
+      ),
     };
   }
 }

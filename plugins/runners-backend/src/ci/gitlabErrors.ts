@@ -1,6 +1,7 @@
 import {
   ConflictError,
   InputError,
+  isError,
   NotAllowedError,
   NotFoundError,
   ServiceUnavailableError,
@@ -109,14 +110,32 @@ export async function readGitLabMessage(
   return redacted.length > 300 ? `${redacted.slice(0, 297)}...` : redacted;
 }
 
+/** Whether `error` is a Backstage error of that name (robust across module copies). */
+export function isNamed(
+  error: unknown,
+  name: 'NotFoundError' | 'NotAllowedError',
+): error is Error {
+  return isError(error) && error.name === name;
+}
+
+/**
+ * Attaches the cause without Backstage's "; caused by ..." suffix: the message already says what
+ * GitLab answered, and the cause stays available to code (`retryAfterSeconds`, `status`).
+ */
+export function withCause<E extends Error>(error: E, cause: unknown): E {
+  return Object.assign(error, { cause });
+}
+
 /** The error for a 429 that outlasted the retry budget. */
 export function rateLimitedError(cause: GitLabApiError): Error {
   const after =
     cause.retryAfterSeconds === undefined
       ? 'retry later'
       : `retry after ${cause.retryAfterSeconds} s`;
-  return new ServiceUnavailableError(
-    `GitLab is rate limiting Runner Fleet (429) on ${cause.call}; ${after}`,
+  return withCause(
+    new ServiceUnavailableError(
+      `GitLab is rate limiting Runner Fleet (429) on ${cause.call}; ${after}`,
+    ),
     cause,
   );
 }
@@ -125,37 +144,56 @@ export function rateLimitedError(cause: GitLabApiError): Error {
 export function errorForFailure(cause: GitLabApiError): Error {
   const { status, call, detail } = cause;
   if (status === undefined) {
-    return new ServiceUnavailableError(
-      `GitLab could not be reached for ${call}: ${detail}`,
+    return withCause(
+      new ServiceUnavailableError(
+        `GitLab could not be reached for ${call}: ${detail}`,
+      ),
       cause,
     );
   }
   switch (status) {
     case 400:
     case 422:
-      return new InputError(`GitLab rejected ${call}: ${detail}`, cause);
+      return withCause(
+        new InputError(`GitLab rejected ${call}: ${detail}`),
+        cause,
+      );
     case 401:
-      return new ServiceUnavailableError(
-        `GitLab rejected Runner Fleet's configured token (runners.gitlab.token) as invalid, ` +
-          `expired or revoked on ${call} (401 ${detail}); configure a valid token`,
+      return withCause(
+        new ServiceUnavailableError(
+          `GitLab rejected Runner Fleet's configured token (runners.gitlab.token) as invalid, ` +
+            `expired or revoked on ${call} (${
+              detail.startsWith('401') ? detail : `401 ${detail}`
+            }); configure a valid token`,
+        ),
         cause,
       );
     case 403:
-      return new NotAllowedError(
-        `the GitLab token lacks permission for ${call} (${detail}). ${REQUIRED_TOKEN_ACCESS}`,
+      return withCause(
+        new NotAllowedError(
+          `the GitLab token lacks permission for ${call} (${detail}). ${REQUIRED_TOKEN_ACCESS}`,
+        ),
         cause,
       );
     case 404:
-      return new NotFoundError(`GitLab answered '${detail}' to ${call}`, cause);
+      return withCause(
+        new NotFoundError(`GitLab answered '${detail}' to ${call}`),
+        cause,
+      );
     case 409:
     case 412:
-      return new ConflictError(`GitLab refused ${call}: ${detail}`, cause);
+      return withCause(
+        new ConflictError(`GitLab refused ${call}: ${detail}`),
+        cause,
+      );
     case 429:
       return rateLimitedError(cause);
     default:
       return status >= 500
-        ? new ServiceUnavailableError(
-            `GitLab failed to answer ${call}: ${detail}`,
+        ? withCause(
+            new ServiceUnavailableError(
+              `GitLab failed to answer ${call}: ${detail}`,
+            ),
             cause,
           )
         : new Error(`GitLab answered ${status} to ${call}: ${detail}`, {

@@ -1,6 +1,7 @@
-import { InputError, isError } from '@backstage/errors';
+import { InputError } from '@backstage/errors';
 import { Groups, Projects } from '@gitbeaker/rest';
 import { GitLabScope } from '@runner-fleet/plugin-runners-common';
+import { isNamed, withCause } from './gitlabErrors';
 import { idOf } from './gitlabMapping';
 
 /** Where `POST /user/runners` registers a runner: its `runner_type` and owner id. */
@@ -23,12 +24,14 @@ async function lookUp(
         : await api.projects.show(scope.path);
     return idOf(found, `GET /${scope.type}s/${scope.path}`);
   } catch (error) {
-    if (!(isError(error) && error.name === 'NotFoundError')) {
+    if (!isNamed(error, 'NotFoundError')) {
       throw error;
     }
-    throw new InputError(
-      `GitLab ${scope.type} '${scope.path}' does not exist or Runner Fleet's GitLab token ` +
-        `cannot see it; check the pool's GitLab ${scope.type} path`,
+    throw withCause(
+      new InputError(
+        `GitLab ${scope.type} '${scope.path}' does not exist or Runner Fleet's GitLab token ` +
+          `cannot see it; check the pool's GitLab ${scope.type} path`,
+      ),
       error.cause,
     );
   }
