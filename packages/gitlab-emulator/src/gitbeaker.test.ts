@@ -139,6 +139,77 @@ describe('the real client works unchanged: @gitbeaker/rest against the emulator'
     expect(verified).toMatchObject({ id: runner.id, token: reset.body.token });
   });
 
+  it('shows groups and projects and lists a group’s projects across pages', async () => {
+    const api = client();
+    const group = await api.Groups.show('engineering/payments', {
+      withProjects: false,
+    });
+    expect(group).toMatchObject({
+      id: 3,
+      full_path: 'engineering/payments',
+      full_name: 'Engineering / Payments',
+      parent_id: 1,
+      visibility: 'private',
+    });
+    expect(group).not.toHaveProperty('projects');
+    const withProjects = await api.Groups.show(3);
+    expect(
+      (withProjects.projects as Array<{ id: number }>).map(p => p.id),
+    ).toEqual([2, 1]);
+
+    const project = await api.Projects.show(
+      'engineering/payments/payment-gateway',
+    );
+    expect(project).toMatchObject({
+      id: 1,
+      path_with_namespace: 'engineering/payments/payment-gateway',
+      name_with_namespace: 'Engineering / Payments / Payment gateway',
+      default_branch: 'main',
+      shared_runners_enabled: true,
+      namespace: { id: 3, kind: 'group', full_path: 'engineering/payments' },
+      permissions: { group_access: { access_level: 50 } },
+    });
+
+    // Follows link rel="next": 7 projects at 3 per page is three requests.
+    const projects = await api.Groups.allProjects('engineering', {
+      includeSubgroups: true,
+      perPage: 3,
+    });
+    expect(projects.map(p => p.id)).toEqual([7, 6, 5, 4, 3, 2, 1]);
+    const simple = await api.Groups.allProjects(1, {
+      includeSubgroups: true,
+      simple: true,
+      orderBy: 'name',
+      sort: 'asc',
+      perPage: 2,
+      maxPages: 1,
+      showExpanded: true,
+    });
+    expect(simple.data.map(p => p.path)).toEqual([
+      'android-app',
+      'checkout-web',
+    ]);
+    expect(simple.paginationInfo).toEqual({
+      total: 7,
+      next: 2,
+      current: 1,
+      previous: null,
+      perPage: 2,
+      totalPages: 4,
+    });
+
+    const outsider = new Gitlab({
+      host: ctx.emulator.url,
+      token: seedTokens.users['mei.mobile'],
+    });
+    await expect(outsider.Groups.show('engineering/payments')).rejects.toThrow(
+      '404 Group Not Found',
+    );
+    await expect(outsider.Projects.show(1)).rejects.toThrow(
+      '404 Project Not Found',
+    );
+  });
+
   it('surfaces GitLab error messages through GitbeakerRequestError', async () => {
     const api = new Gitlab({
       host: ctx.emulator.url,

@@ -15,8 +15,10 @@ import {
   seedTokens,
 } from './model/seed';
 import { StateFile } from './model/StateFile';
+import { groupsRoutes } from './routes/groups';
 import { jobListRoutes } from './routes/jobLists';
 import { jobsApiRoutes } from './routes/jobsApi';
+import { projectsRoutes } from './routes/projects';
 import { runnerApiRoutes } from './routes/runnerApi';
 import { runnersRoutes } from './routes/runners';
 import { scopedRunnersRoutes } from './routes/scopedRunners';
@@ -109,6 +111,8 @@ export async function startGitLabEmulator(
     ...jobListRoutes(),
     ...runnersRoutes(),
     ...scopedRunnersRoutes(),
+    ...groupsRoutes(),
+    ...projectsRoutes(),
   ]);
   const server = createServer(
     createRequestListener({

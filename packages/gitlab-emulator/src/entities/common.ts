@@ -62,7 +62,8 @@ export function projectIdentity(
   };
 }
 
-function namespaceBasic(core: EmulatorCore, group: GroupRecord): Entity {
+/** `API::Entities::NamespaceBasic` of a group. */
+export function namespaceBasic(core: EmulatorCore, group: GroupRecord): Entity {
   return {
     id: group.id,
     name: group.name,
@@ -71,30 +72,57 @@ function namespaceBasic(core: EmulatorCore, group: GroupRecord): Entity {
     full_path: group.fullPath,
     parent_id: group.parentId,
     avatar_url: null,
-    web_url: `${core.baseUrl}/groups/${group.fullPath}`,
+    web_url: groupWebUrl(core, group),
   };
 }
 
-/** `API::Entities::BasicProjectDetails`, without repository-derived fields. */
+/** A group's page, `<base>/groups/<full_path>`. */
+export function groupWebUrl(core: EmulatorCore, group: GroupRecord): string {
+  return `${core.baseUrl}/groups/${group.fullPath}`;
+}
+
+/** Presenter options of the project and group entities. */
+export interface PresentOptions {
+  /** `license=true`: `license_url` and `license` (both null: no repository). */
+  license?: boolean;
+  /** `with_custom_attributes=true` by an administrator: `custom_attributes`. */
+  customAttributes?: boolean;
+  /** `statistics=true`: `statistics` for Reporters and up. */
+  statistics?: boolean;
+}
+
+/**
+ * `API::Entities::BasicProjectDetails` as `viewer` sees it (`null`:
+ * anonymous). `default_branch`, `readme_url` and `forks_count` need
+ * `read_code`; there is no repository content, so no README, forks, license
+ * or avatar.
+ */
 export function basicProjectDetails(
   core: EmulatorCore,
   project: ProjectRecord,
+  viewer: UserRecord | null,
+  options: PresentOptions = {},
 ): Entity {
   const fullPath = core.store.projectFullPath(project);
   const host = new URL(core.baseUrl || 'http://localhost').host;
   const group = core.store.groups.get(project.groupId);
+  const readCode = core.access.canReadCode(viewer, project);
   return {
     ...projectIdentity(core, project),
-    default_branch: project.defaultBranch,
+    ...(readCode ? { default_branch: project.defaultBranch } : {}),
     tag_list: [],
     topics: [],
     ssh_url_to_repo: `git@${host.split(':')[0]}:${fullPath}.git`,
     http_url_to_repo: `${core.baseUrl}/${fullPath}.git`,
     web_url: `${core.baseUrl}/${fullPath}`,
+    ...(readCode ? { readme_url: null, forks_count: 0 } : {}),
+    ...(options.license ? { license_url: null, license: null } : {}),
     avatar_url: null,
     star_count: 0,
     last_activity_at: project.createdAt,
+    visibility: project.visibility,
     namespace: group ? namespaceBasic(core, group) : null,
+    ...(options.customAttributes ? { custom_attributes: [] } : {}),
   };
 }
 
@@ -105,7 +133,7 @@ export function basicGroupDetails(
 ): Entity {
   return {
     id: group.id,
-    web_url: `${core.baseUrl}/groups/${group.fullPath}`,
+    web_url: groupWebUrl(core, group),
     name: group.name,
   };
 }

@@ -86,7 +86,7 @@ export function runnerDetailsEntity(
     architecture: latest?.architecture ?? null,
     contacted_at: runner.contactedAt,
     maintenance_note: runner.maintenanceNote,
-    projects: projects.map(p => basicProjectDetails(core, p)),
+    projects: projects.map(p => basicProjectDetails(core, p, viewer)),
     groups: groups.map(g => basicGroupDetails(core, g)),
   };
 }

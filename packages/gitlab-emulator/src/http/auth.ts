@@ -38,6 +38,16 @@ export const JOBS_SCOPES: ScopeRule[] = [
   { scope: 'ai_workflows', when: isRead },
 ];
 
+/** `API::Groups`: `ai_workflows` for reads. */
+export const GROUPS_SCOPES: ScopeRule[] = [
+  { scope: 'ai_workflows', when: isRead },
+];
+
+/** `API::Projects`: `ai_workflows` for reads. */
+export const PROJECTS_SCOPES: ScopeRule[] = [
+  { scope: 'ai_workflows', when: isRead },
+];
+
 function single(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
@@ -104,6 +114,22 @@ export function authenticate(
     throw forbidden('Your account has been blocked.');
   }
   return user;
+}
+
+/**
+ * `authenticate_non_get!` (the groups and projects APIs): a GET or HEAD
+ * without any token runs anonymously (`null`, which sees public groups and
+ * projects only); a token that is sent is checked as {@link authenticate}
+ * checks it, so an unknown, expired or under-scoped one still fails.
+ */
+export function authenticateNonGet(
+  ctx: RequestContext,
+  endpointScopes: ScopeRule[] = [],
+): UserRecord | null {
+  if (isRead(ctx) && requestToken(ctx) === undefined) {
+    return null;
+  }
+  return authenticate(ctx, endpointScopes);
 }
 
 /** `authenticated_as_admin!` */

@@ -19,6 +19,7 @@ export interface ParamSpec {
   name: string;
   type: ParamType;
   required?: boolean;
+  /** Allowed values; integers are compared as their decimal text. */
   values?: readonly string[];
   default?: string | number | boolean;
   regexp?: RegExp;
@@ -168,7 +169,11 @@ export function declareParams(raw: RawParams, rules: ParamRules): Params {
     if (
       spec.values &&
       value !== null &&
-      !asList.every(v => typeof v === 'string' && spec.values!.includes(v))
+      !asList.every(
+        v =>
+          (typeof v === 'string' || typeof v === 'number') &&
+          spec.values!.includes(String(v)),
+      )
     ) {
       errors.push(`${spec.name} does not have a valid value`);
       continue;
@@ -204,3 +209,10 @@ export const PAGINATION_PARAMS: ParamSpec[] = [
   { name: 'page', type: 'integer', default: 1 },
   { name: 'per_page', type: 'integer', default: 20 },
 ];
+
+/** `use :with_custom_attributes` */
+export const WITH_CUSTOM_ATTRIBUTES: ParamSpec = {
+  name: 'with_custom_attributes',
+  type: 'boolean',
+  default: false,
+};

@@ -8,11 +8,12 @@ import {
 } from './types';
 
 /**
- * Membership-based permissions, reduced to what the runner and jobs API ask:
- * roles are inherited down the group tree, administrators can do anything,
- * private groups and projects are invisible to non-members (GitLab answers
- * 404 for those, and 403 when the resource is visible but the role is too
- * low).
+ * Membership-based permissions, reduced to what the runner, jobs, groups and
+ * projects APIs ask: roles are inherited down the group tree, administrators
+ * can do anything, private groups and projects are invisible to non-members
+ * (GitLab answers 404 for those, and 403 when the resource is visible but the
+ * role is too low), internal ones are visible to every signed-in user and
+ * public ones to anonymous requests too (`null` user).
  */
 export class Access {
   readonly #store: Store;
@@ -38,7 +39,19 @@ export class Access {
     );
   }
 
-  canSeeGroup(user: UserRecord, group: GroupRecord): boolean {
+  /** A direct membership's role (0 without one), not counting ancestors. */
+  memberAccess(
+    user: UserRecord,
+    source: 'group' | 'project',
+    sourceId: number,
+  ): number {
+    return this.#direct(user, source, sourceId);
+  }
+
+  canSeeGroup(user: UserRecord | null, group: GroupRecord): boolean {
+    if (!user) {
+      return group.visibility === 'public';
+    }
     if (user.admin || group.visibility !== 'private') {
       return true;
     }
@@ -61,11 +74,29 @@ export class Access {
     return below;
   }
 
-  canSeeProject(user: UserRecord, project: ProjectRecord): boolean {
+  canSeeProject(user: UserRecord | null, project: ProjectRecord): boolean {
+    if (!user) {
+      return project.visibility === 'public';
+    }
     return (
       user.admin ||
       project.visibility !== 'private' ||
       this.projectAccess(user, project) > 0
+    );
+  }
+
+  /**
+   * `read_code`: Reporter and up in private projects, anyone who can see an
+   * internal or public project (repositories are always enabled here).
+   */
+  canReadCode(user: UserRecord | null, project: ProjectRecord): boolean {
+    if (project.visibility !== 'private') {
+      return this.canSeeProject(user, project);
+    }
+    return (
+      user !== null &&
+      (user.admin ||
+        this.projectAccess(user, project) >= ACCESS_LEVELS.reporter)
     );
   }
 

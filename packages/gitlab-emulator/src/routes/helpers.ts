@@ -20,7 +20,7 @@ export const API = '/api/v4';
 /** `find_project!` + visibility: invisible projects are "not found". */
 export function findProject(
   ctx: RequestContext,
-  user: UserRecord,
+  user: UserRecord | null,
   idOrPath: string,
 ): ProjectRecord {
   const project = ctx.core.store.findProject(idOrPath);
@@ -33,7 +33,7 @@ export function findProject(
 /** `find_group!` + visibility: invisible groups are "not found". */
 export function findGroup(
   ctx: RequestContext,
-  user: UserRecord,
+  user: UserRecord | null,
   idOrPath: string,
 ): GroupRecord {
   const group = ctx.core.store.findGroup(idOrPath);
