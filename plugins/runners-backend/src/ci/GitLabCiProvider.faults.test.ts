@@ -6,7 +6,7 @@ import {
 import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { GitLabApiError } from './gitlabErrors';
-import { makeProvider, poolSpec } from './__testUtils__/fixtures';
+import { failureOf, makeProvider, poolSpec } from './__testUtils__/fixtures';
 import { startTestGitLab, TestGitLab } from './__testUtils__/testGitLab';
 
 describe('GitLabCiProvider when GitLab rate limits, fails or refuses', () => {
@@ -55,7 +55,7 @@ describe('GitLabCiProvider when GitLab rate limits, fails or refuses', () => {
       retryAfterSeconds: 1,
     });
     const started = Date.now();
-    const error = await provider.getRunner(1).catch(e => e);
+    const error = await failureOf(provider.getRunner(1));
 
     expect(Date.now() - started).toBeLessThan(2000 + 500);
     expect(error).toBeInstanceOf(ServiceUnavailableError);
@@ -108,7 +108,7 @@ describe('GitLabCiProvider when GitLab rate limits, fails or refuses', () => {
       status: 502,
       path: '/api/v4/runners/*/managers',
     });
-    const error = await provider.listManagers(id).catch(e => e);
+    const error = await failureOf(provider.listManagers(id));
     expect(error).toBeInstanceOf(ServiceUnavailableError);
     expect(error.message).toBe(
       `GitLab failed to answer GET /runners/${id}/managers: 502 Bad Gateway`,
@@ -151,7 +151,7 @@ describe('GitLabCiProvider when GitLab rate limits, fails or refuses', () => {
     const { provider } = makeProvider(gitlab, {
       settings: { token: gitlab.emulator.tokens.adminReadApi },
     });
-    const error = await provider.createRunner(poolSpec()).catch(e => e);
+    const error = await failureOf(provider.createRunner(poolSpec()));
     expect(error).toBeInstanceOf(NotAllowedError);
     expect(error.message).toMatch(
       /^the GitLab token lacks permission for POST \/user\/runners \(insufficient_scope: The request requires higher privileges/,
@@ -175,7 +175,7 @@ describe('GitLabCiProvider when GitLab rate limits, fails or refuses', () => {
     const { provider } = makeProvider(gitlab, {
       settings: { token: gitlab.emulator.tokens.expired },
     });
-    const error = await provider.listFleetRunners().catch(e => e);
+    const error = await failureOf(provider.listFleetRunners());
     expect(error).toBeInstanceOf(ServiceUnavailableError);
     expect(error.message).toMatch(
       /configured token \(runners\.gitlab\.token\) as invalid, expired or revoked on GET \/runners\/all \(401 invalid_token: Token is expired/,
@@ -187,7 +187,7 @@ describe('GitLabCiProvider when GitLab rate limits, fails or refuses', () => {
     const group = poolSpec({
       scope: { type: 'group', path: 'engineering/nope' },
     });
-    const error = await provider.createRunner(group).catch(e => e);
+    const error = await failureOf(provider.createRunner(group));
     expect(error).toBeInstanceOf(InputError);
     expect(error.message).toBe(
       "GitLab group 'engineering/nope' does not exist or Runner Fleet's GitLab token cannot see it; check the pool's GitLab group path",
@@ -202,9 +202,9 @@ describe('GitLabCiProvider when GitLab rate limits, fails or refuses', () => {
 
   it("passes GitLab's validation message on as an InputError", async () => {
     const { provider } = makeProvider(gitlab);
-    const error = await provider
-      .createRunner(poolSpec({ tags: [], runUntagged: false }))
-      .catch(e => e);
+    const error = await failureOf(
+      provider.createRunner(poolSpec({ tags: [], runUntagged: false })),
+    );
     expect(error).toBeInstanceOf(InputError);
     expect(error.message).toBe(
       'GitLab rejected POST /user/runners: 400 Bad request - Tags list can not be empty when runner is not allowed to pick untagged jobs',

@@ -1,6 +1,7 @@
 import { InputError, serializeError } from '@backstage/errors';
 import {
   capturingLogger,
+  failureOf,
   fakeTime,
   makeProvider,
   poolSpec,
@@ -42,7 +43,7 @@ describe('GitLabCiProvider keeps tokens out of logs and errors', () => {
     const failing = (promise: Promise<unknown>) =>
       promise.then(
         () => errors.push(new Error('expected a failure')),
-        error => errors.push(error),
+        (error: unknown) => errors.push(error),
       );
 
     const spec = poolSpec();
@@ -101,7 +102,7 @@ describe('GitLabCiProvider keeps tokens out of logs and errors', () => {
         message: `400 Bad request - glrt-t0ps3cr3tvalue is not ${gitlab.emulator.tokens.fleetBot}`,
       },
     });
-    const error = await provider.updateRunner(id, poolSpec()).catch(e => e);
+    const error = await failureOf(provider.updateRunner(id, poolSpec()));
     expect(error).toBeInstanceOf(InputError);
     expect(error.message).toBe(
       `GitLab rejected PUT /runners/${id}: 400 Bad request - [REDACTED] is not [REDACTED]`,

@@ -41,16 +41,25 @@ export interface GitLabRequesterOptions {
 
 type Outcome = { response: Response } | { unreachable: string };
 
+/** `Retry-After` (seconds or an HTTP date), else `RateLimit-Reset` (Unix time), in ms from now. */
 function retryAfterMs(headers: Headers, now: number): number | undefined {
   const retryAfter = headers.get('retry-after');
-  if (retryAfter) {
-    const seconds = Number(retryAfter);
-    const at = Number.isNaN(seconds) ? Date.parse(retryAfter) : undefined;
-    if (!Number.isNaN(seconds)) return Math.max(0, seconds * 1000);
-    if (at !== undefined && !Number.isNaN(at)) return Math.max(0, at - now);
-  }
+  const seconds = Number(retryAfter ?? NaN);
+  const date = Date.parse(retryAfter ?? '');
   const reset = Number(headers.get('ratelimit-reset') ?? NaN);
-  return Number.isNaN(reset) ? undefined : Math.max(0, reset * 1000 - now);
+  let ms: number | undefined;
+  if (retryAfter && !Number.isNaN(seconds)) ms = seconds * 1000;
+  else if (!Number.isNaN(date)) ms = date - now;
+  else if (!Number.isNaN(reset)) ms = reset * 1000 - now;
+  return ms === undefined ? undefined : Math.max(0, ms);
+}
+
+function decoded(endpoint: string): string {
+  try {
+    return decodeURIComponent(endpoint);
+  } catch {
+    return endpoint;
+  }
 }
 
 async function parse(response: Response): Promise<FormattedResponse> {
@@ -104,7 +113,7 @@ async function send(
   const prefix = request.prefixUrl ?? '';
   const url = new URL(endpoint, prefix.endsWith('/') ? prefix : `${prefix}/`);
   url.search = request.searchParams ?? '';
-  const call = `${method} /${decodeURIComponent(endpoint)}`;
+  const call = `${method} /${decoded(endpoint)}`;
   // GitLab may have created the runner before a 5xx; a blind retry would register a twin.
   const retriesServerErrors = !(
     method === 'POST' && endpoint === 'user/runners'

@@ -32,6 +32,7 @@ export class TokenBucket {
   #refilledAt: number;
   #queue: Promise<void> = Promise.resolve();
 
+  /** A full bucket: a first burst goes out at once. */
   static create(options: TokenBucketOptions): TokenBucket {
     const rpm = Math.max(0, options.requestsPerMinute);
     const clock = options.clock ?? Date.now;

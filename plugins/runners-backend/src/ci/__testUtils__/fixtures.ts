@@ -113,3 +113,14 @@ export function verify(gitlab: TestGitLab, token: string, systemId: string) {
     system_id: systemId,
   });
 }
+
+/** The error a call fails with; fails the test if the call succeeds. */
+export async function failureOf(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof Error) return error;
+    throw error;
+  }
+  throw new Error('expected the call to fail, but it succeeded');
+}

@@ -59,17 +59,51 @@ async function relay(res: ServerResponse, response: Response): Promise<void> {
   res.end(body);
 }
 
+/** GitLab's answer to a route it does not have. */
+function isMissingRoute(status: number, text: string): boolean {
+  return (
+    status === 404 && text.replace(/\s/g, '') === '{"error":"404NotFound"}'
+  );
+}
+
 /**
- * Starts the GitLab emulator in-process behind a front that forwards every request unchanged
- * (so fault injection, errors and pagination are the emulator's) and answers
- * `GET /groups/:id` and `GET /projects/:id`, which the emulator does not implement. The front
- * first asks the emulator for `GET /<kind>/:id/runners` with the caller's token, so unknown
- * paths, invisible namespaces and bad tokens get the emulator's own 404/401/403, and only then
- * answers `{id, full_path}` from the seed.
+ * Answers `GET /groups/:id` or `GET /projects/:id` for an emulator without those routes: asks
+ * the emulator for `GET /<kind>/:id/runners` with the caller's token first, so unknown paths,
+ * invisible namespaces and bad tokens get the emulator's own 404/401/403, and only then answers
+ * `{id, full_path}` with the seed's numbering.
+ */
+async function lookUpNamespace(
+  res: ServerResponse,
+  emulator: GitLabEmulator,
+  lookup: { kind: 'groups' | 'projects'; encoded: string },
+  headers: Record<string, string>,
+): Promise<void> {
+  const { kind, encoded } = lookup;
+  const check = await fetch(
+    `${emulator.url}/api/v4/${kind}/${encoded}/runners?per_page=1`,
+    { headers },
+  );
+  if (!check.ok) {
+    await relay(res, check);
+    return;
+  }
+  const fullPath = decodeURIComponent(encoded);
+  const id = /^\d+$/.test(fullPath)
+    ? Number(fullPath)
+    : seedIds()[kind].get(fullPath.toLowerCase());
+  const key = kind === 'groups' ? 'full_path' : 'path_with_namespace';
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ id, [key]: fullPath }));
+}
+
+/**
+ * Starts the GitLab emulator in-process behind a front that forwards every request unchanged (so
+ * fault injection, errors and pagination are the emulator's). Only when the emulator has no
+ * `GET /groups/:id` or `GET /projects/:id` route (older emulator builds) does the front answer
+ * those itself, with {@link lookUpNamespace}.
  */
 export async function startTestGitLab(): Promise<TestGitLab> {
   const emulator = await startGitLabEmulator();
-  const ids = seedIds();
   const server = createServer(async (req, res) => {
     try {
       const body = await readAll(req);
@@ -78,38 +112,29 @@ export async function startTestGitLab(): Promise<TestGitLab> {
           ([k, v]) => [k, String(v)] as [string, string],
         ),
       );
-      const path = (req.url ?? '/').split('?')[0];
-      const lookup = /^\/api\/v4\/(groups|projects)\/([^/]+)$/.exec(path);
-      if (req.method === 'GET' && lookup) {
-        const [, kind, encoded] = lookup as unknown as [
-          string,
-          'groups' | 'projects',
-          string,
-        ];
-        const check = await fetch(
-          `${emulator.url}/api/v4/${kind}/${encoded}/runners?per_page=1`,
-          {
-            headers,
-          },
-        );
-        if (!check.ok) {
-          await relay(res, check);
-          return;
-        }
-        const fullPath = decodeURIComponent(encoded);
-        const id = /^\d+$/.test(fullPath)
-          ? Number(fullPath)
-          : ids[kind].get(fullPath.toLowerCase());
-        const key = kind === 'groups' ? 'full_path' : 'path_with_namespace';
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ id, [key]: fullPath }));
-        return;
-      }
       const response = await fetch(`${emulator.url}${req.url}`, {
         method: req.method,
         headers,
         body: body.length > 0 ? body : undefined,
       });
+      const path = (req.url ?? '/').split('?')[0];
+      const lookup = /^\/api\/v4\/(groups|projects)\/([^/]+)$/.exec(path);
+      if (req.method === 'GET' && lookup && response.status === 404) {
+        const text = await response.text();
+        if (isMissingRoute(response.status, text)) {
+          const kind = lookup[1] === 'groups' ? 'groups' : 'projects';
+          await lookUpNamespace(
+            res,
+            emulator,
+            { kind, encoded: lookup[2] },
+            headers,
+          );
+        } else {
+          res.writeHead(404, forwardable(response.headers.entries()));
+          res.end(text);
+        }
+        return;
+      }
       await relay(res, response);
     } catch (error) {
       res.writeHead(502, { 'content-type': 'application/json' });
