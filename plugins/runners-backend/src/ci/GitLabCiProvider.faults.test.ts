@@ -1,4 +1,8 @@
 import {
+  GitLabEmulator,
+  startGitLabEmulator,
+} from '@runner-fleet/gitlab-emulator';
+import {
   InputError,
   NotAllowedError,
   ServiceUnavailableError,
@@ -7,25 +11,24 @@ import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { GitLabApiError } from './gitlabErrors';
 import { failureOf, makeProvider, poolSpec } from './__testUtils__/fixtures';
-import { startTestGitLab, TestGitLab } from './__testUtils__/testGitLab';
 
 describe('GitLabCiProvider when GitLab rate limits, fails or refuses', () => {
-  let gitlab: TestGitLab;
+  let emulator: GitLabEmulator;
   beforeAll(async () => {
-    gitlab = await startTestGitLab();
+    emulator = await startGitLabEmulator();
   });
-  afterAll(() => gitlab.stop());
-  beforeEach(() => gitlab.emulator.control.reset());
+  afterAll(() => emulator.stop());
+  beforeEach(() => emulator.control.reset());
 
   const created = async () => {
-    const setup = makeProvider(gitlab);
+    const setup = makeProvider(emulator);
     const spec = poolSpec();
     return { ...setup, spec, ...(await setup.provider.createRunner(spec)) };
   };
 
   it('waits out Retry-After on 429 and succeeds', async () => {
     const { provider, time, spec, id } = await created();
-    const injected = await gitlab.emulator.control.addFault({
+    const injected = await emulator.control.addFault({
       kind: 'rate_limit',
       path: '/api/v4/runners/*',
       method: 'PUT',
@@ -36,12 +39,12 @@ describe('GitLabCiProvider when GitLab rate limits, fails or refuses', () => {
 
     expect(time.waits).toEqual([1000, 1000]);
     expect((await provider.getRunner(id))?.tags).toEqual(['linux']);
-    const [after] = await gitlab.emulator.control.faults();
+    const [after] = await emulator.control.faults();
     expect(after).toMatchObject({ id: injected.id, hits: 2 });
   });
 
   it('gives up on a lasting 429 within maxRetryWaitSeconds, in real time', async () => {
-    const { provider } = makeProvider(gitlab, {
+    const { provider } = makeProvider(emulator, {
       settings: { maxRetryWaitSeconds: 2 },
       time: {
         waits: [],
@@ -49,7 +52,7 @@ describe('GitLabCiProvider when GitLab rate limits, fails or refuses', () => {
         sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
       },
     });
-    await gitlab.emulator.control.addFault({
+    await emulator.control.addFault({
       kind: 'rate_limit',
       path: '/api/v4/runners/*',
       retryAfterSeconds: 1,
@@ -67,8 +70,8 @@ describe('GitLabCiProvider when GitLab rate limits, fails or refuses', () => {
   });
 
   it('does not wait when Retry-After is beyond the budget', async () => {
-    const { provider, time } = makeProvider(gitlab);
-    await gitlab.emulator.control.addFault({
+    const { provider, time } = makeProvider(emulator);
+    await emulator.control.addFault({
       kind: 'rate_limit',
       path: '/api/v4/runners/**',
       retryAfterSeconds: 60,
@@ -80,8 +83,8 @@ describe('GitLabCiProvider when GitLab rate limits, fails or refuses', () => {
   });
 
   it('backs off 1, 2, 4, 8 s on 429 without Retry-After, never past the budget', async () => {
-    const { provider, time } = makeProvider(gitlab);
-    await gitlab.emulator.control.addFault({
+    const { provider, time } = makeProvider(emulator);
+    await emulator.control.addFault({
       kind: 'app_rate_limit',
       path: '/api/v4/runners/*/jobs',
     });
@@ -93,7 +96,7 @@ describe('GitLabCiProvider when GitLab rate limits, fails or refuses', () => {
 
   it('retries a 500 and gives up on lasting 5xx after two retries', async () => {
     const { provider, time, id } = await created();
-    await gitlab.emulator.control.addFault({
+    await emulator.control.addFault({
       kind: 'error',
       status: 500,
       path: '/api/v4/runners/*',
@@ -103,7 +106,7 @@ describe('GitLabCiProvider when GitLab rate limits, fails or refuses', () => {
     expect(await provider.getRunner(id)).toMatchObject({ id });
     expect(time.waits).toEqual([500]);
 
-    const broken = await gitlab.emulator.control.addFault({
+    const broken = await emulator.control.addFault({
       kind: 'error',
       status: 502,
       path: '/api/v4/runners/*/managers',
@@ -114,13 +117,13 @@ describe('GitLabCiProvider when GitLab rate limits, fails or refuses', () => {
       `GitLab failed to answer GET /runners/${id}/managers: 502 Bad Gateway`,
     );
     expect(time.waits).toEqual([500, 500, 1000]);
-    const faults = await gitlab.emulator.control.faults();
+    const faults = await emulator.control.faults();
     expect(faults.find(f => f.id === broken.id)?.hits).toBe(3);
   });
 
   it('does not retry runner creation on 5xx, which could register a twin', async () => {
-    const { provider, time } = makeProvider(gitlab);
-    await gitlab.emulator.control.addFault({
+    const { provider, time } = makeProvider(emulator);
+    await emulator.control.addFault({
       kind: 'error',
       status: 503,
       path: '/api/v4/user/runners',
@@ -130,7 +133,7 @@ describe('GitLabCiProvider when GitLab rate limits, fails or refuses', () => {
       ServiceUnavailableError,
     );
     expect(time.waits).toEqual([]);
-    expect(await gitlab.emulator.control.runners()).toEqual([]);
+    expect(await emulator.control.runners()).toEqual([]);
   });
 
   it('retries twice when GitLab cannot be reached', async () => {
@@ -138,7 +141,7 @@ describe('GitLabCiProvider when GitLab rate limits, fails or refuses', () => {
     await new Promise<void>(resolve => closed.listen(0, '127.0.0.1', resolve));
     const { port } = closed.address() as AddressInfo;
     await new Promise(resolve => closed.close(resolve));
-    const { provider, time } = makeProvider(gitlab, {
+    const { provider, time } = makeProvider(emulator, {
       settings: { baseUrl: `http://127.0.0.1:${port}` },
     });
     await expect(provider.getRunner(1)).rejects.toThrow(
@@ -148,8 +151,8 @@ describe('GitLabCiProvider when GitLab rate limits, fails or refuses', () => {
   });
 
   it('explains a token without the needed scope', async () => {
-    const { provider } = makeProvider(gitlab, {
-      settings: { token: gitlab.emulator.tokens.adminReadApi },
+    const { provider } = makeProvider(emulator, {
+      settings: { token: emulator.tokens.adminReadApi },
     });
     const error = await failureOf(provider.createRunner(poolSpec()));
     expect(error).toBeInstanceOf(NotAllowedError);
@@ -163,8 +166,8 @@ describe('GitLabCiProvider when GitLab rate limits, fails or refuses', () => {
 
   it('explains a token without access to the runner', async () => {
     const { id, spec } = await created();
-    const { provider } = makeProvider(gitlab, {
-      settings: { token: gitlab.emulator.tokens.users['lena.search'] },
+    const { provider } = makeProvider(emulator, {
+      settings: { token: emulator.tokens.users['lena.search'] },
     });
     await expect(provider.updateRunner(id, spec)).rejects.toThrow(
       `the GitLab token lacks permission for PUT /runners/${id} (403 Forbidden - No access granted)`,
@@ -172,8 +175,8 @@ describe('GitLabCiProvider when GitLab rate limits, fails or refuses', () => {
   });
 
   it('says so when the configured token is expired', async () => {
-    const { provider } = makeProvider(gitlab, {
-      settings: { token: gitlab.emulator.tokens.expired },
+    const { provider } = makeProvider(emulator, {
+      settings: { token: emulator.tokens.expired },
     });
     const error = await failureOf(provider.listFleetRunners());
     expect(error).toBeInstanceOf(ServiceUnavailableError);
@@ -183,7 +186,7 @@ describe('GitLabCiProvider when GitLab rate limits, fails or refuses', () => {
   });
 
   it('names an unknown group or project path', async () => {
-    const { provider } = makeProvider(gitlab);
+    const { provider } = makeProvider(emulator);
     const group = poolSpec({
       scope: { type: 'group', path: 'engineering/nope' },
     });
@@ -201,7 +204,7 @@ describe('GitLabCiProvider when GitLab rate limits, fails or refuses', () => {
   });
 
   it("passes GitLab's validation message on as an InputError", async () => {
-    const { provider } = makeProvider(gitlab);
+    const { provider } = makeProvider(emulator);
     const error = await failureOf(
       provider.createRunner(poolSpec({ tags: [], runUntagged: false })),
     );

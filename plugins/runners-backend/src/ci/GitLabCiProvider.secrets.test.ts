@@ -1,3 +1,7 @@
+import {
+  GitLabEmulator,
+  startGitLabEmulator,
+} from '@runner-fleet/gitlab-emulator';
 import { InputError, serializeError } from '@backstage/errors';
 import {
   capturingLogger,
@@ -7,7 +11,6 @@ import {
   poolSpec,
   verify,
 } from './__testUtils__/fixtures';
-import { startTestGitLab, TestGitLab } from './__testUtils__/testGitLab';
 
 /** Everything an error could show: message, stack, own properties and causes. */
 function exposed(error: unknown): string {
@@ -22,23 +25,23 @@ function exposed(error: unknown): string {
 }
 
 describe('GitLabCiProvider keeps tokens out of logs and errors', () => {
-  let gitlab: TestGitLab;
+  let emulator: GitLabEmulator;
   beforeAll(async () => {
-    gitlab = await startTestGitLab();
+    emulator = await startGitLabEmulator();
   });
-  afterAll(() => gitlab.stop());
-  beforeEach(() => gitlab.emulator.control.reset());
+  afterAll(() => emulator.stop());
+  beforeEach(() => emulator.control.reset());
 
   it('never logs or throws a runner token or the access token across a run with failures', async () => {
     const { logger, lines } = capturingLogger();
     const time = fakeTime();
-    const { provider } = makeProvider(gitlab, { logger, time });
-    const expiredProvider = makeProvider(gitlab, {
+    const { provider } = makeProvider(emulator, { logger, time });
+    const expiredProvider = makeProvider(emulator, {
       logger,
       time,
-      settings: { token: gitlab.emulator.tokens.expired },
+      settings: { token: emulator.tokens.expired },
     }).provider;
-    const control = gitlab.emulator.control;
+    const control = emulator.control;
     const errors: unknown[] = [];
     const failing = (promise: Promise<unknown>) =>
       promise.then(
@@ -55,7 +58,7 @@ describe('GitLabCiProvider keeps tokens out of logs and errors', () => {
     });
     const { id, token: first } = await provider.createRunner(spec);
     const second = await provider.resetToken(id);
-    await verify(gitlab, second, 's_vm1');
+    await verify(emulator, second, 's_vm1');
 
     await control.addFault({
       kind: 'rate_limit',
@@ -81,8 +84,8 @@ describe('GitLabCiProvider keeps tokens out of logs and errors', () => {
     for (const secret of [
       first,
       second,
-      gitlab.emulator.tokens.fleetBot,
-      gitlab.emulator.tokens.expired,
+      emulator.tokens.fleetBot,
+      emulator.tokens.expired,
     ]) {
       expect(everything).not.toContain(secret);
     }
@@ -91,15 +94,15 @@ describe('GitLabCiProvider keeps tokens out of logs and errors', () => {
   });
 
   it('redacts tokens that GitLab echoes back in an error message', async () => {
-    const { provider } = makeProvider(gitlab);
+    const { provider } = makeProvider(emulator);
     const { id } = await provider.createRunner(poolSpec());
-    await gitlab.emulator.control.addFault({
+    await emulator.control.addFault({
       kind: 'error',
       status: 400,
       path: '/api/v4/runners/*',
       method: 'PUT',
       body: {
-        message: `400 Bad request - glrt-t0ps3cr3tvalue is not ${gitlab.emulator.tokens.fleetBot}`,
+        message: `400 Bad request - glrt-t0ps3cr3tvalue is not ${emulator.tokens.fleetBot}`,
       },
     });
     const error = await failureOf(provider.updateRunner(id, poolSpec()));

@@ -1,3 +1,7 @@
+import {
+  GitLabEmulator,
+  startGitLabEmulator,
+} from '@runner-fleet/gitlab-emulator';
 import { fleetRunnerDescription } from '@runner-fleet/plugin-runners-node';
 import {
   makeProvider,
@@ -5,23 +9,22 @@ import {
   runnerCall,
   verify,
 } from './__testUtils__/fixtures';
-import { startTestGitLab, TestGitLab } from './__testUtils__/testGitLab';
 
 const GATEWAY = 'engineering/payments/payment-gateway';
 
 describe('GitLabCiProvider against the GitLab emulator', () => {
-  let gitlab: TestGitLab;
+  let emulator: GitLabEmulator;
   beforeAll(async () => {
-    gitlab = await startTestGitLab();
+    emulator = await startGitLabEmulator();
   });
-  afterAll(() => gitlab.stop());
-  beforeEach(() => gitlab.emulator.control.reset());
+  afterAll(() => emulator.stop());
+  beforeEach(() => emulator.control.reset());
 
   const runnerInEmulator = async (id: number) =>
-    (await gitlab.emulator.control.runners()).find(r => r.id === id);
+    (await emulator.control.runners()).find(r => r.id === id);
 
   it('creates a group runner for engineering/payments that GitLab shows with our description and tags', async () => {
-    const { provider } = makeProvider(gitlab);
+    const { provider } = makeProvider(emulator);
     const spec = poolSpec();
     const { id, token } = await provider.createRunner(spec);
 
@@ -47,16 +50,16 @@ describe('GitLabCiProvider against the GitLab emulator', () => {
       paused: false,
       status: 'never_contacted',
     });
-    const res = await fetch(`${gitlab.emulator.apiUrl}/runners/${id}`, {
-      headers: { 'private-token': gitlab.emulator.tokens.fleetBot },
+    const res = await fetch(`${emulator.apiUrl}/runners/${id}`, {
+      headers: { 'private-token': emulator.tokens.fleetBot },
     });
     const body = await res.json();
     expect(body.groups[0].web_url).toMatch(/\/groups\/engineering\/payments$/);
   });
 
   it('creates project and instance runners', async () => {
-    const { provider } = makeProvider(gitlab, {
-      settings: { token: gitlab.emulator.tokens.admin },
+    const { provider } = makeProvider(emulator, {
+      settings: { token: emulator.tokens.admin },
     });
     const project = await provider.createRunner(
       poolSpec({ scope: { type: 'project', path: GATEWAY } }),
@@ -75,11 +78,11 @@ describe('GitLabCiProvider against the GitLab emulator', () => {
   });
 
   it('lists only fleet runners, with their pool id, for owners and administrators', async () => {
-    const bot = makeProvider(gitlab).provider;
+    const bot = makeProvider(emulator).provider;
     const spec = poolSpec();
     const { id } = await bot.createRunner(spec);
-    await runnerCall(gitlab, 'POST', 'user/runners', {
-      private_token: gitlab.emulator.tokens.admin,
+    await runnerCall(emulator, 'POST', 'user/runners', {
+      private_token: emulator.tokens.admin,
       runner_type: 'instance_type',
       description: 'hand-made runner',
     });
@@ -88,14 +91,14 @@ describe('GitLabCiProvider against the GitLab emulator', () => {
     expect(asBot).toEqual([
       expect.objectContaining({ id, poolId: spec.poolId, tags: [] }),
     ]);
-    const admin = makeProvider(gitlab, {
-      settings: { token: gitlab.emulator.tokens.admin },
+    const admin = makeProvider(emulator, {
+      settings: { token: emulator.tokens.admin },
     }).provider;
     expect((await admin.listFleetRunners()).map(r => r.id)).toEqual([id]);
   });
 
   it('updates tags, run-untagged and description', async () => {
-    const { provider } = makeProvider(gitlab);
+    const { provider } = makeProvider(emulator);
     const spec = poolSpec();
     const { id } = await provider.createRunner(spec);
     await provider.updateRunner(id, {
@@ -112,22 +115,22 @@ describe('GitLabCiProvider against the GitLab emulator', () => {
   });
 
   it('resets the token: the new one verifies, the old one no longer does', async () => {
-    const { provider } = makeProvider(gitlab);
+    const { provider } = makeProvider(emulator);
     const { id, token: old } = await provider.createRunner(poolSpec());
     const fresh = await provider.resetToken(id);
 
     expect(fresh).toMatch(/^glrt-/);
     expect(fresh).not.toBe(old);
-    expect((await verify(gitlab, fresh, 's_vm1')).status).toBe(200);
-    expect((await verify(gitlab, old, 's_vm1')).status).toBe(403);
+    expect((await verify(emulator, fresh, 's_vm1')).status).toBe(200);
+    expect((await verify(emulator, old, 's_vm1')).status).toBe(403);
   });
 
   it('lists the managers VMs registered and removes one with the runner token', async () => {
-    const { provider } = makeProvider(gitlab);
+    const { provider } = makeProvider(emulator);
     const { id, token } = await provider.createRunner(poolSpec());
     expect(await provider.listManagers(id)).toEqual([]);
-    await verify(gitlab, token, 's_vm1');
-    await verify(gitlab, token, 's_vm2');
+    await verify(emulator, token, 's_vm1');
+    await verify(emulator, token, 's_vm2');
 
     const managers = await provider.listManagers(id);
     expect(managers.map(m => [m.systemId, m.status])).toEqual([
@@ -149,19 +152,22 @@ describe('GitLabCiProvider against the GitLab emulator', () => {
   });
 
   it('lists jobs newest first with queue time, status filter and runner manager', async () => {
-    const { provider } = makeProvider(gitlab);
+    const { provider } = makeProvider(emulator);
     const { id, token } = await provider.createRunner(poolSpec());
-    const { jobs } = await gitlab.emulator.control.enqueueJobs({
+    const { jobs } = await emulator.control.enqueueJobs({
       project: GATEWAY,
       tags: ['linux'],
       count: 2,
     });
-    await gitlab.emulator.control.advanceClock(5000);
+    await emulator.control.advanceClock(5000);
     const take = () =>
-      runnerCall(gitlab, 'POST', 'jobs/request', { token, system_id: 's_vm1' });
+      runnerCall(emulator, 'POST', 'jobs/request', {
+        token,
+        system_id: 's_vm1',
+      });
     const first = await take();
     await take();
-    await runnerCall(gitlab, 'PUT', `jobs/${first.body.id}`, {
+    await runnerCall(emulator, 'PUT', `jobs/${first.body.id}`, {
       token: first.body.token,
       state: 'success',
     });
@@ -186,7 +192,7 @@ describe('GitLabCiProvider against the GitLab emulator', () => {
   });
 
   it('deletes runners idempotently and reports missing runners as undefined', async () => {
-    const { provider } = makeProvider(gitlab);
+    const { provider } = makeProvider(emulator);
     const { id } = await provider.createRunner(poolSpec());
     await provider.deleteRunner(id);
     await provider.deleteRunner(id);

@@ -1,7 +1,10 @@
-import { seedTokens } from '@runner-fleet/gitlab-emulator';
+import {
+  GitLabEmulator,
+  seedTokens,
+  startGitLabEmulator,
+} from '@runner-fleet/gitlab-emulator';
 import { TokenBucket } from './TokenBucket';
 import { fakeTime, makeProvider } from './__testUtils__/fixtures';
-import { startTestGitLab, TestGitLab } from './__testUtils__/testGitLab';
 
 describe('TokenBucket', () => {
   it('lets a burst through, then paces requests at the sustained rate', async () => {
@@ -60,15 +63,15 @@ describe('TokenBucket', () => {
 });
 
 describe('the provider under its requestsPerMinute limit', () => {
-  let gitlab: TestGitLab;
+  let emulator: GitLabEmulator;
   beforeAll(async () => {
-    gitlab = await startTestGitLab();
+    emulator = await startGitLabEmulator();
   });
-  afterAll(() => gitlab.stop());
+  afterAll(() => emulator.stop());
 
   it('spreads calls over time instead of flooding GitLab', async () => {
     // 60 per minute: a burst of 10 (ten seconds' worth), then one per second.
-    const { provider, time } = makeProvider(gitlab, {
+    const { provider, time } = makeProvider(emulator, {
       settings: { requestsPerMinute: 60, token: seedTokens.admin },
     });
     const start = time.clock();

@@ -1,10 +1,9 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { seedTokens } from '@runner-fleet/gitlab-emulator';
+import { GitLabEmulator, seedTokens } from '@runner-fleet/gitlab-emulator';
 import { CiRunnerSpec } from '@runner-fleet/plugin-runners-node';
 import { randomUUID } from 'node:crypto';
 import { GitLabSettings } from '../../config';
 import { GitLabCiProvider } from '../GitLabCiProvider';
-import { TestGitLab } from './testGitLab';
 
 type JsonObject = Parameters<LoggerService['child']>[0];
 
@@ -62,7 +61,7 @@ export function poolSpec(overrides: Partial<CiRunnerSpec> = {}): CiRunnerSpec {
 
 /** A provider against the test GitLab, with the fleet bot's token and fake time by default. */
 export function makeProvider(
-  gitlab: TestGitLab,
+  emulator: GitLabEmulator,
   options: {
     settings?: Partial<GitLabSettings>;
     logger?: LoggerService;
@@ -73,7 +72,7 @@ export function makeProvider(
   const { logger, lines } = capturingLogger();
   const provider = GitLabCiProvider.create({
     settings: {
-      baseUrl: gitlab.url,
+      baseUrl: emulator.url,
       token: seedTokens.fleetBot,
       requestsPerMinute: 6000,
       maxRetryWaitSeconds: 30,
@@ -88,12 +87,12 @@ export function makeProvider(
 
 /** What a VM's gitlab-runner sends: `POST /api/v4/<path>` with a JSON body. */
 export async function runnerCall(
-  gitlab: TestGitLab,
+  emulator: GitLabEmulator,
   method: string,
   path: string,
   body: Record<string, unknown>,
 ): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(`${gitlab.emulator.apiUrl}/${path}`, {
+  const response = await fetch(`${emulator.apiUrl}/${path}`, {
     method,
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
@@ -107,8 +106,12 @@ export async function runnerCall(
 }
 
 /** A VM registering: `POST /runners/verify` with the runner token and its system id. */
-export function verify(gitlab: TestGitLab, token: string, systemId: string) {
-  return runnerCall(gitlab, 'POST', 'runners/verify', {
+export function verify(
+  emulator: GitLabEmulator,
+  token: string,
+  systemId: string,
+) {
+  return runnerCall(emulator, 'POST', 'runners/verify', {
     token,
     system_id: systemId,
   });
