@@ -1,0 +1,142 @@
+import { SimContext } from './context';
+import { objectRef } from './events';
+import { KubeObject, OwnerReference, splitKey } from './kube/objects';
+import {
+  DATA_VOLUME,
+  PVC,
+  ResourceType,
+  VM,
+  VM_POOL,
+  VMI,
+  VMIRS,
+} from './kube/resources';
+import { Watched } from './kube/Watched';
+import { WorkQueue } from './kube/WorkQueue';
+
+/**
+ * Plays the garbage collector of kube-controller-manager for the objects the simulator's
+ * controllers create (the test control plane runs no controllers): a dependent whose owners
+ * are all gone is deleted — VMIs of a deleted replica set or VM, VMs of a deleted pool,
+ * DataVolumes of a deleted VM, PersistentVolumeClaims of a deleted DataVolume. Owners of kinds
+ * it does not know count as present.
+ */
+export class GarbageCollector {
+  readonly #ctx: SimContext;
+  readonly #queue: WorkQueue;
+  readonly #owners: Map<
+    string,
+    { type: ResourceType; watch: Watched<KubeObject> }
+  >;
+  readonly #dependents: Array<{
+    type: ResourceType;
+    watch: Watched<KubeObject>;
+  }>;
+  #synced = false;
+
+  constructor(ctx: SimContext) {
+    this.#ctx = ctx;
+    const i = ctx.informers as unknown as Record<string, Watched<KubeObject>>;
+    this.#owners = new Map([
+      [VMIRS.kind, { type: VMIRS, watch: i.vmirs }],
+      [VM_POOL.kind, { type: VM_POOL, watch: i.pool }],
+      [VM.kind, { type: VM, watch: i.vm }],
+      [DATA_VOLUME.kind, { type: DATA_VOLUME, watch: i.dataVolume }],
+    ]);
+    this.#dependents = [
+      { type: VMI, watch: i.vmi },
+      { type: VM, watch: i.vm },
+      { type: DATA_VOLUME, watch: i.dataVolume },
+      { type: PVC, watch: i.pvc },
+    ];
+    this.#queue = new WorkQueue({
+      name: 'gc',
+      clock: ctx.clock,
+      reconcile: key => this.#check(key),
+      onError: message => ctx.events.log('gc', message),
+    });
+    for (const [index, dependent] of this.#dependents.entries()) {
+      dependent.watch.on((verb, object) => {
+        if (
+          verb !== 'delete' &&
+          this.#synced &&
+          object.metadata.ownerReferences?.length
+        ) {
+          this.#queue.add(
+            `${index}|${object.metadata.namespace}/${object.metadata.name}`,
+          );
+        }
+      });
+    }
+    for (const owner of this.#owners.values()) {
+      owner.watch.on((verb, object) => {
+        if (verb === 'delete') this.#ownerGone(object);
+      });
+    }
+  }
+
+  /** Checks every dependent once the caches are filled (owners deleted while nobody watched). */
+  sweep(): void {
+    this.#synced = true;
+    for (const [index, dependent] of this.#dependents.entries()) {
+      for (const object of dependent.watch.list()) {
+        if (object.metadata.ownerReferences?.length) {
+          this.#queue.add(
+            `${index}|${object.metadata.namespace}/${object.metadata.name}`,
+          );
+        }
+      }
+    }
+  }
+
+  stop(): Promise<void> {
+    return this.#queue.stop();
+  }
+
+  #ownerGone(owner: KubeObject): void {
+    for (const [index, dependent] of this.#dependents.entries()) {
+      for (const object of dependent.watch.list(owner.metadata.namespace)) {
+        if (
+          object.metadata.ownerReferences?.some(
+            ref => ref.uid === owner.metadata.uid,
+          )
+        ) {
+          this.#queue.add(
+            `${index}|${object.metadata.namespace}/${object.metadata.name}`,
+          );
+        }
+      }
+    }
+  }
+
+  async #ownerExists(namespace: string, ref: OwnerReference): Promise<boolean> {
+    const owner = this.#owners.get(ref.kind);
+    if (!owner) return true;
+    const cached = owner.watch.get(namespace, ref.name);
+    if (cached?.metadata.uid === ref.uid) return true;
+    // The cache may lag behind a just-created owner: ask the API server before deleting.
+    const live = await this.#ctx.kube.get(owner.type, namespace, ref.name);
+    return live?.metadata.uid === ref.uid;
+  }
+
+  async #check(key: string): Promise<void> {
+    const [index, objectKey] = key.split('|');
+    const dependent = this.#dependents[Number(index)];
+    const { namespace, name } = splitKey(objectKey);
+    const object = dependent.watch.get(namespace, name);
+    const refs = object?.metadata.ownerReferences ?? [];
+    if (!object || refs.length === 0) return;
+    for (const ref of refs) {
+      if (await this.#ownerExists(namespace, ref)) return;
+    }
+    if (await this.#ctx.kube.delete(dependent.type, namespace, name)) {
+      this.#ctx.events.record(
+        'gc',
+        'deleted-dependent',
+        `owner ${refs
+          .map(r => `${r.kind} ${r.name}`)
+          .join(', ')} is gone; deleted`,
+        { object: objectRef(dependent.type.kind, namespace, name) },
+      );
+    }
+  }
+}

@@ -1,0 +1,207 @@
+import { SimContext } from '../context';
+import { objectRef } from '../events';
+import { describeError } from '../kube/KubeClient';
+import { isDeleting, keyOf, splitKey } from '../kube/objects';
+import { VMI } from '../kube/resources';
+import { WorkQueue } from '../kube/WorkQueue';
+import { guestOs, VmiObject } from '../kubevirt/types';
+import { GitLabRunnerProcess, RunnerState } from './gitlabRunner';
+import { readRunnerConfig, RunnerConfigError } from './runnerConfig';
+
+/** Annotation on each VMI with what its gitlab-runner did (registered, or why it failed). */
+export const RUNNER_ANNOTATION = 'fleet-simulator/runner';
+
+/**
+ * Plays gitlab-runner in every Running VMI: reads config.toml from the VMI's cloud-init or
+ * sysprep Secret, registers the VM as a runner manager with the token and URL found there, and
+ * takes jobs. The outcome is written to the VMI (annotation {@link RUNNER_ANNOTATION}, and a
+ * Warning Event on failure) and logged. A VMI being deleted drains its runner first; a VMI
+ * that vanishes or fails takes its runner with it.
+ */
+export class Runners {
+  readonly #ctx: SimContext;
+  readonly #queue: WorkQueue;
+  /** By VMI uid. */
+  readonly #processes = new Map<
+    string,
+    { key: string; process?: GitLabRunnerProcess; state: RunnerState }
+  >();
+
+  constructor(ctx: SimContext) {
+    this.#ctx = ctx;
+    this.#queue = new WorkQueue({
+      name: 'runner',
+      clock: ctx.clock,
+      reconcile: key => this.#reconcile(key),
+      onError: message => ctx.events.log('runner', message),
+    });
+    ctx.informers.vmi.on((verb, vmi) => {
+      if (verb === 'delete') this.#kill(vmi.metadata.uid ?? '', 'VMI deleted');
+      else this.#queue.add(keyOf(vmi));
+    });
+  }
+
+  /** The shutdown hook for KubeVirt: drains the VM's runner. */
+  drain = async (vmi: VmiObject): Promise<void> => {
+    const entry = this.#processes.get(vmi.metadata.uid ?? '');
+    if (!entry?.process) return;
+    this.#ctx.events.record(
+      'runner',
+      'runner-draining',
+      `draining: ${entry.process.state.runningJobs} job(s) running`,
+      {
+        object: objectRef(VMI.kind, vmi.metadata.namespace, vmi.metadata.name),
+      },
+    );
+    await entry.process.drain();
+  };
+
+  states(): RunnerState[] {
+    return [...this.#processes.values()].map(e => e.process?.state ?? e.state);
+  }
+
+  async stop(): Promise<void> {
+    await this.#queue.stop();
+    for (const uid of [...this.#processes.keys()])
+      this.#kill(uid, 'simulator stopped');
+  }
+
+  #kill(uid: string, why: string): void {
+    const entry = this.#processes.get(uid);
+    if (!entry) return;
+    this.#processes.delete(uid);
+    if (entry.process && entry.process.state.status !== 'stopped') {
+      entry.process.kill();
+      const { namespace, name } = splitKey(entry.key);
+      this.#ctx.events.record(
+        'runner',
+        'runner-stopped',
+        `gitlab-runner stopped (${why}); GitLab stops hearing from ${entry.state.systemId}`,
+        { object: objectRef(VMI.kind, namespace, name) },
+      );
+    }
+  }
+
+  async #reconcile(key: string): Promise<void> {
+    const { namespace, name } = splitKey(key);
+    const vmi = this.#ctx.informers.vmi.get(namespace, name);
+    if (!vmi) return;
+    const uid = vmi.metadata.uid ?? '';
+    const phase = vmi.status?.phase;
+    if (phase === 'Failed' || phase === 'Succeeded') {
+      this.#kill(uid, `VMI ${phase}`);
+      return;
+    }
+    if (phase !== 'Running' || isDeleting(vmi) || this.#processes.has(uid))
+      return;
+
+    const ref = objectRef(VMI.kind, namespace, name);
+    const state: RunnerState = {
+      vmi: key,
+      systemId: name,
+      status: 'starting',
+      runnerIds: [],
+      concurrent: 0,
+      runningJobs: 0,
+      jobsStarted: 0,
+      jobsSucceeded: 0,
+      jobsFailed: 0,
+      jobsCanceled: 0,
+    };
+    this.#processes.set(uid, { key, state });
+    let config;
+    try {
+      config = await readRunnerConfig(this.#ctx.kube, vmi);
+    } catch (error) {
+      if (!(error instanceof RunnerConfigError)) {
+        this.#processes.delete(uid);
+        throw error;
+      }
+      state.status = 'registration-failed';
+      state.lastError = error.message;
+      await this.#report(
+        vmi,
+        'Warning',
+        'RunnerConfigInvalid',
+        `config error: ${error.message}`,
+      );
+      return;
+    }
+    const process = new GitLabRunnerProcess(this.#ctx, {
+      vmi: key,
+      systemId: name,
+      os: guestOs(vmi),
+      config,
+      hooks: {
+        registered: (entry, runnerId) => {
+          void this.#report(
+            vmi,
+            'Normal',
+            'RunnerRegistered',
+            `registered: manager ${name} of runner ${runnerId} at ${entry.url} (concurrent ${config.concurrent})`,
+            { runnerId },
+          );
+        },
+        failed: (entry, error) => {
+          void this.#report(
+            vmi,
+            'Warning',
+            'RunnerRegistrationFailed',
+            `registration failed: ${error} (${entry.url}, token from ${config.source})`,
+          );
+        },
+      },
+    });
+    const entry = this.#processes.get(uid);
+    if (!entry) return;
+    entry.process = process;
+    process.start();
+    this.#ctx.events.record(
+      'runner',
+      'runner-started',
+      `gitlab-runner started from ${config.source}`,
+      { object: ref },
+    );
+  }
+
+  /** Annotation, Event, simulator event and log line for one outcome. */
+  async #report(
+    vmi: VmiObject,
+    type: 'Normal' | 'Warning',
+    reason: string,
+    text: string,
+    data?: Record<string, unknown>,
+  ): Promise<void> {
+    const { namespace = '', name } = vmi.metadata;
+    let eventType = 'registration-failed';
+    if (type === 'Normal') eventType = 'runner-registered';
+    else if (reason === 'RunnerConfigInvalid')
+      eventType = 'runner-config-invalid';
+    this.#ctx.events.record('runner', eventType, text, {
+      object: objectRef(VMI.kind, namespace, name),
+      data,
+    });
+    try {
+      await this.#ctx.kube.patch(VMI, namespace, name, {
+        metadata: { annotations: { [RUNNER_ANNOTATION]: text } },
+      });
+      await this.#ctx.kube.recordEvent(
+        vmi,
+        {
+          type,
+          reason,
+          message: text,
+          component: 'fleet-simulator/gitlab-runner',
+        },
+        this.#ctx.clock.now(),
+      );
+    } catch (error) {
+      this.#ctx.events.log(
+        'runner',
+        `${namespace}/${name}: could not record '${text}': ${describeError(
+          error,
+        )}`,
+      );
+    }
+  }
+}
