@@ -191,6 +191,40 @@ describe('GitLabCiProvider against the GitLab emulator', () => {
     expect(await provider.listJobs(id, { systemId: 's_other' })).toEqual([]);
   });
 
+  it('lists pending jobs with their tags for a project, a group with its subgroups, not an instance', async () => {
+    const { provider } = makeProvider(emulator);
+    const enqueue = (project: string, tags: string[], count = 1) =>
+      emulator.control.enqueueJobs({ project, tags, count });
+    await enqueue(GATEWAY, ['linux'], 2);
+    await enqueue('engineering/payments/checkout-web', ['windows']);
+    await enqueue('engineering/search/search-api', ['linux']);
+
+    const group = await provider.listPendingJobs({
+      type: 'group',
+      path: 'engineering/payments',
+    });
+    expect(group.map(j => [j.status, j.tags]).sort()).toEqual([
+      ['pending', ['linux']],
+      ['pending', ['linux']],
+      ['pending', ['windows']],
+    ]);
+    expect(group[0]).toMatchObject({
+      runnerId: undefined,
+      createdAt: expect.any(String),
+    });
+    const project = await provider.listPendingJobs({
+      type: 'project',
+      path: GATEWAY,
+    });
+    expect(project).toHaveLength(2);
+    const everywhere = await provider.listPendingJobs({
+      type: 'group',
+      path: 'engineering',
+    });
+    expect(everywhere).toHaveLength(4);
+    expect(await provider.listPendingJobs({ type: 'instance' })).toEqual([]);
+  });
+
   it('deletes runners idempotently and reports missing runners as undefined', async () => {
     const { provider } = makeProvider(emulator);
     const { id } = await provider.createRunner(poolSpec());

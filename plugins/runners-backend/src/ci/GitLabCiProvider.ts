@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { NotAllowedError } from '@backstage/errors';
+import { GitLabScope } from '@runner-fleet/plugin-runners-common';
 import {
   CiJob,
   CiProvider,
@@ -9,18 +9,21 @@ import {
   fleetRunnerDescription,
 } from '@runner-fleet/plugin-runners-node';
 import { GitLabSettings } from '../config';
-import { isNamed, withCause } from './gitlabErrors';
+import { isNamed } from './gitlabErrors';
 import { createGitLabResources } from './GitLabRequester';
 import {
   GitLabJson,
   idOf,
   isFleetRunner,
-  jsonList,
-  toCiJob,
-  toCiManager,
   toCiRunner,
   tokenOf,
 } from './gitlabMapping';
+import {
+  GitLabJobListOptions,
+  listRunnerJobs,
+  listScopePendingJobs,
+} from './runnerJobs';
+import { deleteRunnerManager, listRunnerManagers } from './runnerManagers';
 import { maintenanceNote, resolveRunnerTarget } from './runnerTarget';
 
 /** Options of {@link GitLabCiProvider.create}. @public */
@@ -31,15 +34,6 @@ export interface GitLabCiProviderOptions {
   clock?: () => number;
   /** Waits between retries and for the rate limiter; injectable for tests. */
   sleep?: (ms: number) => Promise<void>;
-}
-
-/** `listJobs` options; `systemId` (GitLab's `system_id` filter) goes beyond `CiProvider`. @public */
-export interface GitLabJobListOptions {
-  status?: string;
-  /** Most recent jobs to return; default 20, at most 1000. */
-  limit?: number;
-  /** Only jobs of this runner manager (VM); the returned jobs then carry it as `systemId`. */
-  systemId?: string;
 }
 
 type Deps = { logger: LoggerService } & ReturnType<
@@ -142,92 +136,44 @@ export class GitLabCiProvider implements CiProvider {
     }
   }
 
-  async listManagers(runnerId: number): Promise<CiRunnerManager[]> {
-    const call = `runners/${runnerId}/managers`;
-    const { body } = await this.#deps.runners.requester.get(call);
-    return jsonList(body, `GET /${call}`).map(toCiManager);
+  listManagers(runnerId: number): Promise<CiRunnerManager[]> {
+    return listRunnerManagers(this.#deps.runners, runnerId);
   }
 
   /**
-   * Removes a runner manager whose VM is gone. GitLab deletes managers only through
-   * `DELETE /runners/managers`, authenticated with the runner's own token; no endpoint accepts a
-   * user or administrator token. With `options.runnerToken` (read from the pool's Secret) the
-   * manager is deleted; without it this only checks that the manager is gone and otherwise leaves
-   * it: it stays listed as `offline`, then `stale`, takes no jobs, and GitLab's
-   * `StaleManagersCleanupCronWorker` deletes it after 7 days without contact. A missing runner or
-   * manager counts as removed.
+   * Removes a runner manager whose VM is gone. GitLab deletes managers only with the runner's own
+   * token (`DELETE /runners/managers`): pass it as `options.runnerToken` (from the pool's Secret)
+   * to delete the manager. Without it the manager stays, listed as `offline` and later `stale`,
+   * taking no jobs, until GitLab deletes it 7 days after its last contact. A runner or manager
+   * that is already gone counts as removed.
    */
-  async deleteManager(
+  deleteManager(
     runnerId: number,
     systemId: string,
     options: { runnerToken?: string } = {},
   ): Promise<void> {
-    if (options.runnerToken) {
-      await this.#deleteManagerWithRunnerToken(
-        runnerId,
-        systemId,
-        options.runnerToken,
-      );
-      return;
-    }
-    const managers = await this.listManagers(runnerId).catch(error => {
-      if (isNamed(error, 'NotFoundError')) return [];
-      throw error;
-    });
-    if (managers.some(m => m.systemId === systemId)) {
-      this.#deps.logger.debug(
-        `Runner manager '${systemId}' of GitLab runner ${runnerId} stays until GitLab removes ` +
-          'it after 7 days without contact: deleting it needs the runner token',
-      );
-    }
+    return deleteRunnerManager(
+      this.#deps,
+      runnerId,
+      systemId,
+      options.runnerToken,
+    );
   }
 
-  /** Newest first; GitLab's `/runners/:id/jobs` has no tags or manager per job (see toCiJob). */
-  async listJobs(
+  /** Newest first; GitLab's `/runners/:id/jobs` has no tags or manager per job. */
+  listJobs(
     runnerId: number,
     options: GitLabJobListOptions = {},
   ): Promise<CiJob[]> {
-    const limit = Math.min(Math.max(Math.floor(options.limit ?? 20), 1), 1000);
-    const perPage = Math.min(limit, 100);
-    const query = {
-      status: options.status,
-      orderBy: 'id',
-      sort: 'desc',
-      perPage,
-      maxPages: Math.ceil(limit / perPage),
-      ...(options.systemId ? { systemId: options.systemId } : {}),
-    };
-    const jobs: GitLabJson[] = await this.#deps.runners.allJobs(
-      runnerId,
-      query,
-    );
-    return jobs
-      .slice(0, limit)
-      .map(job => toCiJob(job, runnerId, options.systemId));
+    return listRunnerJobs(this.#deps.runners, runnerId, options);
   }
 
-  async #deleteManagerWithRunnerToken(
-    runnerId: number,
-    systemId: string,
-    token: string,
-  ): Promise<void> {
-    try {
-      await this.#deps.runners.requester.delete('runners/managers', {
-        body: { token, systemId },
-      });
-    } catch (error) {
-      if (isNamed(error, 'NotFoundError')) return;
-      if (isNamed(error, 'NotAllowedError')) {
-        throw withCause(
-          new NotAllowedError(
-            `GitLab did not accept the runner token given for runner ${runnerId} when removing ` +
-              `its manager '${systemId}'; the token may have been reset`,
-          ),
-          error.cause,
-        );
-      }
-      throw error;
-    }
+  /**
+   * Pending jobs in a GitLab scope, with their tags, for queue depth: one request for a project,
+   * 1 + (number of projects) for a group, none for an instance (GitLab has no such API).
+   */
+  listPendingJobs(scope: GitLabScope): Promise<CiJob[]> {
+    return listScopePendingJobs(this.#deps, scope);
   }
 
   async #listRunners(): Promise<GitLabJson[]> {

@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { Groups, Projects, Runners, Users } from '@gitbeaker/rest';
+import { Groups, Jobs, Projects, Runners, Users } from '@gitbeaker/rest';
 import {
   createRequesterFn,
   FormattedResponse,
@@ -232,6 +232,7 @@ export function createGitLabResources(options: {
     runners: new Runners(resource),
     users: new Users(resource),
     groups: new Groups(resource),
+    jobs: new Jobs(resource),
     projects: new Projects(resource),
   };
 }

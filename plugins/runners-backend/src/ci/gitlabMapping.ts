@@ -94,13 +94,13 @@ export function toCiManager(manager: GitLabJson): CiRunnerManager {
 }
 
 /**
- * A job from `GET /runners/:id/jobs`. GitLab renders those as `JobBasicWithProject`, which has
- * neither `tag_list` nor `runner_manager`; both are used when present, and `systemId` falls back
- * to the `system_id` filter the list was asked for.
+ * A job from `GET /runners/:id/jobs` or `GET /projects/:id/jobs`. GitLab renders the former as
+ * `JobBasicWithProject`, without `tag_list`, `runner` and `runner_manager`; they are used when
+ * present, else `runnerId` and `systemId` fall back to what the list was asked for.
  */
 export function toCiJob(
   job: GitLabJson,
-  runnerId: number,
+  runnerId?: number,
   systemId?: string,
 ): CiJob {
   return {
