@@ -5,11 +5,16 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { runnersPermissions } from '@runner-fleet/plugin-runners-common';
 import {
+  CiProvider,
+  runnersCiProviderExtensionPoint,
   runnersPoolPermissionRules,
   runnersPoolResourceRef,
 } from '@runner-fleet/plugin-runners-node';
+import { GitLabCiProvider } from './ci';
 import { readRunnersConfig } from './config';
 import { DatabasePoolStore } from './database/DatabasePoolStore';
+import { startFleet } from './fleet/startFleet';
+import { connectClusters } from './provisioning/connectClusters';
 import { PoolPermissions } from './service/PoolPermissions';
 import { PoolService } from './service/PoolService';
 import { createRouter } from './service/router';
@@ -22,11 +27,20 @@ import { createRouter } from './service/router';
 export const runnersPlugin = createBackendPlugin({
   pluginId: 'runners',
   register(env) {
+    let customCiProvider: CiProvider | undefined;
+    env.registerExtensionPoint(runnersCiProviderExtensionPoint, {
+      setCiProvider(provider) {
+        customCiProvider = provider;
+      },
+    });
+
     env.registerInit({
       deps: {
         config: coreServices.rootConfig,
         logger: coreServices.logger,
         database: coreServices.database,
+        scheduler: coreServices.scheduler,
+        lifecycle: coreServices.lifecycle,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
         userInfo: coreServices.userInfo,
@@ -36,6 +50,7 @@ export const runnersPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
       },
       async init(deps) {
+        const { logger } = deps;
         const config = readRunnersConfig(deps.config);
         const store = await DatabasePoolStore.create({
           database: deps.database,
@@ -48,19 +63,41 @@ export const runnersPlugin = createBackendPlugin({
           getResources: ids => Promise.all(ids.map(id => store.getPool(id))),
         });
 
+        const ci =
+          customCiProvider ??
+          (config.gitlab &&
+            GitLabCiProvider.create({ settings: config.gitlab, logger }));
+        const clusters = connectClusters(config.clusters, logger);
+        const fleet = await startFleet({
+          config,
+          store,
+          ci,
+          clusters,
+          scheduler: deps.scheduler,
+          lifecycle: deps.lifecycle,
+          logger,
+        });
+
+        const permissions = PoolPermissions.create({
+          permissions: deps.permissions,
+        });
         const pools = PoolService.create({
           store,
           config,
-          permissions: PoolPermissions.create({
-            permissions: deps.permissions,
-          }),
+          permissions,
           userInfo: deps.userInfo,
           catalog: deps.catalog,
           auditor: deps.auditor,
-          logger: deps.logger,
+          logger,
+          onChange: poolId => fleet.kick(poolId),
         });
         deps.httpRouter.use(
-          await createRouter({ httpAuth: deps.httpAuth, pools }),
+          await createRouter({
+            httpAuth: deps.httpAuth,
+            pools,
+            permissions,
+            fleet: fleet.health,
+          }),
         );
       },
     });

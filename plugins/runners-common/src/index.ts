@@ -9,3 +9,4 @@ export * from './validation';
 export * from './permissions';
 export * from './labels';
 export * from './testing';
+export * from './health';

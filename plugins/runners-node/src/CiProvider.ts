@@ -64,8 +64,20 @@ export interface CiProvider {
   /** Undefined when the runner does not exist. */
   getRunner(id: number): Promise<CiRunner | undefined>;
   listManagers(runnerId: number): Promise<CiRunnerManager[]>;
-  /** Removes a runner manager whose VM is gone. */
-  deleteManager(runnerId: number, systemId: string): Promise<void>;
+  /**
+   * Removes a runner manager whose VM is gone. GitLab deletes managers only with the runner's
+   * own token; without `runnerToken` a provider may only be able to leave the manager to go stale.
+   */
+  deleteManager(
+    runnerId: number,
+    systemId: string,
+    options?: { runnerToken?: string },
+  ): Promise<void>;
+  /**
+   * Pending jobs in a GitLab scope (a project, or a group's projects). Instance scope may return
+   * nothing where the CI system has no instance-wide pending-jobs API.
+   */
+  listPendingJobs(scope: GitLabScope): Promise<CiJob[]>;
   /** Recent jobs of a runner, newest first. */
   listJobs(
     runnerId: number,

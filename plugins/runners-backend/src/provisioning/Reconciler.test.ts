@@ -144,7 +144,11 @@ async function insertPool(
 
 /** What is on the cluster for a pool, seen as the admin (the backend may not list Secrets). */
 async function poolObjects(_client: ClusterClient, poolId: string) {
-  const client = KubernetesClusterClient.create({ name: 'admin', role: 'primary', kubeConfig: cluster.kubeConfig('admin') });
+  const client = KubernetesClusterClient.create({
+    name: 'admin',
+    role: 'primary',
+    kubeConfig: cluster.kubeConfig('admin'),
+  });
   const lists = await Promise.all(
     renderedKinds
       .filter(k => k.scope === 'pool')

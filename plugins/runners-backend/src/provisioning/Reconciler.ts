@@ -127,6 +127,11 @@ export class Reconciler {
     });
   }
 
+  /** The pool's runner token from its Secret on the primary cluster (for the ghost sweeper). */
+  runnerToken(pool: PoolRecord): Promise<string | undefined> {
+    return this.#readToken(pool);
+  }
+
   /** Starts reconciling a pool without waiting; errors are logged and recorded on the pool. */
   kick(poolId: string): void {
     this.reconcile(poolId).catch(error =>
@@ -424,11 +429,8 @@ export class Reconciler {
     if (!current || current.state === 'deleting') return;
     const failed =
       current.state === 'provisioning' && failures >= FAILURES_BEFORE_FAILED;
-    const state: PoolState = failed
-      ? 'failed'
-      : current.state === 'ready'
-      ? 'degraded'
-      : current.state;
+    let state: PoolState = current.state === 'ready' ? 'degraded' : current.state;
+    if (failed) state = 'failed';
     const reason = failed
       ? `provisioning failed ${failures} times; last error: ${error.message}`
       : `retrying after an error: ${error.message}`;

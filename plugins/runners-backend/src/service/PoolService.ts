@@ -317,6 +317,11 @@ export class PoolService {
     return this.#store.listEvents(id);
   }
 
+  /** The pool's state history, for callers that already checked read access. */
+  listEventsUnchecked(id: string) {
+    return this.#store.listEvents(id);
+  }
+
   async createPool(
     input: PoolSpecInput,
     credentials: BackstageCredentials<BackstageUserPrincipal>,

@@ -80,11 +80,18 @@ describe.each(databases.eachSupportedId())('runners API on %p', databaseId => {
     expect(list.body.items.map((p: { name: string }) => p.name)).toEqual([
       'builds',
     ]);
+    // Without a configured cluster the pool waits, and says what is missing.
+    await new Promise(resolve => setTimeout(resolve, 100));
     const events = await api.get(`/pools/${res.body.pool.id}/events`);
     expect(events.body.items).toEqual([
       expect.objectContaining({
         state: 'provisioning',
         actor: 'user:default/priya.payments',
+      }),
+      expect.objectContaining({
+        state: 'provisioning',
+        reason:
+          'waiting: a primary cluster (runners.clusters) is not configured',
       }),
     ]);
   });

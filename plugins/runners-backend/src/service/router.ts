@@ -3,6 +3,9 @@ import express from 'express';
 import { createOpenApiRouter } from '../schema/openapi';
 import { assertKnownFields } from './normalize';
 import { PoolService } from './PoolService';
+import { PoolPermissions } from './PoolPermissions';
+import { FleetService } from '../fleet/FleetService';
+import { addFleetRoutes } from './fleetRoutes';
 
 /**
  * The runners HTTP API. Shapes are validated by the OpenAPI spec (src/schema/openapi.yaml);
@@ -11,9 +14,12 @@ import { PoolService } from './PoolService';
 export async function createRouter(options: {
   httpAuth: HttpAuthService;
   pools: PoolService;
+  permissions: PoolPermissions;
+  fleet: FleetService;
 }): Promise<express.Router> {
   const { httpAuth, pools } = options;
   const router = await createOpenApiRouter();
+  addFleetRoutes(router, options);
   // Reads are open to users and services; changes act for a user, whose teams decide.
   const readers = { allow: ['user', 'service'] as Array<'user' | 'service'> };
   const users = { allow: ['user'] as Array<'user'> };

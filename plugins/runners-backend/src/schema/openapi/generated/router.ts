@@ -397,6 +397,123 @@ export const spec = {
         },
       },
     },
+    '/health': {
+      get: {
+        operationId: 'GetFleetSummary',
+        description:
+          'The whole fleet at a glance (runners.fleet.read): every team, demand and capacity per flavor, ghosts, failing pools, burst use. Served from memory.',
+        responses: {
+          '200': {
+            description: 'Fleet summary.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/FleetSummary',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/health/teams': {
+      get: {
+        operationId: 'ListTeamHealth',
+        description:
+          'Health of the pools the caller may read, grouped by team.',
+        parameters: [
+          {
+            name: 'team',
+            in: 'query',
+            required: false,
+            schema: {
+              type: 'string',
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'Team health.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['items'],
+                  properties: {
+                    items: {
+                      type: 'array',
+                      items: {
+                        $ref: '#/components/schemas/TeamHealth',
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/pools/{id}/health': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/id',
+        },
+      ],
+      get: {
+        operationId: 'GetPoolHealth',
+        description: "A pool's health with its VMs, timeline and 24 h history.",
+        responses: {
+          '200': {
+            description: 'Pool health.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PoolHealthDetail',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/scaling/pools/{id}': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/id',
+        },
+      ],
+      get: {
+        operationId: 'GetPoolScalingSignal',
+        description:
+          "What KEDA's metrics-api trigger scales the pool on. Needs the static external-access token that the pool's TriggerAuthentication carries.",
+        responses: {
+          '200': {
+            description:
+              'Busy job slots, pending jobs and overflow for the burst pool.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PoolScalingSignal',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
     '/quotas': {
       get: {
         operationId: 'ListQuotas',
@@ -957,6 +1074,194 @@ export const spec = {
                 type: 'integer',
               },
               pools: {
+                type: 'integer',
+              },
+            },
+          },
+        },
+      },
+      FleetSummary: {
+        type: 'object',
+        required: [
+          'teams',
+          'byFlavor',
+          'ghosts',
+          'failingPools',
+          'burst',
+          'cacheSynced',
+          'observedAt',
+        ],
+        properties: {
+          teams: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/TeamHealth',
+            },
+          },
+          byFlavor: {
+            type: 'array',
+            items: {
+              type: 'object',
+            },
+          },
+          ghosts: {
+            type: 'object',
+          },
+          failingPools: {
+            type: 'array',
+            items: {
+              type: 'object',
+            },
+          },
+          burst: {
+            type: 'object',
+          },
+          cacheSynced: {
+            type: 'boolean',
+          },
+          observedAt: {
+            type: 'string',
+          },
+        },
+      },
+      TeamHealth: {
+        type: 'object',
+        required: ['team', 'pools', 'totals'],
+        properties: {
+          team: {
+            type: 'string',
+          },
+          pools: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/PoolHealth',
+            },
+          },
+          totals: {
+            type: 'object',
+          },
+        },
+      },
+      PoolHealth: {
+        type: 'object',
+        required: [
+          'poolId',
+          'team',
+          'name',
+          'state',
+          'stateReason',
+          'flavor',
+          'os',
+          'replicas',
+          'utilization',
+          'queue',
+        ],
+        properties: {
+          poolId: {
+            type: 'string',
+          },
+          team: {
+            type: 'string',
+          },
+          name: {
+            type: 'string',
+          },
+          state: {
+            $ref: '#/components/schemas/PoolState',
+          },
+          stateReason: {
+            type: 'string',
+          },
+          flavor: {
+            type: 'string',
+          },
+          os: {
+            $ref: '#/components/schemas/RunnerOs',
+          },
+          replicas: {
+            type: 'object',
+          },
+          vmPhases: {
+            type: 'object',
+          },
+          bootSeconds: {
+            type: 'object',
+          },
+          utilization: {
+            type: 'object',
+          },
+          queue: {
+            type: 'object',
+          },
+          failedBoots: {
+            type: 'integer',
+          },
+          ghosts: {
+            type: 'object',
+          },
+          scaler: {
+            type: 'object',
+          },
+          burst: {
+            type: 'object',
+          },
+          cost: {
+            type: 'object',
+          },
+          observedAt: {
+            type: 'string',
+          },
+        },
+      },
+      PoolHealthDetail: {
+        allOf: [
+          {
+            $ref: '#/components/schemas/PoolHealth',
+          },
+          {
+            type: 'object',
+            required: ['vms', 'events', 'history'],
+            properties: {
+              vms: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                },
+              },
+              events: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                },
+              },
+              history: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                },
+              },
+            },
+          },
+        ],
+      },
+      PoolScalingSignal: {
+        type: 'object',
+        required: ['busyJobSlots', 'pendingJobs', 'overflow'],
+        properties: {
+          busyJobSlots: {
+            type: 'integer',
+          },
+          pendingJobs: {
+            type: 'integer',
+          },
+          overflow: {
+            type: 'object',
+            required: ['busyJobSlots', 'pendingJobs'],
+            properties: {
+              busyJobSlots: {
+                type: 'integer',
+              },
+              pendingJobs: {
                 type: 'integer',
               },
             },

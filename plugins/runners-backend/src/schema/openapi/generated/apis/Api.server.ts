@@ -7,12 +7,16 @@
 import { ApprovalRequest } from '../models/ApprovalRequest.model';
 import { Decision } from '../models/Decision.model';
 import { FlavorCatalog } from '../models/FlavorCatalog.model';
+import { FleetSummary } from '../models/FleetSummary.model';
 import { ListPoolEvents200Response } from '../models/ListPoolEvents200Response.model';
 import { ListPools200Response } from '../models/ListPools200Response.model';
 import { ListQuotas200Response } from '../models/ListQuotas200Response.model';
 import { ListRequests200Response } from '../models/ListRequests200Response.model';
+import { ListTeamHealth200Response } from '../models/ListTeamHealth200Response.model';
 import { Pool } from '../models/Pool.model';
 import { PoolChange } from '../models/PoolChange.model';
+import { PoolHealthDetail } from '../models/PoolHealthDetail.model';
+import { PoolScalingSignal } from '../models/PoolScalingSignal.model';
 import { PoolSpec } from '../models/PoolSpec.model';
 import { PoolUpdate } from '../models/PoolUpdate.model';
 import { PoolValidation } from '../models/PoolValidation.model';
@@ -50,11 +54,35 @@ export type DeletePool = {
 /**
  * @public
  */
+export type GetFleetSummary = {
+  response: FleetSummary | Error;
+};
+/**
+ * @public
+ */
 export type GetPool = {
   path: {
     id: string;
   };
   response: Pool | Error;
+};
+/**
+ * @public
+ */
+export type GetPoolHealth = {
+  path: {
+    id: string;
+  };
+  response: PoolHealthDetail | Error;
+};
+/**
+ * @public
+ */
+export type GetPoolScalingSignal = {
+  path: {
+    id: string;
+  };
+  response: PoolScalingSignal | Error;
 };
 /**
  * @public
@@ -101,6 +129,15 @@ export type ListRequests = {
 /**
  * @public
  */
+export type ListTeamHealth = {
+  query: {
+    team?: string;
+  };
+  response: ListTeamHealth200Response | Error;
+};
+/**
+ * @public
+ */
 export type RejectRequest = {
   path: {
     id: string;
@@ -133,7 +170,13 @@ export type EndpointMap = {
 
   '#_delete|/pools/{id}': DeletePool;
 
+  '#get|/health': GetFleetSummary;
+
   '#get|/pools/{id}': GetPool;
+
+  '#get|/pools/{id}/health': GetPoolHealth;
+
+  '#get|/scaling/pools/{id}': GetPoolScalingSignal;
 
   '#get|/flavors': ListFlavors;
 
@@ -144,6 +187,8 @@ export type EndpointMap = {
   '#get|/quotas': ListQuotas;
 
   '#get|/requests': ListRequests;
+
+  '#get|/health/teams': ListTeamHealth;
 
   '#post|/requests/{id}/reject': RejectRequest;
 

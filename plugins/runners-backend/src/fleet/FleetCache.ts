@@ -1,0 +1,275 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  KubeConfig,
+  KubernetesObject,
+  makeInformer,
+  CustomObjectsApi,
+  Informer,
+  ObjectCache,
+  KubernetesListObject,
+} from '@kubernetes/client-node';
+import { LABELS } from '@runner-fleet/plugin-runners-common';
+
+/** A kind the fleet cache watches. */
+export interface WatchedKind {
+  key: WatchedKindKey;
+  group: string;
+  version: string;
+  plural: string;
+}
+
+/** The kinds the health view is built from. */
+export type WatchedKindKey =
+  | 'replicaSets'
+  | 'vmPools'
+  | 'virtualMachines'
+  | 'vmis'
+  | 'dataVolumes'
+  | 'scaledObjects';
+
+/** What runner-fleet watches: workloads, their VMs and disks, and the scalers. */
+export const WATCHED_KINDS: readonly WatchedKind[] = [
+  {
+    key: 'replicaSets',
+    group: 'kubevirt.io',
+    version: 'v1',
+    plural: 'virtualmachineinstancereplicasets',
+  },
+  {
+    key: 'vmPools',
+    group: 'pool.kubevirt.io',
+    version: 'v1beta1',
+    plural: 'virtualmachinepools',
+  },
+  {
+    key: 'virtualMachines',
+    group: 'kubevirt.io',
+    version: 'v1',
+    plural: 'virtualmachines',
+  },
+  {
+    key: 'vmis',
+    group: 'kubevirt.io',
+    version: 'v1',
+    plural: 'virtualmachineinstances',
+  },
+  {
+    key: 'dataVolumes',
+    group: 'cdi.kubevirt.io',
+    version: 'v1beta1',
+    plural: 'datavolumes',
+  },
+  {
+    key: 'scaledObjects',
+    group: 'keda.sh',
+    version: 'v1alpha1',
+    plural: 'scaledobjects',
+  },
+];
+
+/** A watched object: metadata plus whatever spec and status the kind has. */
+export type CachedObject = KubernetesObject & {
+  metadata: NonNullable<KubernetesObject['metadata']> & { name: string };
+  spec?: Record<string, unknown>;
+  status?: Record<string, unknown>;
+};
+
+/** Cached objects of one pool on one cluster, by kind. */
+export type PoolObjects = Record<WatchedKindKey, CachedObject[]>;
+
+const SELECTOR = LABELS.pool;
+const RESTART_MIN_MS = 500;
+const RESTART_MAX_MS = 30_000;
+
+type Watcher = Informer<CachedObject> & ObjectCache<CachedObject>;
+
+/**
+ * One watch-based cache per cluster of the objects runner-fleet manages (list + watch from a
+ * resourceVersion; relist on 410; restarted with backoff when the API server goes away). User
+ * requests read from here, never from the cluster.
+ */
+export class FleetCache {
+  readonly #clusters: Array<{ name: string; kubeConfig: KubeConfig }>;
+  readonly #logger: LoggerService;
+  readonly #watchers = new Map<string, Map<WatchedKindKey, Watcher>>();
+  readonly #synced = new Set<string>();
+  /** cluster → kind → pool id → object uid → object: answers per-pool reads without scans. */
+  readonly #index = new Map<
+    string,
+    Map<WatchedKindKey, Map<string, Map<string, CachedObject>>>
+  >();
+  readonly #listeners = new Set<
+    (
+      cluster: string,
+      kind: WatchedKindKey,
+      object: CachedObject,
+      verb: string,
+    ) => void
+  >();
+  #stopped = false;
+
+  static create(options: {
+    clusters: Array<{ name: string; kubeConfig: KubeConfig }>;
+    logger: LoggerService;
+  }) {
+    return new FleetCache(options.clusters, options.logger);
+  }
+
+  private constructor(
+    clusters: Array<{ name: string; kubeConfig: KubeConfig }>,
+    logger: LoggerService,
+  ) {
+    this.#clusters = clusters;
+    this.#logger = logger;
+  }
+
+  /** Starts every watch; resolves once each has listed at least once (or failed to). */
+  async start(): Promise<void> {
+    this.#stopped = false;
+    await Promise.all(
+      this.#clusters.flatMap(cluster =>
+        WATCHED_KINDS.map(kind => this.#startWatch(cluster, kind)),
+      ),
+    );
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    await Promise.all(
+      [...this.#watchers.values()].flatMap(byKind =>
+        [...byKind.values()].map(w => w.stop()),
+      ),
+    );
+    this.#watchers.clear();
+    this.#synced.clear();
+    this.#index.clear();
+  }
+
+  /** Whether every watch has listed at least once. */
+  get synced(): boolean {
+    return this.#synced.size === this.#clusters.length * WATCHED_KINDS.length;
+  }
+
+  /** Called on every add, update and delete (for the timeline and metrics). */
+  onChange(
+    listener: (
+      cluster: string,
+      kind: WatchedKindKey,
+      object: CachedObject,
+      verb: string,
+    ) => void,
+  ) {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  async #startWatch(
+    cluster: { name: string; kubeConfig: KubeConfig },
+    kind: WatchedKind,
+  ) {
+    const api = cluster.kubeConfig.makeApiClient(CustomObjectsApi);
+    const path = `/apis/${kind.group}/${kind.version}/${kind.plural}`;
+    const list = async () =>
+      (await api.listClusterCustomObject({
+        group: kind.group,
+        version: kind.version,
+        plural: kind.plural,
+        labelSelector: SELECTOR,
+      })) as KubernetesListObject<CachedObject>;
+    const informer = makeInformer<CachedObject>(
+      cluster.kubeConfig,
+      path,
+      list,
+      SELECTOR,
+    );
+    const id = `${cluster.name}/${kind.key}`;
+    for (const verb of ['add', 'update', 'delete'] as const) {
+      informer.on(verb, object => {
+        this.#indexObject(cluster.name, kind.key, object, verb === 'delete');
+        for (const listener of this.#listeners)
+          listener(cluster.name, kind.key, object, verb);
+      });
+    }
+    let delay = RESTART_MIN_MS;
+    informer.on('connect', () => {
+      delay = RESTART_MIN_MS;
+      this.#synced.add(id);
+    });
+    informer.on('error', error => {
+      if (this.#stopped) return;
+      this.#logger.warn(
+        `fleet cache: watch of ${kind.plural} on cluster '${
+          cluster.name
+        }' failed (${
+          (error as Error)?.message ?? error
+        }); restarting in ${delay} ms`,
+      );
+      const wait = delay;
+      delay = Math.min(delay * 2, RESTART_MAX_MS);
+      setTimeout(() => {
+        if (!this.#stopped) informer.start().catch(() => undefined);
+      }, wait).unref();
+    });
+    const byKind =
+      this.#watchers.get(cluster.name) ?? new Map<WatchedKindKey, Watcher>();
+    byKind.set(kind.key, informer);
+    this.#watchers.set(cluster.name, byKind);
+    try {
+      await informer.start();
+      this.#synced.add(id);
+    } catch (error) {
+      this.#logger.warn(
+        `fleet cache: cannot list ${kind.plural} on cluster '${
+          cluster.name
+        }': ${(error as Error).message}`,
+      );
+    }
+  }
+
+  #indexObject(
+    cluster: string,
+    kind: WatchedKindKey,
+    object: CachedObject,
+    removed: boolean,
+  ) {
+    const pool = object.metadata.labels?.[LABELS.pool];
+    const uid =
+      object.metadata.uid ??
+      `${object.metadata.namespace}/${object.metadata.name}`;
+    if (!pool) return;
+    let byKind = this.#index.get(cluster);
+    if (!byKind) this.#index.set(cluster, (byKind = new Map()));
+    let byPool = byKind.get(kind);
+    if (!byPool) byKind.set(kind, (byPool = new Map()));
+    let objects = byPool.get(pool);
+    if (!objects) byPool.set(pool, (objects = new Map()));
+    if (removed) {
+      objects.delete(uid);
+      if (objects.size === 0) byPool.delete(pool);
+    } else {
+      objects.set(uid, object);
+    }
+  }
+
+  /** Every cached object of a kind on a cluster. */
+  list(cluster: string, kind: WatchedKindKey): readonly CachedObject[] {
+    return this.#watchers.get(cluster)?.get(kind)?.list() ?? [];
+  }
+
+  /** The cached objects of one pool on one cluster. */
+  poolObjects(cluster: string, poolId: string): PoolObjects {
+    const result = {} as PoolObjects;
+    const byKind = this.#index.get(cluster);
+    for (const kind of WATCHED_KINDS) {
+      result[kind.key] = [
+        ...(byKind?.get(kind.key)?.get(poolId)?.values() ?? []),
+      ];
+    }
+    return result;
+  }
+
+  /** Cluster names in the cache. */
+  clusters(): string[] {
+    return this.#clusters.map(c => c.name);
+  }
+}

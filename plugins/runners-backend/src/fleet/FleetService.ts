@@ -1,0 +1,303 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  FleetEvent,
+  FleetSummary,
+  LABELS,
+  PoolHealth,
+  PoolHealthDetail,
+  PoolScalingSignal,
+  TeamHealth,
+} from '@runner-fleet/plugin-runners-common';
+import { PoolRecord, PoolStore } from '../database/PoolStore';
+import { CiPoller } from './CiPoller';
+import { CachedObject, FleetCache, WatchedKindKey } from './FleetCache';
+import { GhostSweeper } from './GhostSweeper';
+import { History } from './History';
+import {
+  computePoolHealth,
+  poolVms,
+  PoolView,
+  scalingSignal,
+} from './poolHealth';
+
+const ACTIVE = [
+  'pending-approval',
+  'provisioning',
+  'ready',
+  'degraded',
+  'failed',
+  'deleting',
+] as const;
+const MAX_EVENTS = 200;
+
+/**
+ * Fleet health, per pool, team and fleet, served from memory: the watch cache, the CI poller's
+ * snapshots and the in-memory history. Refreshed by `refresh()` on a schedule.
+ */
+export class FleetService {
+  readonly #store: PoolStore;
+  readonly #cache: FleetCache;
+  readonly #poller: CiPoller;
+  readonly #history = new History();
+  readonly #clusters: { primary: string; burst?: string };
+  readonly #logger: LoggerService;
+  readonly #clock: () => number;
+  readonly #events = new Map<string, FleetEvent[]>();
+  #sweeper?: GhostSweeper;
+  /** Pools as last loaded by refresh(), so reads do not touch the database. */
+  #pools: PoolRecord[] = [];
+
+  static create(options: {
+    store: PoolStore;
+    cache: FleetCache;
+    poller: CiPoller;
+    clusters: { primary: string; burst?: string };
+    logger: LoggerService;
+    clock?: () => number;
+  }) {
+    return new FleetService(options);
+  }
+
+  private constructor(o: Parameters<typeof FleetService.create>[0]) {
+    this.#store = o.store;
+    this.#cache = o.cache;
+    this.#poller = o.poller;
+    this.#clusters = o.clusters;
+    this.#logger = o.logger;
+    this.#clock = o.clock ?? Date.now;
+    this.#cache.onChange((cluster, kind, object, verb) =>
+      this.#onObjectChange(cluster, kind, object, verb),
+    );
+  }
+
+  attachSweeper(sweeper: GhostSweeper) {
+    this.#sweeper = sweeper;
+  }
+
+  #onObjectChange(
+    cluster: string,
+    kind: WatchedKindKey,
+    object: CachedObject,
+    verb: string,
+  ) {
+    const poolId = object.metadata.labels?.[LABELS.pool];
+    if (!poolId) return;
+    const name = object.metadata.name;
+    const status = (object.status ?? {}) as {
+      phase?: string;
+      replicas?: number;
+    };
+    let message: string | undefined;
+    if (kind === 'vmis') {
+      message =
+        verb === 'delete'
+          ? `VM ${name} removed`
+          : `VM ${name} ${status.phase ?? 'Pending'}`;
+    } else if (
+      (kind === 'replicaSets' || kind === 'vmPools') &&
+      verb !== 'delete'
+    ) {
+      const desired = (object.spec as { replicas?: number } | undefined)
+        ?.replicas;
+      if (desired !== undefined)
+        message = `${name} on ${cluster}: scaled to ${desired} VMs`;
+    }
+    if (!message) return;
+    const events = this.#events.get(poolId) ?? [];
+    const last = events[events.length - 1];
+    if (last?.message === message) return;
+    events.push({
+      at: new Date(this.#clock()).toISOString(),
+      poolId,
+      kind: kind === 'vmis' ? 'vm' : 'scale',
+      message,
+    });
+    if (events.length > MAX_EVENTS)
+      events.splice(0, events.length - MAX_EVENTS);
+    this.#events.set(poolId, events);
+  }
+
+  /** Polls CI and records a history sample for every pool. */
+  async refresh(): Promise<void> {
+    this.#pools = await this.#store.listPools({ states: [...ACTIVE] });
+    await this.#poller.poll(this.#pools);
+    const now = this.#clock();
+    for (const pool of this.#pools) {
+      const h = this.#health(pool, now);
+      this.#history.record(pool.id, {
+        at: now,
+        busySlots: h.utilization.busySlots,
+        totalSlots: h.utilization.totalSlots,
+        pending: h.queue.pending,
+        waitP95: h.queue.waitSeconds.p95,
+        vms: h.replicas.current + h.burst.replicas,
+      });
+    }
+  }
+
+  #view(poolId: string): PoolView {
+    return {
+      primary: this.#cache.poolObjects(this.#clusters.primary, poolId),
+      burst: this.#clusters.burst
+        ? this.#cache.poolObjects(this.#clusters.burst, poolId)
+        : undefined,
+    };
+  }
+
+  #health(pool: PoolRecord, now = this.#clock()): PoolHealth {
+    return computePoolHealth({
+      pool,
+      view: this.#view(pool.id),
+      ci: this.#poller.snapshot(pool.id),
+      history: this.#history,
+      ghosts: { runners: 0, managers: 0, vms: 0 },
+      now,
+      clusters: this.#clusters,
+    });
+  }
+
+  /** Every VMI of a pool, across clusters (for the sweeper). */
+  vmisOf(poolId: string) {
+    const view = this.#view(poolId);
+    return [
+      ...view.primary.vmis.map(vmi => ({
+        cluster: this.#clusters.primary,
+        vmi,
+      })),
+      ...(view.burst?.vmis ?? []).map(vmi => ({
+        cluster: this.#clusters.burst!,
+        vmi,
+      })),
+    ];
+  }
+
+  poolHealth(pool: PoolRecord): PoolHealth {
+    return this.#health(pool);
+  }
+
+  poolDetail(pool: PoolRecord, storeEvents: FleetEvent[]): PoolHealthDetail {
+    const now = this.#clock();
+    const events = [...storeEvents, ...(this.#events.get(pool.id) ?? [])]
+      .sort((a, b) => a.at.localeCompare(b.at))
+      .slice(-MAX_EVENTS);
+    return {
+      ...this.#health(pool, now),
+      vms: poolVms(
+        this.#view(pool.id),
+        this.#poller.snapshot(pool.id),
+        this.#clusters,
+      ),
+      events,
+      history: this.#history.samples(pool.id, now - 24 * 3600_000).map(s => ({
+        at: new Date(s.at).toISOString(),
+        utilization: s.totalSlots
+          ? Math.round((s.busySlots / s.totalSlots) * 1000) / 1000
+          : 0,
+        busySlots: s.busySlots,
+        pending: s.pending,
+        waitP95: s.waitP95,
+      })),
+    };
+  }
+
+  scaling(pool: PoolRecord): PoolScalingSignal {
+    return scalingSignal(
+      pool,
+      this.#view(pool.id),
+      this.#poller.snapshot(pool.id),
+    );
+  }
+
+  /** Health of the given pools grouped by team. */
+  teams(pools: PoolRecord[]): TeamHealth[] {
+    const byTeam = new Map<string, PoolHealth[]>();
+    for (const pool of pools) {
+      byTeam.set(pool.team, [
+        ...(byTeam.get(pool.team) ?? []),
+        this.#health(pool),
+      ]);
+    }
+    return [...byTeam.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([team, list]) => ({
+        team,
+        pools: list,
+        totals: {
+          vms: list.reduce(
+            (n, p) => n + p.replicas.current + p.burst.replicas,
+            0,
+          ),
+          readyVms: list.reduce(
+            (n, p) => n + p.replicas.ready + p.burst.ready,
+            0,
+          ),
+          busySlots: list.reduce((n, p) => n + p.utilization.busySlots, 0),
+          totalSlots: list.reduce((n, p) => n + p.utilization.totalSlots, 0),
+          pending: list.reduce((n, p) => n + p.queue.pending, 0),
+          weightedCost24h:
+            Math.round(list.reduce((n, p) => n + p.cost.weighted24h, 0) * 100) /
+            100,
+        },
+      }));
+  }
+
+  summary(pools: PoolRecord[]): FleetSummary {
+    const teams = this.teams(pools);
+    const all = teams.flatMap(t => t.pools);
+    const byFlavor = new Map<string, FleetSummary['byFlavor'][number]>();
+    for (const p of all) {
+      const f = byFlavor.get(p.flavor) ?? {
+        flavor: p.flavor,
+        os: p.os,
+        pools: 0,
+        busySlots: 0,
+        totalSlots: 0,
+        pending: 0,
+      };
+      f.pools++;
+      f.busySlots += p.utilization.busySlots;
+      f.totalSlots += p.utilization.totalSlots;
+      f.pending += p.queue.pending;
+      byFlavor.set(p.flavor, f);
+    }
+    const sweep = this.#sweeper?.lastSweep;
+    return {
+      teams,
+      byFlavor: [...byFlavor.values()].sort((a, b) =>
+        a.flavor.localeCompare(b.flavor),
+      ),
+      ghosts: {
+        runners: sweep?.ghostRunners ?? 0,
+        managers: sweep?.ghostManagers ?? 0,
+        vms: sweep?.unregisteredVms ?? 0,
+        removedTotal: this.#sweeper?.removedTotal ?? 0,
+      },
+      failingPools: all
+        .filter(p => p.state === 'failed' || p.state === 'degraded')
+        .map(p => ({
+          poolId: p.poolId,
+          team: p.team,
+          name: p.name,
+          state: p.state,
+          reason: p.stateReason,
+        })),
+      burst: {
+        pools: all.filter(p => p.burst.enabled).length,
+        replicas: all.reduce((n, p) => n + p.burst.replicas, 0),
+      },
+      cacheSynced: this.#cache.synced,
+      observedAt: new Date(this.#clock()).toISOString(),
+    };
+  }
+
+  /** Pools as of the last refresh (no database read). */
+  cachedPools(): PoolRecord[] {
+    return this.#pools;
+  }
+
+  forget(poolId: string) {
+    this.#history.forget(poolId);
+    this.#events.delete(poolId);
+    this.#logger.debug(`fleet: forgot pool ${poolId}`);
+  }
+}

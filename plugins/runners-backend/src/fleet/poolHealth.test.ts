@@ -1,0 +1,238 @@
+import {
+  EXAMPLE_FLAVOR_CATALOG,
+  examplePoolSpec,
+  LABELS,
+} from '@runner-fleet/plugin-runners-common';
+import { PoolRecord } from '../database/PoolStore';
+import { CiPoolSnapshot } from './CiPoller';
+import { CachedObject, PoolObjects } from './FleetCache';
+import { History } from './History';
+import { computePoolHealth, scalingSignal } from './poolHealth';
+
+const NOW = Date.parse('2026-11-27T12:00:00Z');
+const xlarge = EXAMPLE_FLAVOR_CATALOG.flavors[1]; // 8 vCPU, 4 job slots
+
+function pool(overrides: Partial<PoolRecord> = {}): PoolRecord {
+  return {
+    id: 'p1',
+    team: 'payments',
+    name: 'builds',
+    spec: examplePoolSpec({ flavor: 'm1.xlarge' }),
+    flavor: xlarge,
+    reserved: { cpu: 40, memoryGiB: 80 },
+    state: 'ready',
+    stateReason: 'ok',
+    generation: 1,
+    observedGeneration: 1,
+    createdBy: 'user:default/guest',
+    createdAt: new Date(NOW).toISOString(),
+    updatedAt: new Date(NOW).toISOString(),
+    ...overrides,
+  };
+}
+
+const obj = (
+  kind: string,
+  name: string,
+  extra: Partial<CachedObject> = {},
+): CachedObject => ({
+  apiVersion: 'kubevirt.io/v1',
+  kind,
+  metadata: {
+    name,
+    namespace: 'runners-payments',
+    labels: { [LABELS.pool]: 'p1', [LABELS.role]: 'primary' },
+    creationTimestamp: new Date(NOW - 600_000) as unknown as Date,
+  },
+  ...extra,
+});
+
+function view(
+  readyVms: number,
+  phases: string[] = [],
+): { primary: PoolObjects } {
+  const vmis = phases.map((phase, i) =>
+    obj('VirtualMachineInstance', `rf-builds-${i}`, { status: { phase } }),
+  );
+  return {
+    primary: {
+      replicaSets: [
+        obj('VirtualMachineInstanceReplicaSet', 'rf-builds', {
+          spec: { replicas: phases.length },
+          status: { replicas: phases.length, readyReplicas: readyVms },
+        }),
+      ],
+      vmPools: [],
+      virtualMachines: [],
+      vmis,
+      dataVolumes: [],
+      scaledObjects: [],
+    },
+  };
+}
+
+function ci(
+  running: number,
+  extra: Partial<CiPoolSnapshot> = {},
+): CiPoolSnapshot {
+  return {
+    managers: [],
+    running: Array.from({ length: running }, (_, i) => ({
+      id: i + 1,
+      status: 'running',
+      tags: [],
+      createdAt: '',
+      systemId: `rf-builds-${i % 2}`,
+    })),
+    recent: [],
+    pending: [],
+    polledAt: NOW,
+    ...extra,
+  };
+}
+
+describe('computePoolHealth', () => {
+  const base = {
+    history: new History(),
+    ghosts: { runners: 0, managers: 0, vms: 0 },
+    now: NOW,
+    clusters: { primary: 'local' },
+  };
+
+  it('reports 3 busy of 10 slots as 30% (5 ready m1.large VMs × 2 slots)', () => {
+    const large = EXAMPLE_FLAVOR_CATALOG.flavors[0];
+    const phases = ['Running', 'Running', 'Running', 'Running', 'Running'];
+    const health = computePoolHealth({
+      ...base,
+      pool: pool({ flavor: large }),
+      view: view(5, phases),
+      ci: ci(3),
+    });
+    expect(health.utilization).toMatchObject({
+      busySlots: 3,
+      totalSlots: 10,
+      now: 0.3,
+    });
+  });
+
+  it('counts only ready VMs as capacity: 3 busy on 3 ready 4-slot VMs is 25%', () => {
+    // 3 ready VMs × 4 slots = 12 slots; 3 running jobs.
+    const health = computePoolHealth({
+      ...base,
+      pool: pool(),
+      view: view(3, ['Running', 'Running', 'Running']),
+      ci: ci(3),
+    });
+    expect(health.utilization).toMatchObject({
+      busySlots: 3,
+      totalSlots: 12,
+      now: 0.25,
+    });
+    expect(health.replicas).toMatchObject({
+      desired: 3,
+      current: 3,
+      ready: 3,
+      min: 1,
+      max: 5,
+    });
+    expect(health.vmPhases).toEqual({ Running: 3 });
+  });
+
+  it('counts failed boots and phases', () => {
+    const health = computePoolHealth({
+      ...base,
+      pool: pool(),
+      view: view(1, ['Running', 'Failed', 'Scheduling']),
+    });
+    expect(health.vmPhases).toEqual({ Running: 1, Failed: 1, Scheduling: 1 });
+    expect(health.failedBoots).toBe(1);
+  });
+
+  it('takes queue waits from the jobs’ queued_duration and boot times from first manager contact', () => {
+    const recent = [10, 20, 30, 40, 200].map((q, i) => ({
+      id: 100 + i,
+      status: 'success',
+      tags: [],
+      createdAt: '',
+      startedAt: new Date(NOW - 60_000).toISOString(),
+      queuedDurationSeconds: q,
+    }));
+    const managers = [
+      {
+        id: 1,
+        systemId: 'rf-builds-0',
+        status: 'online',
+        createdAt: new Date(NOW - 600_000 + 45_000).toISOString(),
+      },
+    ];
+    const health = computePoolHealth({
+      ...base,
+      pool: pool(),
+      view: view(1, ['Running']),
+      ci: ci(0, { recent, managers }),
+    });
+    expect(health.queue.waitSeconds).toEqual({ p50: 30, p95: 200, samples: 5 });
+    expect(health.bootSeconds).toEqual({ p50: 45, p95: 45, samples: 1 });
+  });
+});
+
+describe('scalingSignal', () => {
+  it('reports busy and pending jobs; no overflow without burst', () => {
+    const signal = scalingSignal(
+      pool(),
+      view(2, ['Running', 'Running']),
+      ci(3, {
+        pending: [{ id: 9, status: 'pending', tags: [], createdAt: '' }],
+      }),
+    );
+    expect(signal).toEqual({
+      busyJobSlots: 3,
+      pendingJobs: 1,
+      overflow: { busyJobSlots: 0, pendingJobs: 0 },
+    });
+  });
+
+  it('sends pending jobs to the burst pool only when the primary is at its maximum', () => {
+    const spec = examplePoolSpec({ flavor: 'm1.xlarge' });
+    spec.autoscaling.burst = true;
+    spec.autoscaling.maxReplicas = 2;
+    const pending = [1, 2, 3].map(id => ({
+      id,
+      status: 'pending',
+      tags: [],
+      createdAt: '',
+    }));
+    const notAtMax = scalingSignal(
+      pool({ spec }),
+      view(1, ['Running']),
+      ci(1, { pending }),
+    );
+    expect(notAtMax.overflow).toEqual({ busyJobSlots: 0, pendingJobs: 0 });
+    const atMax = scalingSignal(
+      pool({ spec }),
+      view(2, ['Running', 'Running']),
+      ci(8, { pending }),
+    );
+    expect(atMax.overflow.pendingJobs).toBe(3);
+  });
+});
+
+describe('History', () => {
+  it('averages utilisation and integrates VM-hours for cost', () => {
+    const history = new History();
+    for (let i = 0; i <= 12; i++) {
+      history.record('p1', {
+        at: NOW - (12 - i) * 5 * 60_000,
+        busySlots: i % 2 ? 4 : 0,
+        totalSlots: 8,
+        pending: 0,
+        vms: 2,
+      });
+    }
+    expect(history.averageUtilization('p1', NOW - 3600_000)).toBeCloseTo(
+      0.23,
+      1,
+    );
+    expect(history.vmHours('p1', NOW - 24 * 3600_000)).toBeCloseTo(2, 5);
+  });
+});

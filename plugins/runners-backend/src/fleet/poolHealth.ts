@@ -1,0 +1,223 @@
+import {
+  LABELS,
+  PoolHealth,
+  PoolScalingSignal,
+  VmHealth,
+} from '@runner-fleet/plugin-runners-common';
+import { PoolRecord } from '../database/PoolStore';
+import { CiPoolSnapshot } from './CiPoller';
+import { CachedObject, PoolObjects } from './FleetCache';
+import { History } from './History';
+import { percentiles } from './percentiles';
+
+const DAY = 24 * 3600_000;
+
+/** The cached objects of a pool on the primary and burst clusters. */
+export interface PoolView {
+  primary: PoolObjects;
+  burst?: PoolObjects;
+}
+
+type Status = {
+  replicas?: number;
+  readyReplicas?: number;
+  phase?: string;
+  conditions?: Array<{
+    type: string;
+    status: string;
+    lastTransitionTime?: string;
+  }>;
+  lastActiveTime?: string;
+};
+
+const status = (o?: CachedObject) => (o?.status ?? {}) as Status;
+
+function workloadOf(
+  objects: PoolObjects,
+  role: 'primary' | 'burst',
+): CachedObject | undefined {
+  return [...objects.replicaSets, ...objects.vmPools].find(
+    o => (o.metadata.labels?.[LABELS.role] ?? 'primary') === role,
+  );
+}
+
+function vmisOf(objects: PoolObjects | undefined): CachedObject[] {
+  return objects?.vmis ?? [];
+}
+
+/** The VMs of a pool with their runner managers and running jobs. */
+export function poolVms(
+  view: PoolView,
+  ci: CiPoolSnapshot | undefined,
+  clusters: { primary: string; burst?: string },
+): VmHealth[] {
+  const managers = new Map((ci?.managers ?? []).map(m => [m.systemId, m]));
+  const vms: VmHealth[] = [];
+  const add = (
+    objects: PoolObjects | undefined,
+    cluster: string | undefined,
+    role: 'primary' | 'burst',
+  ) => {
+    for (const vmi of vmisOf(objects)) {
+      const manager = managers.get(vmi.metadata.name);
+      vms.push({
+        name: vmi.metadata.name,
+        cluster: cluster ?? '',
+        role,
+        phase: status(vmi).phase ?? 'Pending',
+        createdAt: vmi.metadata.creationTimestamp
+          ? new Date(vmi.metadata.creationTimestamp).toISOString()
+          : undefined,
+        manager: manager && {
+          status: manager.status,
+          contactedAt: manager.contactedAt,
+          firstContactAt: manager.createdAt,
+        },
+        runningJobs: (ci?.running ?? [])
+          .filter(j => j.systemId === vmi.metadata.name)
+          .map(j => j.id),
+      });
+    }
+  };
+  add(view.primary, clusters.primary, 'primary');
+  add(view.burst, clusters.burst, 'burst');
+  return vms.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Computes a pool's health from the store, the fleet cache and the CI poller. */
+export function computePoolHealth(options: {
+  pool: PoolRecord;
+  view: PoolView;
+  ci?: CiPoolSnapshot;
+  history: History;
+  ghosts: { runners: number; managers: number; vms: number };
+  now: number;
+  clusters: { primary: string; burst?: string };
+}): PoolHealth {
+  const { pool, view, ci, history, now } = options;
+  const flavor = pool.flavor;
+  const a = pool.spec.autoscaling;
+  const workload = workloadOf(view.primary, 'primary');
+  const burstWorkload = view.burst
+    ? workloadOf(view.burst, 'burst')
+    : undefined;
+  const vms = poolVms(view, ci, options.clusters);
+  const phases: Record<string, number> = {};
+  for (const vm of vms) phases[vm.phase] = (phases[vm.phase] ?? 0) + 1;
+  const ready = status(workload).readyReplicas ?? 0;
+  const burstReady = status(burstWorkload).readyReplicas ?? 0;
+  const busySlots = ci?.running.length ?? 0;
+  const totalSlots = (ready + burstReady) * flavor.jobSlots;
+  const bootSamples = vms
+    .filter(vm => vm.createdAt && vm.manager?.firstContactAt)
+    .map(
+      vm =>
+        (new Date(vm.manager!.firstContactAt!).getTime() -
+          new Date(vm.createdAt!).getTime()) /
+        1000,
+    )
+    .filter(s => s >= 0);
+  const waits = (ci?.recent ?? [])
+    .filter(
+      j =>
+        j.queuedDurationSeconds !== undefined &&
+        j.startedAt &&
+        new Date(j.startedAt).getTime() >= now - DAY,
+    )
+    .map(j => j.queuedDurationSeconds!);
+  const scaledObject = view.primary.scaledObjects.find(
+    o => (o.metadata.labels?.[LABELS.role] ?? 'primary') === 'primary',
+  );
+  const active =
+    status(scaledObject).conditions?.find(c => c.type === 'Active')?.status ===
+    'True';
+  const desired = (workload?.spec as { replicas?: number } | undefined)
+    ?.replicas;
+  const vmHours24 = history.vmHours(pool.id, now - DAY);
+  const vmHours30 = history.vmHours(pool.id, now - 30 * DAY);
+  const round = (v: number) => Math.round(v * 100) / 100;
+  return {
+    poolId: pool.id,
+    team: pool.team,
+    name: pool.name,
+    state: pool.state,
+    stateReason: pool.stateReason,
+    flavor: flavor.name,
+    os: flavor.os,
+    replicas: {
+      desired: desired ?? 0,
+      current: status(workload).replicas ?? 0,
+      ready,
+      min: a.scaleToZero ? 0 : Math.max(1, a.minReplicas),
+      max: a.maxReplicas,
+    },
+    vmPhases: phases,
+    bootSeconds: percentiles(bootSamples),
+    utilization: {
+      busySlots,
+      totalSlots,
+      now: totalSlots ? round(busySlots / totalSlots) : 0,
+      avg1h: history.averageUtilization(pool.id, now - 3600_000),
+      avg24h: history.averageUtilization(pool.id, now - DAY),
+    },
+    queue: {
+      pending: ci?.pending.length ?? 0,
+      waitSeconds: percentiles(waits),
+    },
+    failedBoots: phases.Failed ?? 0,
+    ghosts: options.ghosts,
+    scaler: {
+      active,
+      desired,
+      atMax: desired !== undefined && desired >= a.maxReplicas,
+      lastScaleTime: status(scaledObject).lastActiveTime,
+    },
+    burst: {
+      enabled: a.burst,
+      replicas: status(burstWorkload).replicas ?? 0,
+      ready: burstReady,
+    },
+    cost: {
+      vcpuHours24h: round(vmHours24 * flavor.cpu),
+      gibHours24h: round(vmHours24 * flavor.memoryGiB),
+      weighted24h: round(vmHours24 * flavor.costWeight),
+      vcpuHours30d: round(vmHours30 * flavor.cpu),
+      gibHours30d: round(vmHours30 * flavor.memoryGiB),
+      weighted30d: round(vmHours30 * flavor.costWeight),
+    },
+    observedAt: new Date(ci?.polledAt ?? now).toISOString(),
+  };
+}
+
+/**
+ * What KEDA scales on: busy and pending jobs of the pool, and the demand beyond the primary
+ * pool's maximum capacity, which the burst pool absorbs.
+ */
+export function scalingSignal(
+  pool: PoolRecord,
+  view: PoolView,
+  ci?: CiPoolSnapshot,
+): PoolScalingSignal {
+  const busy = ci?.running.length ?? 0;
+  const pending = ci?.pending.length ?? 0;
+  if (!pool.spec.autoscaling.burst) {
+    return {
+      busyJobSlots: busy,
+      pendingJobs: pending,
+      overflow: { busyJobSlots: 0, pendingJobs: 0 },
+    };
+  }
+  const burstVms = new Set(vmisOf(view.burst).map(v => v.metadata.name));
+  const busyOnBurst = (ci?.running ?? []).filter(
+    j => j.systemId && burstVms.has(j.systemId),
+  ).length;
+  const primary = workloadOf(view.primary, 'primary');
+  const primaryDesired =
+    (primary?.spec as { replicas?: number } | undefined)?.replicas ?? 0;
+  const atMax = primaryDesired >= pool.spec.autoscaling.maxReplicas;
+  return {
+    busyJobSlots: busy - busyOnBurst,
+    pendingJobs: pending,
+    overflow: { busyJobSlots: busyOnBurst, pendingJobs: atMax ? pending : 0 },
+  };
+}

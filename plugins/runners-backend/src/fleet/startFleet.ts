@@ -1,0 +1,141 @@
+import {
+  LifecycleService,
+  LoggerService,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
+import { CiProvider } from '@runner-fleet/plugin-runners-node';
+import { RunnersConfig } from '../config';
+import { PoolStore } from '../database/PoolStore';
+import { ConnectedCluster } from '../provisioning/connectClusters';
+import { Reconciler } from '../provisioning/Reconciler';
+import { CiPoller } from './CiPoller';
+import { FleetCache } from './FleetCache';
+import { FleetService } from './FleetService';
+import { GhostSweeper } from './GhostSweeper';
+
+/** The running fleet machinery: what the API needs from it. */
+export interface Fleet {
+  /** Reconciles a pool soon after a change. */
+  kick(poolId: string): void;
+  health: FleetService;
+}
+
+/**
+ * Starts the reconciler, the watch cache, the CI poller and the ghost sweeper on the
+ * scheduler. Without a primary cluster or a CI provider, pools wait with a reason that says
+ * what to configure.
+ */
+export async function startFleet(options: {
+  config: RunnersConfig;
+  store: PoolStore;
+  ci?: CiProvider;
+  clusters: ConnectedCluster[];
+  scheduler: SchedulerService;
+  lifecycle: LifecycleService;
+  logger: LoggerService;
+}): Promise<Fleet> {
+  const { config, store, ci, clusters, scheduler, lifecycle, logger } = options;
+  const primary = clusters.find(c => c.target.role === 'primary');
+  const burst = clusters.find(c => c.target.role === 'burst');
+  const cache = FleetCache.create({
+    clusters: clusters.map(c => ({
+      name: c.target.name,
+      kubeConfig: c.kubeConfig,
+    })),
+    logger,
+  });
+  const poller = CiPoller.create({ ci, logger });
+  const health = FleetService.create({
+    store,
+    cache,
+    poller,
+    clusters: {
+      primary: primary?.target.name ?? 'none',
+      burst: burst?.target.name,
+    },
+    logger,
+  });
+
+  lifecycle.addShutdownHook(() => cache.stop());
+  cache
+    .start()
+    .catch(error => logger.warn(`fleet cache did not start: ${error.message}`));
+  await scheduler.scheduleTask({
+    id: 'runners-fleet-refresh',
+    frequency: { seconds: 15 },
+    timeout: { minutes: 2 },
+    scope: 'local',
+    fn: () => health.refresh(),
+  });
+
+  if (!primary || !ci) {
+    const missing = !primary
+      ? 'a primary cluster (runners.clusters)'
+      : 'GitLab (runners.gitlab)';
+    logger.warn(
+      `runner pools will not be provisioned: ${missing} is not configured or not reachable`,
+    );
+    return {
+      health,
+      kick: poolId => {
+        store
+          .getPool(poolId)
+          .then(pool =>
+            pool?.state === 'provisioning'
+              ? store.updatePool(
+                  poolId,
+                  {},
+                  {
+                    state: 'provisioning',
+                    reason: `waiting: ${missing} is not configured`,
+                  },
+                )
+              : undefined,
+          )
+          .catch(error => logger.warn(`pool ${poolId}: ${error.message}`));
+      },
+    };
+  }
+
+  const reconciler = Reconciler.create({
+    store,
+    ci,
+    clusters: clusters.map(c => c.client),
+    config,
+    logger,
+  });
+  const sweeper = GhostSweeper.create({
+    ci,
+    store,
+    poller,
+    logger,
+    fleet: {
+      vmisOf: poolId => health.vmisOf(poolId),
+      replaceVm: (cluster, namespace, name) =>
+        reconciler.replaceVm(cluster, namespace, name),
+      runnerToken: pool => reconciler.runnerToken(pool),
+    },
+  });
+  health.attachSweeper(sweeper);
+
+  await scheduler.scheduleTask({
+    id: 'runners-reconciler',
+    frequency: { seconds: config.reconcilerIntervalSeconds },
+    timeout: { minutes: 10 },
+    scope: 'global',
+    fn: async () => {
+      await reconciler.reconcileAll();
+    },
+  });
+  await scheduler.scheduleTask({
+    id: 'runners-ghost-sweeper',
+    frequency: { seconds: 60 },
+    timeout: { minutes: 5 },
+    scope: 'global',
+    initialDelay: { seconds: 30 },
+    fn: async () => {
+      await sweeper.sweep();
+    },
+  });
+  return { health, kick: poolId => reconciler.kick(poolId) };
+}

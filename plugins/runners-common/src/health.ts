@@ -1,0 +1,160 @@
+import { PoolState, RunnerOs } from './types';
+
+/** p50 and p95 of a distribution; undefined when there are no samples. */
+export interface Percentiles {
+  p50?: number;
+  p95?: number;
+  samples: number;
+}
+
+/** One VM of a pool, as the detail view shows it. */
+export interface VmHealth {
+  name: string;
+  cluster: string;
+  role: 'primary' | 'burst';
+  phase: string;
+  createdAt?: string;
+  /** The runner manager registered by this VM, if any. */
+  manager?: { status: string; contactedAt?: string; firstContactAt?: string };
+  /** Jobs running on this VM now. */
+  runningJobs: number[];
+}
+
+/** One entry of a pool's timeline. */
+export interface FleetEvent {
+  at: string;
+  poolId?: string;
+  team?: string;
+  kind: 'state' | 'scale' | 'vm' | 'ghost' | 'error';
+  message: string;
+}
+
+/**
+ * How one pool is doing, as the fleet cache and the CI poller see it.
+ *
+ * @public
+ */
+export interface PoolHealth {
+  poolId: string;
+  team: string;
+  name: string;
+  state: PoolState;
+  stateReason: string;
+  flavor: string;
+  os: RunnerOs;
+  replicas: {
+    desired: number;
+    current: number;
+    ready: number;
+    min: number;
+    max: number;
+  };
+  vmPhases: Record<string, number>;
+  /** VMI created → runner manager first contact, seconds. */
+  bootSeconds: Percentiles;
+  utilization: {
+    busySlots: number;
+    totalSlots: number;
+    /** busy / total now, 0–1; 0 when there are no slots. */
+    now: number;
+    avg1h?: number;
+    avg24h?: number;
+  };
+  queue: { pending: number; waitSeconds: Percentiles };
+  failedBoots: number;
+  ghosts: { runners: number; managers: number; vms: number };
+  scaler: {
+    active: boolean;
+    desired?: number;
+    atMax: boolean;
+    lastScaleTime?: string;
+  };
+  burst: { enabled: boolean; replicas: number; ready: number };
+  cost: {
+    vcpuHours24h: number;
+    gibHours24h: number;
+    weighted24h: number;
+    vcpuHours30d: number;
+    gibHours30d: number;
+    weighted30d: number;
+  };
+  /** When the numbers were last refreshed. */
+  observedAt: string;
+}
+
+/** A pool's health with its VMs and recent events, for the detail view. */
+export interface PoolHealthDetail extends PoolHealth {
+  vms: VmHealth[];
+  events: FleetEvent[];
+  /** Samples for charts: utilisation (0–1) and queue wait p95 (s) over the last 24 h. */
+  history: Array<{
+    at: string;
+    utilization: number;
+    busySlots: number;
+    pending: number;
+    waitP95?: number;
+  }>;
+}
+
+/** A team's pools and totals. */
+export interface TeamHealth {
+  team: string;
+  pools: PoolHealth[];
+  totals: {
+    vms: number;
+    readyVms: number;
+    busySlots: number;
+    totalSlots: number;
+    pending: number;
+    weightedCost24h: number;
+  };
+}
+
+/** Demand and capacity of one flavor across the fleet. */
+export interface FlavorLoad {
+  flavor: string;
+  os: RunnerOs;
+  pools: number;
+  busySlots: number;
+  totalSlots: number;
+  pending: number;
+}
+
+/**
+ * The whole fleet at a glance, for the platform team.
+ *
+ * @public
+ */
+export interface FleetSummary {
+  teams: TeamHealth[];
+  byFlavor: FlavorLoad[];
+  ghosts: {
+    runners: number;
+    managers: number;
+    vms: number;
+    removedTotal: number;
+  };
+  failingPools: Array<{
+    poolId: string;
+    team: string;
+    name: string;
+    state: PoolState;
+    reason: string;
+  }>;
+  burst: { pools: number; replicas: number };
+  cacheSynced: boolean;
+  observedAt: string;
+}
+
+/**
+ * What KEDA's metrics-api trigger reads for a pool. Values are totals across the pool; KEDA
+ * divides by the per-VM target (AverageValue).
+ *
+ * @public
+ */
+export interface PoolScalingSignal {
+  busyJobSlots: number;
+  pendingJobs: number;
+  /** What the burst pool should absorb: demand beyond the primary pool's maximum. */
+  overflow: { busyJobSlots: number; pendingJobs: number };
+}
