@@ -12,13 +12,18 @@ import {
 } from './kube/resources';
 import { Watched } from './kube/Watched';
 import { WorkQueue } from './kube/WorkQueue';
+import { describeError } from './kube/KubeClient';
+
+/** The finalizer kube-apiserver's StorageObjectInUseProtection puts on every claim. */
+const PVC_PROTECTION = 'kubernetes.io/pvc-protection';
 
 /**
  * Plays the garbage collector of kube-controller-manager for the objects the simulator's
  * controllers create (the test control plane runs no controllers): a dependent whose owners
  * are all gone is deleted — VMIs of a deleted replica set or VM, VMs of a deleted pool,
  * DataVolumes of a deleted VM, PersistentVolumeClaims of a deleted DataVolume. Owners of kinds
- * it does not know count as present.
+ * it does not know count as present. It also plays the pvc-protection controller (deleted claims
+ * lose `kubernetes.io/pvc-protection`: no pod uses them).
  */
 export class GarbageCollector {
   readonly #ctx: SimContext;
@@ -67,6 +72,35 @@ export class GarbageCollector {
         }
       });
     }
+    // kube-controller-manager's pvc-protection controller: no pod uses a claim here (there are no
+    // pods), so a deleted claim loses the finalizer the StorageObjectInUseProtection admission
+    // plugin put on it, and goes.
+    ctx.informers.pvc.on((verb, pvc) => {
+      const finalizers = pvc.metadata.finalizers ?? [];
+      if (
+        verb === 'delete' ||
+        !pvc.metadata.deletionTimestamp ||
+        !finalizers.includes(PVC_PROTECTION)
+      )
+        return;
+      ctx.kube
+        .setPvcFinalizers(
+          pvc.metadata.namespace ?? '',
+          pvc.metadata.name,
+          finalizers.filter(f => f !== PVC_PROTECTION),
+          pvc.metadata.resourceVersion,
+        )
+        .catch(error =>
+          ctx.events.log(
+            'gc',
+            `${objectRef(
+              PVC.kind,
+              pvc.metadata.namespace,
+              pvc.metadata.name,
+            )}: ${describeError(error)}`,
+          ),
+        );
+    });
     for (const owner of this.#owners.values()) {
       owner.watch.on((verb, object) => {
         if (verb === 'delete') this.#ownerGone(object);
@@ -124,7 +158,9 @@ export class GarbageCollector {
     const { namespace, name } = splitKey(objectKey);
     const object = dependent.watch.get(namespace, name);
     const refs = object?.metadata.ownerReferences ?? [];
-    if (!object || refs.length === 0) return;
+    if (!object || refs.length === 0 || object.metadata.deletionTimestamp) {
+      return;
+    }
     for (const ref of refs) {
       if (await this.#ownerExists(namespace, ref)) return;
     }

@@ -256,6 +256,19 @@ export class KubeClient {
     }
   }
 
+  /** Replaces a PersistentVolumeClaim's finalizers (guarded by its resourceVersion). */
+  async setPvcFinalizers(
+    namespace: string,
+    name: string,
+    finalizers: string[],
+    resourceVersion: string | undefined,
+  ): Promise<void> {
+    await this.#core.patchNamespacedPersistentVolumeClaim(
+      { name, namespace, body: { metadata: { finalizers, resourceVersion } } },
+      MERGE_PATCH,
+    );
+  }
+
   /** Creates a PersistentVolumeClaim and marks it Bound, as the PV controller would. */
   async createBoundPvc(object: {
     metadata: KubeObject['metadata'];
