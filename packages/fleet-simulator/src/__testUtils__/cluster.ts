@@ -13,6 +13,15 @@ export function testLogger(): ((line: string) => void) | undefined {
     : undefined;
 }
 
+/** A manifest to create. */
+export type Manifest = {
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+  };
+} & Record<string, unknown>;
+
 /** Polls `check` until it returns a value that is not undefined/false; fails after `timeoutMs`. */
 export async function waitFor<T>(
   what: string,
@@ -232,7 +241,7 @@ export function linuxReplicaSet(
   name: string,
   secretName: string,
   replicas?: number,
-): { metadata: { name: string } } & Record<string, unknown> {
+): Manifest {
   const labels = {
     'runner-fleet.io/pool': name,
     'runner-fleet.io/role': 'primary',
@@ -317,7 +326,7 @@ export function windowsPool(options: {
   golden: { namespace: string; name: string };
   replicas: number;
   diskGi: number;
-}): { metadata: { name: string } } & Record<string, unknown> {
+}): Manifest {
   const labels = {
     'runner-fleet.io/pool': options.name,
     'runner-fleet.io/role': 'primary',
