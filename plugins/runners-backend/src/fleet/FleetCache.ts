@@ -79,7 +79,7 @@ export type PoolObjects = Record<WatchedKindKey, CachedObject[]>;
 
 const SELECTOR = LABELS.pool;
 const RESTART_MIN_MS = 500;
-const RESTART_MAX_MS = 30_000;
+const RESTART_MAX_MS = 5_000;
 
 type Watcher = Informer<CachedObject> & ObjectCache<CachedObject>;
 
