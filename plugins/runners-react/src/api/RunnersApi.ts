@@ -1,0 +1,70 @@
+import { createApiRef } from '@backstage/core-plugin-api';
+import {
+  ApprovalRequest,
+  FleetSummary,
+  FlavorCatalog,
+  PoolEvent,
+  PoolHealthDetail,
+  PoolSpec,
+  QuotaUsage,
+  TeamHealth,
+} from '@runner-fleet/plugin-runners-common';
+import {
+  ListRequestsOptions,
+  PoolChange,
+  PoolResource,
+  PoolUpdate,
+  PoolValidation,
+  TeamFilter,
+} from './types';
+
+/**
+ * The runners backend (`/api/runners`), as the portal uses it. Every method rejects with a
+ * `ResponseError` carrying the server's message when the backend says no.
+ *
+ * @public
+ */
+export interface RunnersApi {
+  /** Standard flavors and the bounds for custom flavors. */
+  getFlavors(): Promise<FlavorCatalog>;
+  /** Pools the caller may read, optionally of one team. */
+  listPools(options?: TeamFilter): Promise<PoolResource[]>;
+  getPool(id: string): Promise<PoolResource>;
+  /** Asks for a new pool; with `dryRun` checks everything and changes nothing. */
+  createPool(
+    spec: PoolSpec,
+    options?: { dryRun?: boolean },
+  ): Promise<PoolChange>;
+  /** Checks a spec as the form is filled in. Changes nothing. */
+  validatePool(spec: PoolSpec): Promise<PoolValidation>;
+  /** Changes flavor, autoscaling, tags or description. */
+  updatePool(id: string, update: PoolUpdate): Promise<PoolChange>;
+  /** Tears the pool down: VMs, scalers, secrets and the GitLab runner. */
+  deletePool(id: string): Promise<PoolResource>;
+  /** The pool's state history, oldest first. */
+  listPoolEvents(id: string): Promise<PoolEvent[]>;
+  /** A pool's health with its VMs, timeline and 24 h history. */
+  getPoolHealth(id: string): Promise<PoolHealthDetail>;
+  /** Approval requests the caller may see, newest first. */
+  listRequests(options?: ListRequestsOptions): Promise<ApprovalRequest[]>;
+  approveRequest(
+    id: string,
+    options?: { reason?: string },
+  ): Promise<ApprovalRequest>;
+  rejectRequest(id: string, reason: string): Promise<ApprovalRequest>;
+  /** Quota and usage of the caller's teams (all teams for fleet readers). */
+  listQuotas(options?: TeamFilter): Promise<QuotaUsage[]>;
+  /** The whole fleet; rejects with a 403 for everyone but the platform team. */
+  getFleetSummary(): Promise<FleetSummary>;
+  /** Health of the pools the caller may read, grouped by team. */
+  listTeamHealth(options?: TeamFilter): Promise<TeamHealth[]>;
+}
+
+/**
+ * The API reference of {@link RunnersApi}.
+ *
+ * @public
+ */
+export const runnersApiRef = createApiRef<RunnersApi>({
+  id: 'plugin.runners.service',
+});

@@ -1,0 +1,113 @@
+import { ResponseError } from '@backstage/errors';
+import { mockApis, registerMswTestHooks } from '@backstage/test-utils';
+import { examplePoolSpec } from '@runner-fleet/plugin-runners-common';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { RunnersClient } from './RunnersClient';
+
+const base = 'http://backstage.test/api/runners';
+
+describe('RunnersClient', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+
+  const seen: Array<{ method: string; url: string; body?: unknown }> = [];
+  beforeEach(() => {
+    seen.length = 0;
+    server.use(
+      http.all(`${base}/*`, async ({ request }) => {
+        const text = await request.text();
+        seen.push({
+          method: request.method,
+          url: request.url.slice(base.length),
+          body: text ? JSON.parse(text) : undefined,
+        });
+        return HttpResponse.json({ items: [], echo: true });
+      }),
+    );
+  });
+
+  const client = new RunnersClient({
+    discoveryApi: mockApis.discovery({ baseUrl: 'http://backstage.test' }),
+    fetchApi: { fetch: (input, init) => fetch(input, init) },
+  });
+
+  it('calls every endpoint with its method, path, query and body', async () => {
+    const spec = examplePoolSpec();
+    await client.getFlavors();
+    await client.listPools({ team: 'payments' });
+    await client.getPool('p/1');
+    await client.createPool(spec, { dryRun: true });
+    await client.createPool(spec);
+    await client.validatePool(spec);
+    await client.updatePool('p1', { autoscaling: { maxReplicas: 9 } });
+    await client.deletePool('p1');
+    await client.listPoolEvents('p1');
+    await client.getPoolHealth('p1');
+    await client.listRequests({ status: 'pending' });
+    await client.approveRequest('r1');
+    await client.rejectRequest('r1', 'too big');
+    await client.listQuotas();
+    await client.getFleetSummary();
+    await client.listTeamHealth({ team: 'search' });
+
+    expect(seen).toEqual([
+      { method: 'GET', url: '/flavors' },
+      { method: 'GET', url: '/pools?team=payments' },
+      { method: 'GET', url: '/pools/p%2F1' },
+      { method: 'POST', url: '/pools?dryRun=true', body: spec },
+      { method: 'POST', url: '/pools', body: spec },
+      { method: 'POST', url: '/pools/validate', body: spec },
+      {
+        method: 'PATCH',
+        url: '/pools/p1',
+        body: { autoscaling: { maxReplicas: 9 } },
+      },
+      { method: 'DELETE', url: '/pools/p1' },
+      { method: 'GET', url: '/pools/p1/events' },
+      { method: 'GET', url: '/pools/p1/health' },
+      { method: 'GET', url: '/requests?status=pending' },
+      { method: 'POST', url: '/requests/r1/approve', body: {} },
+      {
+        method: 'POST',
+        url: '/requests/r1/reject',
+        body: { reason: 'too big' },
+      },
+      { method: 'GET', url: '/quotas' },
+      { method: 'GET', url: '/health' },
+      { method: 'GET', url: '/health/teams?team=search' },
+    ]);
+  });
+
+  it('unwraps item lists', async () => {
+    server.use(
+      http.get(`${base}/pools`, () =>
+        HttpResponse.json({ items: [{ id: 'p1' }] }),
+      ),
+    );
+    await expect(client.listPools()).resolves.toEqual([{ id: 'p1' }]);
+  });
+
+  it("rejects with the server's error", async () => {
+    server.use(
+      http.get(`${base}/health`, () =>
+        HttpResponse.json(
+          {
+            error: {
+              name: 'NotAllowedError',
+              message: 'the fleet overview is for the platform team',
+            },
+            response: { statusCode: 403 },
+          },
+          { status: 403 },
+        ),
+      ),
+    );
+    const error = await client.getFleetSummary().catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.statusCode).toBe(403);
+    expect(error.body.error.message).toBe(
+      'the fleet overview is for the platform team',
+    );
+  });
+});

@@ -1,0 +1,11 @@
+export { runnersApiRef } from './RunnersApi';
+export type { RunnersApi } from './RunnersApi';
+export { RunnersClient } from './RunnersClient';
+export type {
+  ListRequestsOptions,
+  PoolChange,
+  PoolResource,
+  PoolUpdate,
+  PoolValidation,
+  TeamFilter,
+} from './types';

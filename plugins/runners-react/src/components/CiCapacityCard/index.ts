@@ -1,0 +1,2 @@
+export { CiCapacityCard } from './CiCapacityCard';
+export type { CiCapacityCardProps } from './CiCapacityCard';

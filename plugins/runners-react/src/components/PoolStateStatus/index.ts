@@ -1,0 +1,1 @@
+export { PoolStateStatus, poolStateLabel } from './PoolStateStatus';

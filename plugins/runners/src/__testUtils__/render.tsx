@@ -1,0 +1,93 @@
+import { convertLegacyRouteRef } from '@backstage/core-compat-api';
+import { ResponseError } from '@backstage/errors';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
+import { EXAMPLE_FLAVOR_CATALOG } from '@runner-fleet/plugin-runners-common';
+import { RunnersApi, runnersApiRef } from '@runner-fleet/plugin-runners-react';
+import { JsonObject } from '@backstage/types';
+import { rootRouteRef } from '../routes';
+
+/** A RunnersApi whose reads answer with empty data; override what a test is about. */
+export function mockRunnersApi(
+  overrides: Partial<RunnersApi> = {},
+): jest.Mocked<RunnersApi> {
+  const refuse = (name: string) =>
+    jest.fn().mockRejectedValue(new Error(`${name} was not expected`));
+  return {
+    getFlavors: jest.fn().mockResolvedValue(EXAMPLE_FLAVOR_CATALOG),
+    listPools: jest.fn().mockResolvedValue([]),
+    getPool: refuse('getPool'),
+    createPool: refuse('createPool'),
+    validatePool: jest
+      .fn()
+      .mockResolvedValue({ errors: [], needsApproval: false }),
+    updatePool: refuse('updatePool'),
+    deletePool: refuse('deletePool'),
+    listPoolEvents: jest.fn().mockResolvedValue([]),
+    getPoolHealth: refuse('getPoolHealth'),
+    listRequests: jest.fn().mockResolvedValue([]),
+    approveRequest: refuse('approveRequest'),
+    rejectRequest: refuse('rejectRequest'),
+    listQuotas: jest.fn().mockResolvedValue([]),
+    getFleetSummary: refuse('getFleetSummary'),
+    listTeamHealth: jest.fn().mockResolvedValue([]),
+    ...overrides,
+  } as jest.Mocked<RunnersApi>;
+}
+
+/** A ResponseError as the backend sends it. */
+export async function responseError(
+  status: number,
+  name: string,
+  message: string,
+) {
+  return ResponseError.fromResponse(
+    new Response(JSON.stringify({ error: { name, message } }), {
+      status,
+      statusText: status === 403 ? 'Forbidden' : 'Error',
+      headers: { 'Content-Type': 'application/json' },
+    }),
+  );
+}
+
+/** Renders a view of the plugin mounted at /runners, as a member of `teams`. */
+export function renderRunners(
+  element: JSX.Element,
+  options: {
+    api: RunnersApi;
+    teams?: string[];
+    allow?: boolean | ((permission: string) => boolean);
+    config?: JsonObject;
+    mountPath?: string;
+    path?: string;
+    alertApi?: ReturnType<typeof mockApis.alert>;
+  },
+) {
+  const { api, teams = ['payments'], allow = true } = options;
+  const decide = (name: string) =>
+    (typeof allow === 'function' ? allow(name) : allow)
+      ? AuthorizeResult.ALLOW
+      : AuthorizeResult.DENY;
+  return renderInTestApp(element, {
+    apis: [
+      [runnersApiRef, api],
+      mockApis.identity({
+        userEntityRef: 'user:default/guest',
+        ownershipEntityRefs: [
+          'user:default/guest',
+          ...teams.map(t => `group:default/${t}`),
+        ],
+      }),
+      mockApis.permission({ authorize: req => decide(req.permission.name) }),
+      options.alertApi ?? mockApis.alert(),
+    ],
+    config: options.config,
+    mountedRoutes: {
+      '/runners': convertLegacyRouteRef(rootRouteRef),
+      '/catalog/:namespace/:kind/:name': convertLegacyRouteRef(entityRouteRef),
+    },
+    mountPath: options.mountPath,
+    initialRouteEntries: options.path ? [options.path] : undefined,
+  });
+}

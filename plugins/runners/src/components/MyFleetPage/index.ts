@@ -1,0 +1,1 @@
+export { MyFleetPage } from './MyFleetPage';

@@ -1,0 +1,197 @@
+import {
+  Breadcrumbs,
+  ContentHeader,
+  Link,
+  Progress,
+  ResponseErrorPanel,
+  WarningPanel,
+} from '@backstage/core-components';
+import { usePermission } from '@backstage/plugin-permission-react';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import Grid from '@material-ui/core/Grid';
+import Typography from '@material-ui/core/Typography';
+import {
+  runnersPoolDeletePermission,
+  runnersPoolUpdatePermission,
+} from '@runner-fleet/plugin-runners-common';
+import {
+  PoolStateStatus,
+  useFlavors,
+  usePool,
+  usePoolEvents,
+  usePoolHealth,
+} from '@runner-fleet/plugin-runners-react';
+import { useState } from 'react';
+import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
+import useInterval from 'react-use/esm/useInterval';
+import { useRunnersConfig } from '../../hooks/useRunnersConfig';
+import { useRunnersLinks } from '../../hooks/useRunnersLinks';
+import { TRANSITIONAL_STATES } from '../PoolsTable';
+import { DeletePoolDialog } from './DeletePoolDialog';
+import { EditPoolDialog } from './EditPoolDialog';
+import { PoolCharts } from './PoolCharts';
+import { PoolLinks } from './PoolLinks';
+import { PoolSummary } from './PoolSummary';
+import { PoolTimeline } from './PoolTimeline';
+import { ProvisioningProgress } from './ProvisioningProgress';
+import { VmsTable } from './VmsTable';
+
+const LIVE_REFRESH_MS = 15000;
+
+/** One pool: progress while it provisions, then VMs, scaler, charts, timeline and actions. */
+export function PoolDetailPage() {
+  const { id = '' } = useParams();
+  const [search] = useSearchParams();
+  const navigate = useNavigate();
+  const links = useRunnersLinks();
+  const { provisioningPollMs } = useRunnersConfig();
+  const pool = usePool(id);
+  const p = pool.value;
+  const settling =
+    !!p &&
+    (TRANSITIONAL_STATES.includes(p.state) ||
+      p.observedGeneration < p.generation);
+  const health = usePoolHealth(id, {
+    pollMs: settling ? provisioningPollMs : LIVE_REFRESH_MS,
+  });
+  const events = usePoolEvents(id);
+  useInterval(
+    () => {
+      pool.retry();
+      events.retry();
+    },
+    settling ? provisioningPollMs : null,
+  );
+  const flavors = useFlavors();
+  const canUpdate = usePermission({
+    permission: runnersPoolUpdatePermission,
+    resourceRef: id,
+  });
+  const canDelete = usePermission({
+    permission: runnersPoolDeletePermission,
+    resourceRef: id,
+  });
+  const [dialog, setDialog] = useState<'edit' | 'delete' | undefined>();
+
+  if (pool.loading && !p) return <Progress />;
+  if (!p) return pool.error ? <ResponseErrorPanel error={pool.error} /> : null;
+
+  const h = health.value;
+  const state = h?.state ?? p.state;
+  const reason = h?.stateReason ?? p.stateReason;
+  const showProgress = settling || ['rejected', 'failed'].includes(state);
+
+  return (
+    <>
+      <Breadcrumbs aria-label="breadcrumb">
+        <Link to={links.myFleet}>My fleet</Link>
+        <Typography>{p.team}</Typography>
+        <Typography>{p.name}</Typography>
+      </Breadcrumbs>
+      <ContentHeader
+        title={p.name}
+        description={`${p.team} · ${p.flavor.name} (${p.flavor.os}, ${p.flavor.cpu} vCPU / ${p.flavor.memoryGiB} GiB, ${p.flavor.jobSlots} job slots)`}
+      >
+        <Button
+          variant="outlined"
+          color="primary"
+          disabled={!canUpdate.allowed || state === 'deleting'}
+          onClick={() => setDialog('edit')}
+        >
+          Change
+        </Button>
+        <Box ml={1}>
+          <Button
+            variant="outlined"
+            color="secondary"
+            disabled={!canDelete.allowed || state === 'deleting'}
+            onClick={() => setDialog('delete')}
+          >
+            Delete
+          </Button>
+        </Box>
+      </ContentHeader>
+      <Grid container spacing={3} direction="column">
+        <Grid item>
+          <PoolStateStatus state={state} reason={reason} showReason />
+          <Box mt={1}>
+            <PoolLinks pool={p} entityRef={search.get('entity') ?? undefined} />
+          </Box>
+        </Grid>
+        {p.pendingSpec && (
+          <Grid item>
+            <WarningPanel
+              severity="info"
+              title="A change waits for approval"
+              message="The pool keeps running as it is until a platform approver decides; see Requests."
+            />
+          </Grid>
+        )}
+        {showProgress && (
+          <Grid item>
+            <ProvisioningProgress
+              state={state}
+              reason={reason}
+              approval={
+                !!events.value?.some(e => e.state === 'pending-approval')
+              }
+            />
+          </Grid>
+        )}
+        {!h && health.error && (
+          <Grid item>
+            <ResponseErrorPanel
+              error={health.error}
+              title="Live health is unavailable"
+            />
+          </Grid>
+        )}
+        {!h && health.loading && (
+          <Grid item>
+            <Progress />
+          </Grid>
+        )}
+        {h && (
+          <>
+            <Grid item>
+              <PoolSummary health={h} />
+            </Grid>
+            <Grid item>
+              <PoolCharts history={h.history} />
+            </Grid>
+            <Grid item container spacing={3}>
+              <Grid item xs={12} lg={7}>
+                <VmsTable vms={h.vms} />
+              </Grid>
+              <Grid item xs={12} lg={5}>
+                <PoolTimeline events={h.events} />
+              </Grid>
+            </Grid>
+          </>
+        )}
+      </Grid>
+      {dialog === 'edit' && (
+        <EditPoolDialog
+          open
+          pool={p}
+          catalog={flavors.value}
+          onClose={() => setDialog(undefined)}
+          onSaved={() => {
+            setDialog(undefined);
+            pool.retry();
+            health.retry();
+          }}
+        />
+      )}
+      {dialog === 'delete' && (
+        <DeletePoolDialog
+          open
+          pool={p}
+          onClose={() => setDialog(undefined)}
+          onDeleted={() => navigate(links.myFleet)}
+        />
+      )}
+    </>
+  );
+}

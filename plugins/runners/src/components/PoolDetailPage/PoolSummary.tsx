@@ -1,0 +1,87 @@
+import {
+  Gauge,
+  InfoCard,
+  StructuredMetadataTable,
+} from '@backstage/core-components';
+import Box from '@material-ui/core/Box';
+import Grid from '@material-ui/core/Grid';
+import { PoolHealth } from '@runner-fleet/plugin-runners-common';
+import {
+  formatCost,
+  formatPercent,
+  formatSeconds,
+} from '@runner-fleet/plugin-runners-react';
+import { age } from './VmsTable';
+
+function scalerText(h: PoolHealth): string {
+  if (!h.scaler.active) return 'inactive (no ScaledObject ready)';
+  const parts = [`active, wants ${h.scaler.desired ?? h.replicas.desired} VMs`];
+  if (h.scaler.atMax) parts.push('at its maximum');
+  if (h.scaler.lastScaleTime)
+    parts.push(`last scaled ${age(h.scaler.lastScaleTime)} ago`);
+  return parts.join(', ');
+}
+
+/** The pool's numbers now: utilisation gauge, VMs, queue, boot time, scaler, burst, cost. */
+export function PoolSummary(props: { health: PoolHealth }) {
+  const h = props.health;
+  const ghosts = h.ghosts.runners + h.ghosts.managers + h.ghosts.vms;
+  return (
+    <Grid container spacing={3}>
+      <Grid item xs={12} sm={4} md={3}>
+        <InfoCard title="Utilisation now" variant="gridItem">
+          <Box maxWidth={180} mx="auto">
+            <Gauge
+              value={h.utilization.now}
+              description={`${h.utilization.busySlots} of ${h.utilization.totalSlots} job slots busy`}
+            />
+          </Box>
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12} sm={8} md={5}>
+        <InfoCard title="Capacity" variant="gridItem">
+          <StructuredMetadataTable
+            dense
+            metadata={{
+              'VMs ready / desired': `${h.replicas.ready} / ${h.replicas.desired} (min ${h.replicas.min}, max ${h.replicas.max})`,
+              'VM phases':
+                Object.entries(h.vmPhases)
+                  .map(([phase, n]) => `${n} ${phase}`)
+                  .join(', ') || 'none',
+              Scaler: scalerText(h),
+              Burst: h.burst.enabled
+                ? `${h.burst.ready} of ${h.burst.replicas} burst VMs ready`
+                : 'off',
+              'Average utilisation': `1 h ${formatPercent(
+                h.utilization.avg1h,
+              )} · 24 h ${formatPercent(h.utilization.avg24h)}`,
+            }}
+          />
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12} md={4}>
+        <InfoCard title="Jobs and cost" variant="gridItem">
+          <StructuredMetadataTable
+            dense
+            metadata={{
+              'Jobs waiting': String(h.queue.pending),
+              'Queue wait p50 / p95': `${formatSeconds(
+                h.queue.waitSeconds.p50,
+              )} / ${formatSeconds(h.queue.waitSeconds.p95)}`,
+              'Boot time p50 / p95': `${formatSeconds(
+                h.bootSeconds.p50,
+              )} / ${formatSeconds(h.bootSeconds.p95)}`,
+              'Failed boots': String(h.failedBoots),
+              Ghosts: ghosts
+                ? `${h.ghosts.runners} runners, ${h.ghosts.managers} managers, ${h.ghosts.vms} VMs`
+                : 'none',
+              'Cost 24 h / 30 d': `${formatCost(
+                h.cost.weighted24h,
+              )} / ${formatCost(h.cost.weighted30d)}`,
+            }}
+          />
+        </InfoCard>
+      </Grid>
+    </Grid>
+  );
+}

@@ -1,0 +1,1 @@
+export { PoolDetailPage } from './PoolDetailPage';

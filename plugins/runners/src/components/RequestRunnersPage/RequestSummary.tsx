@@ -1,0 +1,120 @@
+import { InfoCard } from '@backstage/core-components';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import Typography from '@material-ui/core/Typography';
+import Alert from '@material-ui/lab/Alert';
+import {
+  Flavor,
+  FlavorCatalog,
+  PoolSpec,
+  QuotaUsage,
+  poolReservation,
+  toCustomFlavor,
+} from '@runner-fleet/plugin-runners-common';
+import { formatCost } from '@runner-fleet/plugin-runners-react';
+import { FormValidation } from './usePoolValidation';
+import { QuotaPreview, exceedsQuota } from './QuotaPreview';
+
+const REASONS: Record<string, string> = {
+  'custom-flavor': 'a custom flavor above the approval thresholds',
+  'over-quota': 'more than the team quota',
+};
+
+/** The flavor a spec resolves to on the client, if it can. */
+function clientFlavor(
+  spec: PoolSpec,
+  catalog: FlavorCatalog,
+): Flavor | undefined {
+  if (typeof spec.flavor === 'string') {
+    return catalog.flavors.find(f => f.name === spec.flavor);
+  }
+  const f = spec.flavor;
+  return [f.cpu, f.memoryGiB, f.diskGiB].every(Number.isFinite)
+    ? toCustomFlavor(f, catalog.custom)
+    : undefined;
+}
+
+/** Quota impact, approval, cost and the submit button, beside the form. */
+export function RequestSummary(props: {
+  spec: PoolSpec;
+  catalog: FlavorCatalog;
+  quota?: QuotaUsage;
+  validation: FormValidation;
+  submitting: boolean;
+  onSubmit: () => void;
+}) {
+  const { spec, catalog, validation, submitting, onSubmit } = props;
+  const { server } = validation;
+  const flavor = server?.flavor ?? clientFlavor(spec, catalog);
+  const max = spec.autoscaling.maxReplicas;
+  const reservation =
+    server?.reservation ??
+    (flavor && Number.isInteger(max)
+      ? poolReservation(flavor, spec.autoscaling)
+      : undefined);
+  const quota = server?.quota ?? props.quota;
+  const overQuota = exceedsQuota(quota, reservation);
+  const reasons = new Set<string>(server?.approvalReasons ?? []);
+  if (validation.customNeedsApproval) reasons.add('custom-flavor');
+  const needsApproval = reasons.size > 0 || !!server?.needsApproval;
+  const blocked = validation.errors.length > 0 || overQuota;
+  const min = spec.autoscaling.minReplicas;
+
+  return (
+    <InfoCard title="Your request">
+      <Typography variant="subtitle2" gutterBottom>
+        Quota of team {spec.team}
+      </Typography>
+      <QuotaPreview quota={quota} reservation={reservation} />
+      {flavor && Number.isInteger(min) && Number.isInteger(max) && (
+        <Typography variant="body2" paragraph>
+          Cost: {formatCost(flavor.costWeight * min)} to{' '}
+          {formatCost(flavor.costWeight * max)} units per hour ({flavor.name},{' '}
+          {min}–{max} VMs; one m1.large VM-hour is 1)
+        </Typography>
+      )}
+      {needsApproval && (
+        <Box mb={2}>
+          <Alert severity="info">
+            Needs approval by the platform team:{' '}
+            {[...reasons].map(r => REASONS[r] ?? r).join(' and ') ||
+              'see the request'}
+            . The pool is provisioned once approved.
+          </Alert>
+        </Box>
+      )}
+      {overQuota && (
+        <Box mb={2}>
+          <Alert severity="error">
+            This pool does not fit the team quota: lower max VMs, pick a smaller
+            flavor, delete a pool, or ask the platform team to raise the quota.
+          </Alert>
+        </Box>
+      )}
+      {validation.serverError && (
+        <Box mb={2}>
+          <Alert severity="warning">
+            The server could not check the request:{' '}
+            {validation.serverError.message}
+          </Alert>
+        </Box>
+      )}
+      <Box display="flex" alignItems="center" gridGap={16}>
+        <Button
+          variant="contained"
+          color="primary"
+          disabled={blocked || submitting}
+          onClick={onSubmit}
+        >
+          {needsApproval ? 'Request approval' : 'Create pool'}
+        </Button>
+        <Typography variant="caption" color="textSecondary">
+          {validation.checking && 'Checking…'}
+          {!validation.checking &&
+            validation.errors.length > 0 &&
+            'Fix the marked fields first.'}
+        </Typography>
+      </Box>
+    </InfoCard>
+  );
+}

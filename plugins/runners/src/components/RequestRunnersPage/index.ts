@@ -1,0 +1,1 @@
+export { RequestRunnersPage } from './RequestRunnersPage';

@@ -1,0 +1,1 @@
+export { RunnersPage } from './RunnersPage';

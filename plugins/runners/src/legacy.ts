@@ -1,0 +1,104 @@
+import { Entity } from '@backstage/catalog-model';
+import {
+  createApiFactory,
+  createComponentExtension,
+  createPlugin,
+  createRoutableExtension,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/core-plugin-api';
+import {
+  RunnersClient,
+  runnersApiRef,
+} from '@runner-fleet/plugin-runners-react';
+import {
+  fleetRouteRef,
+  poolRouteRef,
+  requestRunnersRouteRef,
+  requestsRouteRef,
+  rootRouteRef,
+} from './routes';
+
+/**
+ * Runner Fleet for apps on the legacy frontend system. Mount {@link RunnersPage} at
+ * `/runners`, and add {@link EntityCiCapacityCard} and {@link EntityRunnersContent} to the
+ * entity pages.
+ *
+ * @public
+ */
+export const runnersPlugin = createPlugin({
+  id: 'runners',
+  apis: [
+    createApiFactory({
+      api: runnersApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new RunnersClient({ discoveryApi, fetchApi }),
+    }),
+  ],
+  routes: {
+    root: rootRouteRef,
+    pool: poolRouteRef,
+    request: requestRunnersRouteRef,
+    requests: requestsRouteRef,
+    fleet: fleetRouteRef,
+  },
+});
+
+/**
+ * The Runners page (My fleet, pool details, Request runners, Requests, Fleet).
+ *
+ * @public
+ */
+export const RunnersPage = runnersPlugin.provide(
+  createRoutableExtension({
+    name: 'RunnersPage',
+    component: () =>
+      import('./components/RunnersPage').then(m => m.RunnersPage),
+    mountPoint: rootRouteRef,
+  }),
+);
+
+/**
+ * The CI capacity card for an entity page (inside an `EntityProvider`).
+ *
+ * @public
+ */
+export const EntityCiCapacityCard = runnersPlugin.provide(
+  createComponentExtension({
+    name: 'EntityCiCapacityCard',
+    component: {
+      lazy: () =>
+        import('./components/entity/EntityCiCapacityCard').then(
+          m => m.EntityCiCapacityCardContent,
+        ),
+    },
+  }),
+);
+
+/**
+ * The Runners tab content for components and groups (inside an `EntityProvider`).
+ *
+ * @public
+ */
+export const EntityRunnersContent = runnersPlugin.provide(
+  createComponentExtension({
+    name: 'EntityRunnersContent',
+    component: {
+      lazy: () =>
+        import('./components/entity/EntityRunnersTab').then(
+          m => m.EntityRunnersTab,
+        ),
+    },
+  }),
+);
+
+/**
+ * Whether the Runners tab applies to an entity: components and groups. For `EntitySwitch`.
+ *
+ * @public
+ */
+export function isRunnersAvailable(entity: Entity): boolean {
+  const kind = entity.kind.toLocaleLowerCase('en-US');
+  return kind === 'component' || kind === 'group';
+}

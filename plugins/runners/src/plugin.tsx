@@ -1,0 +1,104 @@
+import {
+  convertLegacyRouteRef,
+  convertLegacyRouteRefs,
+} from '@backstage/core-compat-api';
+import {
+  ApiBlueprint,
+  PageBlueprint,
+  createFrontendPlugin,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/frontend-plugin-api';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
+import DirectionsRunIcon from '@material-ui/icons/DirectionsRun';
+import {
+  RunnersClient,
+  runnersApiRef,
+} from '@runner-fleet/plugin-runners-react';
+import {
+  fleetRouteRef,
+  poolRouteRef,
+  requestRunnersRouteRef,
+  requestsRouteRef,
+  rootRouteRef,
+} from './routes';
+
+/** The runners API client. */
+export const runnersApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: runnersApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new RunnersClient({ discoveryApi, fetchApi }),
+    }),
+});
+
+/** The Runners page at /runners; with a title and icon it is also the "Runners" nav item. */
+export const runnersPage = PageBlueprint.make({
+  params: {
+    path: '/runners',
+    title: 'Runners',
+    icon: <DirectionsRunIcon fontSize="inherit" />,
+    routeRef: convertLegacyRouteRef(rootRouteRef),
+    // The page brings its own header with the My fleet / Request / Requests / Fleet tabs.
+    noHeader: true,
+    loader: () =>
+      import('./components/RunnersPage').then(m => <m.RunnersPage />),
+  },
+});
+
+/** "CI capacity" on the overview of every component. */
+export const ciCapacityEntityCard = EntityCardBlueprint.make({
+  name: 'ci-capacity',
+  params: {
+    filter: { kind: 'component' },
+    loader: () =>
+      import('./components/entity/EntityCiCapacityCard').then(m => (
+        <m.EntityCiCapacityCardContent />
+      )),
+  },
+});
+
+/** The "Runners" tab of components and groups. */
+export const runnersEntityContent = EntityContentBlueprint.make({
+  name: 'runners',
+  params: {
+    path: '/runners',
+    title: 'Runners',
+    filter: { kind: { $in: ['component', 'group'] } },
+    loader: () =>
+      import('./components/entity/EntityRunnersTab').then(m => (
+        <m.EntityRunnersTab />
+      )),
+  },
+});
+
+/**
+ * Runner Fleet for the new frontend system: the Runners page and nav item, the runners API,
+ * the CI capacity entity card and the Runners entity tab.
+ *
+ * @public
+ */
+export const runnersFrontendPlugin = createFrontendPlugin({
+  pluginId: 'runners',
+  title: 'Runners',
+  icon: <DirectionsRunIcon fontSize="inherit" />,
+  info: { packageJson: () => import('../package.json') },
+  routes: convertLegacyRouteRefs({
+    root: rootRouteRef,
+    pool: poolRouteRef,
+    request: requestRunnersRouteRef,
+    requests: requestsRouteRef,
+    fleet: fleetRouteRef,
+  }),
+  extensions: [
+    runnersApi,
+    runnersPage,
+    ciCapacityEntityCard,
+    runnersEntityContent,
+  ],
+});
