@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { runnersPermissions } from '@runner-fleet/plugin-runners-common';
 import {
@@ -48,6 +49,7 @@ export const runnersPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
         catalog: catalogServiceRef,
+        metrics: metricsServiceRef,
       },
       async init(deps) {
         const { logger } = deps;
@@ -76,6 +78,7 @@ export const runnersPlugin = createBackendPlugin({
           scheduler: deps.scheduler,
           lifecycle: deps.lifecycle,
           logger,
+          metrics: deps.metrics,
         });
 
         const permissions = PoolPermissions.create({

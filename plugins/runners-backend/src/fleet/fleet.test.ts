@@ -1,7 +1,11 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { KubeConfig, CustomObjectsApi } from '@kubernetes/client-node';
-import { GitLabEmulator, seedTokens, startGitLabEmulator } from '@runner-fleet/gitlab-emulator';
+import {
+  GitLabEmulator,
+  seedTokens,
+  startGitLabEmulator,
+} from '@runner-fleet/gitlab-emulator';
 import { LABELS } from '@runner-fleet/plugin-runners-common';
 import { startControlPlane } from '@runner-fleet/testenv';
 import { useTestCluster } from '@runner-fleet/testenv/jest';
@@ -29,12 +33,17 @@ beforeAll(async () => {
 });
 afterAll(() => emulator?.stop());
 
-async function eventually<T>(fn: () => Promise<T> | T, check: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
+async function eventually<T>(
+  fn: () => Promise<T> | T,
+  check: (v: T) => boolean,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await fn();
     if (check(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met; last value ${JSON.stringify(value)}`);
+    if (Date.now() > deadline)
+      throw new Error(`condition not met; last value ${JSON.stringify(value)}`);
     await new Promise(r => setTimeout(r, 100));
   }
 }
@@ -47,22 +56,50 @@ async function setup() {
       runners: {
         gitlab: { baseUrl: emulator.url, token: seedTokens.fleetBot },
         scalingMetrics: { token: 'test-scaling-token' },
-        quotas: { default: { maxCpu: 1000, maxMemoryGiB: 2000, maxPools: 100 } },
+        quotas: {
+          default: { maxCpu: 1000, maxMemoryGiB: 2000, maxPools: 100 },
+        },
       },
     }),
   );
   const knex = await databases.init('SQLITE_3');
-  const store = await DatabasePoolStore.create({ database: mockServices.database({ knex, migrations: { skip: false } }) });
+  const store = await DatabasePoolStore.create({
+    database: mockServices.database({ knex, migrations: { skip: false } }),
+  });
   const kubeConfig = cluster.kubeConfig('runner-fleet-backend');
-  const client = KubernetesClusterClient.create({ name: 'local', role: 'primary', kubeConfig });
+  const client = KubernetesClusterClient.create({
+    name: 'local',
+    role: 'primary',
+    kubeConfig,
+  });
   const ci = GitLabCiProvider.create({ settings: config.gitlab!, logger });
-  const reconciler = Reconciler.create({ store, ci, clusters: [client], config, logger });
-  const cache = FleetCache.create({ clusters: [{ name: 'local', kubeConfig }], logger });
+  const reconciler = Reconciler.create({
+    store,
+    ci,
+    clusters: [client],
+    config,
+    logger,
+  });
+  const cache = FleetCache.create({
+    clusters: [{ name: 'local', kubeConfig }],
+    logger,
+  });
   await cache.start();
   const poller = CiPoller.create({ ci, logger });
-  const fleet = FleetService.create({ store, cache, poller, clusters: { primary: 'local' }, logger });
+  const fleet = FleetService.create({
+    store,
+    cache,
+    poller,
+    clusters: { primary: 'local' },
+    logger,
+  });
   const sweeper = GhostSweeper.create({
-    ci, store, poller, logger, managerGraceSeconds: 0, registrationTimeoutSeconds: 3600,
+    ci,
+    store,
+    poller,
+    logger,
+    managerGraceSeconds: 0,
+    registrationTimeoutSeconds: 3600,
     fleet: {
       vmisOf: id => fleet.vmisOf(id),
       replaceVm: (c, ns, name) => reconciler.replaceVm(c, ns, name),
@@ -74,28 +111,83 @@ async function setup() {
   const flavor = config.catalog.flavors[0];
   const pool = await store.withTeam(team, tx =>
     tx.insertPool({
-      id: randomUUID(), team, name: 'builds', flavor, reserved: { cpu: 8, memoryGiB: 12 }, state: 'provisioning', stateReason: 'test', createdBy: 'user:default/test',
-      spec: { team, name: 'builds', flavor: flavor.name, autoscaling: { minReplicas: 1, maxReplicas: 2, targetUtilization: 0.3, scaleToZero: false, burst: false }, gitlab: { scope: { type: 'group', path: 'engineering/payments' }, tags: ['docker'], runUntagged: false } },
+      id: randomUUID(),
+      team,
+      name: 'builds',
+      flavor,
+      reserved: { cpu: 8, memoryGiB: 12 },
+      state: 'provisioning',
+      stateReason: 'test',
+      createdBy: 'user:default/test',
+      spec: {
+        team,
+        name: 'builds',
+        flavor: flavor.name,
+        autoscaling: {
+          minReplicas: 1,
+          maxReplicas: 2,
+          targetUtilization: 0.3,
+          scaleToZero: false,
+          burst: false,
+        },
+        gitlab: {
+          scope: { type: 'group', path: 'engineering/payments' },
+          tags: ['docker'],
+          runUntagged: false,
+        },
+      },
     }),
   );
   await reconciler.reconcile(pool.id);
-  return { store, ci, cache, poller, fleet, sweeper, reconciler, pool: (await store.getPool(pool.id))!, team };
+  return {
+    store,
+    ci,
+    cache,
+    poller,
+    fleet,
+    sweeper,
+    reconciler,
+    pool: (await store.getPool(pool.id))!,
+    team,
+  };
 }
 
 /** Plays KubeVirt and gitlab-runner for one VM: a Running VMI whose runner registers. */
-async function bootVm(team: string, poolId: string, name: string, token: string) {
+async function bootVm(
+  team: string,
+  poolId: string,
+  name: string,
+  token: string,
+) {
   const admin = cluster.kubeConfig('admin');
   const api = admin.makeApiClient(CustomObjectsApi);
   const vmi = await api.createNamespacedCustomObject({
-    group: 'kubevirt.io', version: 'v1', plural: 'virtualmachineinstances', namespace: teamNamespace(team),
-    body: { apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstance', metadata: { name, labels: { [LABELS.pool]: poolId, [LABELS.role]: 'primary' } }, spec: { domain: { devices: {} } } },
+    group: 'kubevirt.io',
+    version: 'v1',
+    plural: 'virtualmachineinstances',
+    namespace: teamNamespace(team),
+    body: {
+      apiVersion: 'kubevirt.io/v1',
+      kind: 'VirtualMachineInstance',
+      metadata: {
+        name,
+        labels: { [LABELS.pool]: poolId, [LABELS.role]: 'primary' },
+      },
+      spec: { domain: { devices: {} } },
+    },
   });
   await api.patchNamespacedCustomObject({
-    group: 'kubevirt.io', version: 'v1', plural: 'virtualmachineinstances', namespace: teamNamespace(team), name,
+    group: 'kubevirt.io',
+    version: 'v1',
+    plural: 'virtualmachineinstances',
+    namespace: teamNamespace(team),
+    name,
     body: [{ op: 'add', path: '/status', value: { phase: 'Running' } }],
   });
   const res = await fetch(`${emulator.url}/api/v4/runners/verify`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token, system_id: name }),
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ token, system_id: name }),
   });
   expect(res.status).toBe(200);
   return vmi;
@@ -106,28 +198,58 @@ describe('fleet health, ghost sweeper and watch cache (real control plane + GitL
     const { cache, fleet, sweeper, reconciler, pool, team } = await setup();
     const token = (await reconciler.runnerToken(pool))!;
     await bootVm(team, pool.id, 'rf-builds-abcde', token);
-    await eventually(() => fleet.vmisOf(pool.id).length, n => n === 1);
+    await eventually(
+      () => fleet.vmisOf(pool.id).length,
+      n => n === 1,
+    );
     await fleet.refresh();
     const detail = fleet.poolDetail(pool, []);
-    expect(detail.vms).toEqual([expect.objectContaining({ name: 'rf-builds-abcde', phase: 'Running', manager: expect.objectContaining({ status: 'online' }) })]);
+    expect(detail.vms).toEqual([
+      expect.objectContaining({
+        name: 'rf-builds-abcde',
+        phase: 'Running',
+        manager: expect.objectContaining({ status: 'online' }),
+      }),
+    ]);
 
-    await cluster.kubeConfig('admin').makeApiClient(CustomObjectsApi).deleteNamespacedCustomObject({
-      group: 'kubevirt.io', version: 'v1', plural: 'virtualmachineinstances', namespace: teamNamespace(team), name: 'rf-builds-abcde',
-    });
-    await eventually(() => fleet.vmisOf(pool.id).length, n => n === 0);
+    await cluster
+      .kubeConfig('admin')
+      .makeApiClient(CustomObjectsApi)
+      .deleteNamespacedCustomObject({
+        group: 'kubevirt.io',
+        version: 'v1',
+        plural: 'virtualmachineinstances',
+        namespace: teamNamespace(team),
+        name: 'rf-builds-abcde',
+      });
+    await eventually(
+      () => fleet.vmisOf(pool.id).length,
+      n => n === 0,
+    );
     const result = await sweeper.sweep();
     expect(result.managersDeleted).toBe(1);
-    const runner = (await emulator.control.runners()).find(r => r.id === pool.gitlabRunnerId)!;
+    const runner = (await emulator.control.runners()).find(
+      r => r.id === pool.gitlabRunnerId,
+    )!;
     expect(runner.managers).toEqual([]);
     await cache.stop();
   });
 
   it('deletes a GitLab runner orphaned by a crash (its pool is gone)', async () => {
     const { ci, cache, sweeper } = await setup();
-    const orphan = await ci.createRunner({ poolId: randomUUID(), team: 'payments', poolName: 'gone', scope: { type: 'group', path: 'engineering/payments' }, tags: ['x'], runUntagged: false });
+    const orphan = await ci.createRunner({
+      poolId: randomUUID(),
+      team: 'payments',
+      poolName: 'gone',
+      scope: { type: 'group', path: 'engineering/payments' },
+      tags: ['x'],
+      runUntagged: false,
+    });
     const result = await sweeper.sweep();
     expect(result.runnersDeleted).toBeGreaterThanOrEqual(1);
-    expect((await emulator.control.runners()).some(r => r.id === orphan.id)).toBe(false);
+    expect(
+      (await emulator.control.runners()).some(r => r.id === orphan.id),
+    ).toBe(false);
     await cache.stop();
   });
 
@@ -135,20 +257,32 @@ describe('fleet health, ghost sweeper and watch cache (real control plane + GitL
     const { fleet, reconciler, pool, team, cache } = await setup();
     const token = (await reconciler.runnerToken(pool))!;
     await bootVm(team, pool.id, 'rf-builds-q1', token);
-    await emulator.control.enqueueJobs({ project: 'engineering/payments/payment-gateway', count: 2, tags: ['docker'], durationSeconds: 60 });
+    await emulator.control.enqueueJobs({
+      project: 'engineering/payments/payment-gateway',
+      count: 2,
+      tags: ['docker'],
+      durationSeconds: 60,
+    });
     await emulator.clock.advance(30_000);
     for (let i = 0; i < 2; i++) {
       const res = await fetch(`${emulator.url}/api/v4/jobs/request`, {
-        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token, system_id: 'rf-builds-q1', info: {} }),
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ token, system_id: 'rf-builds-q1', info: {} }),
       });
       expect(res.status).toBe(201);
     }
     await fleet.refresh();
-    const jobs = (await emulator.control.jobs({ runnerId: pool.gitlabRunnerId })).filter(j => j.startedAt);
+    const jobs = (
+      await emulator.control.jobs({ runnerId: pool.gitlabRunnerId })
+    ).filter(j => j.startedAt);
     const health = fleet.poolHealth(pool);
     expect(health.utilization.busySlots).toBe(2);
     expect(health.queue.waitSeconds.samples).toBe(jobs.length);
-    expect(health.queue.waitSeconds.p95).toBeCloseTo(Math.max(...jobs.map(j => j.queuedDuration ?? 0)), 0);
+    expect(health.queue.waitSeconds.p95).toBeCloseTo(
+      Math.max(...jobs.map(j => j.queuedDuration ?? 0)),
+      0,
+    );
     await cache.stop();
   });
 });
@@ -159,24 +293,46 @@ describe('watch cache across an API server restart', () => {
     let plane = await startControlPlane({ dataDir });
     const port = Number(new URL(plane.server).port);
     const logger = mockServices.logger.mock();
-    const kubeConfig = (): KubeConfig => plane.kubeConfig('runner-fleet-backend');
-    const cache = FleetCache.create({ clusters: [{ name: 'local', kubeConfig: kubeConfig() }], logger });
+    const kubeConfig = (): KubeConfig =>
+      plane.kubeConfig('runner-fleet-backend');
+    const cache = FleetCache.create({
+      clusters: [{ name: 'local', kubeConfig: kubeConfig() }],
+      logger,
+    });
     await cache.start();
     const create = async (name: string) => {
       const api = plane.kubeConfig('admin').makeApiClient(CustomObjectsApi);
       await api.createNamespacedCustomObject({
-        group: 'kubevirt.io', version: 'v1', plural: 'virtualmachineinstances', namespace: 'default',
-        body: { apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstance', metadata: { name, labels: { [LABELS.pool]: 'p-restart' } }, spec: { domain: { devices: {} } } },
+        group: 'kubevirt.io',
+        version: 'v1',
+        plural: 'virtualmachineinstances',
+        namespace: 'default',
+        body: {
+          apiVersion: 'kubevirt.io/v1',
+          kind: 'VirtualMachineInstance',
+          metadata: { name, labels: { [LABELS.pool]: 'p-restart' } },
+          spec: { domain: { devices: {} } },
+        },
       });
     };
     await create('before-restart');
-    await eventually(() => cache.poolObjects('local', 'p-restart').vmis.length, n => n === 1);
+    await eventually(
+      () => cache.poolObjects('local', 'p-restart').vmis.length,
+      n => n === 1,
+    );
     await plane.stop();
     plane = await startControlPlane({ dataDir, port });
     await create('after-restart');
-    await eventually(() => cache.poolObjects('local', 'p-restart').vmis.map(v => v.metadata.name).sort(), names => names.join() === 'after-restart,before-restart', 30_000);
+    await eventually(
+      () =>
+        cache
+          .poolObjects('local', 'p-restart')
+          .vmis.map(v => v.metadata.name)
+          .sort(),
+      names => names.join() === 'after-restart,before-restart',
+      30_000,
+    );
     await cache.stop();
     await plane.stop();
   }, 90_000);
 });
-

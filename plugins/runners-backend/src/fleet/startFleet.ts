@@ -3,6 +3,7 @@ import {
   LoggerService,
   SchedulerService,
 } from '@backstage/backend-plugin-api';
+import type { MetricsService } from '@backstage/backend-plugin-api/alpha';
 import { CiProvider } from '@runner-fleet/plugin-runners-node';
 import { RunnersConfig } from '../config';
 import { PoolStore } from '../database/PoolStore';
@@ -12,6 +13,7 @@ import { CiPoller } from './CiPoller';
 import { FleetCache } from './FleetCache';
 import { FleetService } from './FleetService';
 import { GhostSweeper } from './GhostSweeper';
+import { registerFleetMetrics } from './FleetMetrics';
 
 /** The running fleet machinery: what the API needs from it. */
 export interface Fleet {
@@ -33,6 +35,7 @@ export async function startFleet(options: {
   scheduler: SchedulerService;
   lifecycle: LifecycleService;
   logger: LoggerService;
+  metrics?: MetricsService;
 }): Promise<Fleet> {
   const { config, store, ci, clusters, scheduler, lifecycle, logger } = options;
   const primary = clusters.find(c => c.target.role === 'primary');
@@ -56,6 +59,8 @@ export async function startFleet(options: {
     logger,
   });
 
+  const counters =
+    options.metrics && registerFleetMetrics(options.metrics, health);
   lifecycle.addShutdownHook(() => cache.stop());
   cache
     .start()
@@ -124,7 +129,9 @@ export async function startFleet(options: {
     timeout: { minutes: 10 },
     scope: 'global',
     fn: async () => {
-      await reconciler.reconcileAll();
+      for (const r of await reconciler.reconcileAll()) {
+        counters?.reconciled('ok', r.applied, r.deleted);
+      }
     },
   });
   await scheduler.scheduleTask({
@@ -134,7 +141,7 @@ export async function startFleet(options: {
     scope: 'global',
     initialDelay: { seconds: 30 },
     fn: async () => {
-      await sweeper.sweep();
+      counters?.swept(await sweeper.sweep());
     },
   });
   return { health, kick: poolId => reconciler.kick(poolId) };

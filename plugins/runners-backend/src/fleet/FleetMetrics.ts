@@ -1,0 +1,95 @@
+import type { MetricsService } from '@backstage/backend-plugin-api/alpha';
+import { FleetService } from './FleetService';
+import { SweepResult } from './GhostSweeper';
+
+/** Counters the reconciler and sweeper report into. */
+export interface FleetCounters {
+  reconciled(result: 'ok' | 'error', applied: number, deleted: number): void;
+  swept(result: SweepResult): void;
+}
+
+/**
+ * Fleet gauges and reconciler/sweeper counters through Backstage's metrics service
+ * (OpenTelemetry; exported for Prometheus by the backend's instrumentation).
+ */
+export function registerFleetMetrics(
+  metrics: MetricsService,
+  fleet: FleetService,
+): FleetCounters {
+  const pools = metrics.createObservableGauge('runners.pools', {
+    description: 'Runner pools by state',
+  });
+  const vms = metrics.createObservableGauge('runners.vms', {
+    description: 'Runner VMs by team, pool and readiness',
+  });
+  const slots = metrics.createObservableGauge('runners.job_slots', {
+    description: 'Job slots by team, pool and use (busy|total)',
+  });
+  const pending = metrics.createObservableGauge('runners.pending_jobs', {
+    description: 'Pending jobs a pool could take',
+  });
+
+  const health = () => fleet.teams(fleet.cachedPools()).flatMap(t => t.pools);
+  pools.addCallback(result => {
+    const byState = new Map<string, number>();
+    for (const p of fleet.cachedPools())
+      byState.set(p.state, (byState.get(p.state) ?? 0) + 1);
+    for (const [state, count] of byState) result.observe(count, { state });
+  });
+  vms.addCallback(result => {
+    for (const p of health()) {
+      result.observe(p.replicas.current + p.burst.replicas, {
+        team: p.team,
+        pool: p.name,
+        ready: 'false',
+      });
+      result.observe(p.replicas.ready + p.burst.ready, {
+        team: p.team,
+        pool: p.name,
+        ready: 'true',
+      });
+    }
+  });
+  slots.addCallback(result => {
+    for (const p of health()) {
+      result.observe(p.utilization.busySlots, {
+        team: p.team,
+        pool: p.name,
+        use: 'busy',
+      });
+      result.observe(p.utilization.totalSlots, {
+        team: p.team,
+        pool: p.name,
+        use: 'total',
+      });
+    }
+  });
+  pending.addCallback(result => {
+    for (const p of health())
+      result.observe(p.queue.pending, { team: p.team, pool: p.name });
+  });
+
+  const passes = metrics.createCounter('runners.reconciler.passes', {
+    description: 'Reconciler passes over a pool, by result',
+  });
+  const writes = metrics.createCounter('runners.reconciler.writes', {
+    description: 'Objects the reconciler applied or deleted',
+  });
+  const removed = metrics.createCounter('runners.sweeper.removed', {
+    description: 'Ghosts the sweeper removed, by kind',
+  });
+  return {
+    reconciled(result, applied, deleted) {
+      passes.add(1, { result });
+      if (applied) writes.add(applied, { action: 'apply' });
+      if (deleted) writes.add(deleted, { action: 'delete' });
+    },
+    swept(result) {
+      if (result.runnersDeleted)
+        removed.add(result.runnersDeleted, { kind: 'runner' });
+      if (result.managersDeleted)
+        removed.add(result.managersDeleted, { kind: 'manager' });
+      if (result.vmsReplaced) removed.add(result.vmsReplaced, { kind: 'vm' });
+    },
+  };
+}
