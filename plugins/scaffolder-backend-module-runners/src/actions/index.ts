@@ -1,0 +1,3 @@
+export { createRunnersPoolCreateAction } from './createPool';
+export { createRunnersPoolWaitAction } from './waitForPool';
+export { createRunnersPoolDeleteAction } from './deletePool';
