@@ -8,9 +8,10 @@ import { sharedState } from './sharedState';
 
 /**
  * Jest `globalSetup`: starts one control plane for the whole Jest run and publishes its
- * connection file in `RUNNER_FLEET_TESTENV_CLUSTER` (test workers inherit it). With several
- * opted-in packages in one `backstage-cli repo test` run, Jest calls this once per package; the
- * control plane is shared and stopped by the last `globalTeardown`.
+ * connection file in `RUNNER_FLEET_TESTENV_CLUSTER` (test workers inherit it). Jest runs a
+ * global setup module once per distinct path, so all opted-in packages of one
+ * `backstage-cli repo test` run share this control plane; should it still be called more than
+ * once in a process, the control plane is shared and the last `globalTeardown` stops it.
  *
  * When `RUNNER_FLEET_TESTENV_CLUSTER` is already set (e.g. to the `cluster.json` of a running
  * `testenv` CLI), that cluster is used and nothing is started.

@@ -11,8 +11,8 @@ export interface SharedState {
 const KEY = Symbol.for('@runner-fleet/testenv/jest');
 
 /**
- * State on the real global object: Jest loads the global setup module once per project, so a
- * module-level variable would not be shared.
+ * State on the real global object, not in a module variable: Jest loads global setup and
+ * teardown modules separately (and transpiles them per project).
  */
 export function sharedState(): SharedState {
   const holder = globalThis as unknown as Record<
