@@ -23,8 +23,17 @@ export interface ObjectRef {
 export interface ClusterClient {
   readonly name: string;
   readonly role: 'primary' | 'burst';
-  /** Server-side apply with field manager `runner-fleet`, taking ownership of conflicts. */
-  apply(object: KubeObject): Promise<void>;
+  /**
+   * Server-side apply with field manager `runner-fleet` (or `options.fieldManager`), taking
+   * ownership of conflicts.
+   */
+  apply(object: KubeObject, options?: { fieldManager?: string }): Promise<void>;
+  /** A JSON merge patch of an existing object, as `fieldManager`. */
+  mergePatch(
+    ref: ObjectRef,
+    patch: Record<string, unknown>,
+    fieldManager: string,
+  ): Promise<void>;
   /** Deletes an object; false when it was already gone. */
   delete(ref: ObjectRef): Promise<boolean>;
   /** Objects of a kind carrying all the given labels, across namespaces. */
@@ -134,18 +143,45 @@ export class KubernetesClusterClient implements ClusterClient {
     this.#api = KubernetesObjectApi.makeApiClient(kc);
   }
 
-  async apply(object: KubeObject): Promise<void> {
+  async apply(
+    object: KubeObject,
+    options: { fieldManager?: string } = {},
+  ): Promise<void> {
     try {
       await this.#api.patch(
         object as KubernetesObject,
         undefined,
         undefined,
-        MANAGER,
+        options.fieldManager ?? MANAGER,
         true,
         PatchStrategy.ServerSideApply,
       );
     } catch (error) {
       throw clusterError(this.name, 'applying', object, error);
+    }
+  }
+
+  async mergePatch(
+    ref: ObjectRef,
+    patch: Record<string, unknown>,
+    fieldManager: string,
+  ): Promise<void> {
+    try {
+      await this.#api.patch(
+        {
+          apiVersion: ref.apiVersion,
+          kind: ref.kind,
+          metadata: ref.metadata,
+          ...patch,
+        } as KubernetesObject,
+        undefined,
+        undefined,
+        fieldManager,
+        undefined,
+        PatchStrategy.MergePatch,
+      );
+    } catch (error) {
+      throw clusterError(this.name, 'patching', ref, error);
     }
   }
 

@@ -46,6 +46,14 @@ class CountingClient implements ClusterClient {
     this.writes.push(`apply ${object.kind}/${object.metadata.name}`);
     return this.inner.apply(object);
   }
+  async mergePatch(
+    ref: ObjectRef,
+    patch: Record<string, unknown>,
+    manager: string,
+  ) {
+    this.writes.push(`patch ${ref.kind}/${ref.metadata.name}`);
+    return this.inner.mergePatch(ref, patch, manager);
+  }
   async delete(ref: ObjectRef) {
     this.writes.push(`delete ${ref.kind}/${ref.metadata.name}`);
     return this.inner.delete(ref);

@@ -32,6 +32,12 @@ export type ReconcileStep =
   | 'objects-deleted'
   | 'runner-deleted';
 
+const WORKLOAD_KINDS = new Set([
+  'VirtualMachineInstanceReplicaSet',
+  'VirtualMachinePool',
+]);
+/** Field manager that seeds a new workload's replicas until KEDA takes them over. */
+const REPLICAS_SEED_MANAGER = 'runner-fleet-replicas-seed';
 const ACTIVE: PoolState[] = ['provisioning', 'ready', 'degraded', 'failed'];
 /** Consecutive failed passes after which a provisioning pool is marked failed. */
 const FAILURES_BEFORE_FAILED = 5;
@@ -169,6 +175,7 @@ export class Reconciler {
         applied++;
         this.#onStep('object-applied', pool.id);
       }
+      applied += await this.#seedReplicas(cluster, pool, desired, current);
       const wanted = new Set(desired.map(objectKey));
       for (const [key, object] of current) {
         if (wanted.has(key)) continue;
@@ -179,6 +186,42 @@ export class Reconciler {
     const state = await this.#updateState(pool, live);
     this.#failures.delete(pool.id);
     return { poolId: pool.id, applied, deleted, state };
+  }
+
+  /**
+   * Gives a new workload its first `spec.replicas`. The rendered workload leaves replicas out,
+   * because KEDA owns them; but the API server's `/scale` fails on a custom resource whose
+   * replicas field does not exist yet. So a separate field manager sets it once, only while it is
+   * missing; KEDA's first scale takes the field over, and later applies never touch it.
+   */
+  async #seedReplicas(
+    cluster: ClusterClient,
+    pool: PoolRecord,
+    desired: KubeObject[],
+    current: Map<string, KubeObject>,
+  ): Promise<number> {
+    let seeded = 0;
+    for (const workload of desired.filter(o => WORKLOAD_KINDS.has(o.kind))) {
+      const key = objectKey(workload);
+      const live = current.get(key) ?? (await cluster.get(workload));
+      if (
+        (live?.spec as { replicas?: number } | undefined)?.replicas !==
+        undefined
+      )
+        continue;
+      const a = pool.spec.autoscaling;
+      const replicas =
+        workload.metadata.labels[LABELS.role] === 'burst' || a.scaleToZero
+          ? 0
+          : Math.max(1, a.minReplicas);
+      await cluster.mergePatch(
+        workload,
+        { spec: { replicas } },
+        REPLICAS_SEED_MANAGER,
+      );
+      seeded++;
+    }
+    return seeded;
   }
 
   /** The pool's Secrets on a cluster, read by their known names (they cannot be listed). */
@@ -429,7 +472,8 @@ export class Reconciler {
     if (!current || current.state === 'deleting') return;
     const failed =
       current.state === 'provisioning' && failures >= FAILURES_BEFORE_FAILED;
-    let state: PoolState = current.state === 'ready' ? 'degraded' : current.state;
+    let state: PoolState =
+      current.state === 'ready' ? 'degraded' : current.state;
     if (failed) state = 'failed';
     const reason = failed
       ? `provisioning failed ${failures} times; last error: ${error.message}`

@@ -1,0 +1,241 @@
+/*
+ * The whole provisioning path on real parts: the reconciler writes to a real kube-apiserver
+ * with the upstream CRDs, the fleet simulator plays KubeVirt, KEDA and gitlab-runner on what it
+ * wrote, gitlab-runner registers with the GitLab emulator using the token from our cloud-init,
+ * KEDA scales on the product's own scaling signal, and the fleet cache and CI poller see it all.
+ */
+import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import {
+  startFleetSimulator,
+  FleetSimulator,
+} from '@runner-fleet/fleet-simulator';
+import {
+  GitLabEmulator,
+  seedTokens,
+  startGitLabEmulator,
+} from '@runner-fleet/gitlab-emulator';
+import { useTestCluster } from '@runner-fleet/testenv/jest';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { GitLabCiProvider } from '../ci';
+import { readRunnersConfig } from '../config';
+import { DatabasePoolStore } from '../database/DatabasePoolStore';
+import { CiPoller } from '../fleet/CiPoller';
+import { FleetCache } from '../fleet/FleetCache';
+import { FleetService } from '../fleet/FleetService';
+import { createTestDatabases } from '../__testUtils__/databases';
+import { KubernetesClusterClient } from './ClusterClient';
+import { Reconciler } from './Reconciler';
+import { teamNamespace } from './render';
+
+const cluster = useTestCluster();
+const databases = createTestDatabases();
+const SCALING_TOKEN = 'full-stack-scaling-token';
+
+let emulator: GitLabEmulator;
+let simulator: FleetSimulator | undefined;
+let metricsServer: Server | undefined;
+let cache: FleetCache | undefined;
+
+afterEach(async () => {
+  await simulator?.stop();
+  await cache?.stop();
+  await new Promise(resolve =>
+    metricsServer ? metricsServer.close(resolve) : resolve(undefined),
+  );
+  await emulator?.stop();
+});
+
+async function eventually<T>(
+  what: string,
+  fn: () => Promise<T>,
+  check: (v: T) => boolean,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    last = await fn();
+    if (check(last)) return last;
+    await new Promise(r => setTimeout(r, 100));
+  }
+  throw new Error(
+    `${what}: not reached within ${timeoutMs} ms; last: ${JSON.stringify(
+      last,
+    )}`,
+  );
+}
+
+it('a Linux pool boots in the simulator, registers with our token, reaches ready and scales on demand', async () => {
+  emulator = await startGitLabEmulator();
+  const logger = mockServices.logger.mock();
+  const knex = await databases.init('SQLITE_3');
+  const store = await DatabasePoolStore.create({
+    database: mockServices.database({ knex, migrations: { skip: false } }),
+  });
+
+  // The product's scaling endpoint, served from the product's FleetService with bearer auth.
+  let fleet: FleetService | undefined;
+  metricsServer = createServer(async (req, res) => {
+    const id = /\/api\/runners\/scaling\/pools\/([^/?]+)/.exec(
+      req.url ?? '',
+    )?.[1];
+    if (req.headers.authorization !== `Bearer ${SCALING_TOKEN}`) {
+      res.writeHead(401).end();
+      return;
+    }
+    const pool = id && (await store.getPool(id));
+    if (!pool || !fleet) {
+      res.writeHead(404).end();
+      return;
+    }
+    res
+      .writeHead(200, { 'Content-Type': 'application/json' })
+      .end(JSON.stringify(fleet.scaling(pool)));
+  });
+  await new Promise<void>(resolve =>
+    metricsServer!.listen(0, '127.0.0.1', resolve),
+  );
+  const metricsUrl = `http://127.0.0.1:${
+    (metricsServer.address() as AddressInfo).port
+  }`;
+
+  const config = readRunnersConfig(
+    new ConfigReader({
+      backend: { baseUrl: 'http://backstage.test:7007' },
+      runners: {
+        gitlab: { baseUrl: emulator.url, token: seedTokens.fleetBot },
+        scalingMetrics: { token: SCALING_TOKEN, baseUrl: metricsUrl },
+        autoscaling: {
+          pollingIntervalSeconds: 15,
+          scaleDownStabilizationSeconds: 300,
+          cooldownSeconds: 300,
+        },
+        quotas: {
+          default: { maxCpu: 1000, maxMemoryGiB: 2000, maxPools: 100 },
+        },
+      },
+    }),
+  );
+  const kubeConfig = cluster.kubeConfig('runner-fleet-backend');
+  const ci = GitLabCiProvider.create({ settings: config.gitlab!, logger });
+  const reconciler = Reconciler.create({
+    store,
+    ci,
+    config,
+    logger,
+    clusters: [
+      KubernetesClusterClient.create({
+        name: 'local',
+        role: 'primary',
+        kubeConfig,
+      }),
+    ],
+  });
+  cache = FleetCache.create({
+    clusters: [{ name: 'local', kubeConfig }],
+    logger,
+  });
+  await cache.start();
+  fleet = FleetService.create({
+    store,
+    cache,
+    poller: CiPoller.create({ ci, logger }),
+    clusters: { primary: 'local' },
+    logger,
+  });
+
+  const team = `t${randomBytes(3).toString('hex')}`;
+  const simLog: string[] = [];
+  simulator = await startFleetSimulator({
+    kubeConfig: cluster.kubeConfig('fleet-simulator'),
+    gitlab: { url: emulator.url, adminToken: seedTokens.admin },
+    timeScale: 200,
+    seed: 7,
+    failureRate: 0,
+    jobFailureRate: 0,
+    namespaces: [teamNamespace(team)],
+    logger: line => simLog.push(line),
+  });
+
+  const flavor = config.catalog.flavors.find(f => f.name === 'm1.large')!; // 2 job slots
+  const pool = await store.withTeam(team, tx =>
+    tx.insertPool({
+      id: randomUUID(),
+      team,
+      name: 'builds',
+      flavor,
+      reserved: { cpu: 16, memoryGiB: 24 },
+      state: 'provisioning',
+      stateReason: 'test',
+      createdBy: 'user:default/test',
+      spec: {
+        team,
+        name: 'builds',
+        flavor: 'm1.large',
+        autoscaling: {
+          minReplicas: 2,
+          maxReplicas: 4,
+          targetUtilization: 0.3,
+          scaleToZero: false,
+          burst: false,
+        },
+        gitlab: {
+          scope: { type: 'group', path: 'engineering/payments' },
+          tags: ['docker'],
+          runUntagged: false,
+        },
+      },
+    }),
+  );
+
+  const pass = async () => {
+    await fleet!.refresh();
+    await reconciler.reconcile(pool.id);
+    return (await store.getPool(pool.id))!;
+  };
+  const ready = await eventually(
+    'pool ready',
+    pass,
+    p => p.state === 'ready',
+  ).catch(e => {
+    throw new Error(
+      `${e.message}\nsimulator:\n${simLog.slice(-40).join('\n')}`,
+    );
+  });
+  expect(ready.stateReason).toMatch(/^[2-4] of [2-4] VMs ready/);
+
+  // Every VM's runner registered with GitLab using the token our cloud-init carries.
+  const managers = async () =>
+    (await emulator.control.runners()).find(r => r.id === ready.gitlabRunnerId)
+      ?.managers ?? [];
+  const registered = await eventually(
+    '2 managers',
+    managers,
+    m => m.length >= 2,
+  );
+  const vmNames = fleet.vmisOf(pool.id).map(v => v.vmi.metadata.name);
+  expect(registered.map(m => m.systemId).every(s => vmNames.includes(s))).toBe(
+    true,
+  );
+
+  // Demand: 8 pending docker jobs → KEDA (simulated, reading our signal) scales to the maximum.
+  await emulator.control.enqueueJobs({
+    project: 'engineering/payments/payment-gateway',
+    count: 8,
+    tags: ['docker'],
+    durationSeconds: 3600,
+  });
+  const health = await eventually(
+    'scaled to 4',
+    async () => {
+      await pass();
+      return fleet!.poolHealth((await store.getPool(pool.id))!);
+    },
+    h => h.replicas.desired === 4 && h.replicas.ready === 4,
+  );
+  expect(health.utilization.busySlots).toBeGreaterThan(0);
+  expect(health.bootSeconds.samples).toBeGreaterThanOrEqual(2);
+}, 120_000);
