@@ -77,7 +77,7 @@ it('a Linux pool boots in the simulator, registers with our token, reaches ready
   });
 
   // The product's scaling endpoint, served from the product's FleetService with bearer auth.
-  let fleet: FleetService | undefined;
+  const served: { fleet?: FleetService } = {};
   metricsServer = createServer(async (req, res) => {
     const id = /\/api\/runners\/scaling\/pools\/([^/?]+)/.exec(
       req.url ?? '',
@@ -87,13 +87,13 @@ it('a Linux pool boots in the simulator, registers with our token, reaches ready
       return;
     }
     const pool = id && (await store.getPool(id));
-    if (!pool || !fleet) {
+    if (!pool || !served.fleet) {
       res.writeHead(404).end();
       return;
     }
     res
       .writeHead(200, { 'Content-Type': 'application/json' })
-      .end(JSON.stringify(fleet.scaling(pool)));
+      .end(JSON.stringify(served.fleet.scaling(pool)));
   });
   await new Promise<void>(resolve =>
     metricsServer!.listen(0, '127.0.0.1', resolve),
@@ -139,13 +139,14 @@ it('a Linux pool boots in the simulator, registers with our token, reaches ready
     logger,
   });
   await cache.start();
-  fleet = FleetService.create({
+  const fleet = FleetService.create({
     store,
     cache,
     poller: CiPoller.create({ ci, logger }),
     clusters: { primary: 'local' },
     logger,
   });
+  served.fleet = fleet;
 
   const team = `t${randomBytes(3).toString('hex')}`;
   const simLog: string[] = [];
@@ -192,7 +193,7 @@ it('a Linux pool boots in the simulator, registers with our token, reaches ready
   );
 
   const pass = async () => {
-    await fleet!.refresh();
+    await fleet.refresh();
     await reconciler.reconcile(pool.id);
     return (await store.getPool(pool.id))!;
   };
@@ -232,7 +233,7 @@ it('a Linux pool boots in the simulator, registers with our token, reaches ready
     'scaled to 4',
     async () => {
       await pass();
-      return fleet!.poolHealth((await store.getPool(pool.id))!);
+      return fleet.poolHealth((await store.getPool(pool.id))!);
     },
     h => h.replicas.desired === 4 && h.replicas.ready === 4,
   );
