@@ -2,6 +2,7 @@ import {
   existsSync,
   mkdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -105,9 +106,11 @@ export async function main(argv: string[]): Promise<void> {
     kubeconfigs,
     pid: process.pid,
   };
-  writeFileSync(clusterJson, `${JSON.stringify(info, null, 2)}\n`, {
+  // Written last and atomically: scripts wait for this file to appear.
+  writeFileSync(`${clusterJson}.tmp`, `${JSON.stringify(info, null, 2)}\n`, {
     mode: 0o600,
   });
+  renameSync(`${clusterJson}.tmp`, clusterJson);
 
   process.stdout.write(
     [

@@ -50,7 +50,7 @@ const POLICY: Array<[resource: string, namespace: string, allowed: string[]]> =
     ['keda.sh/scaledobjects', TEAM, WRITE],
     ['keda.sh/triggerauthentications', TEAM, WRITE],
     ['keda.sh/clustertriggerauthentications', CLUSTER, []],
-    ['kubevirt.io/virtualmachineinstances', TEAM, READ],
+    ['kubevirt.io/virtualmachineinstances', TEAM, [...READ, 'delete']],
     ['kubevirt.io/virtualmachines', TEAM, READ],
     ['cdi.kubevirt.io/datavolumes', TEAM, READ],
     ['cdi.kubevirt.io/datasources', TEAM, READ],

@@ -64,7 +64,7 @@ export function useTestCluster(
       ...options.namespaceLabels,
     });
     state = { connection, namespace };
-  });
+  }, 30_000);
 
   return {
     get connection() {
