@@ -6,6 +6,7 @@ import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
 import { EXAMPLE_FLAVOR_CATALOG } from '@runner-fleet/plugin-runners-common';
 import { RunnersApi, runnersApiRef } from '@runner-fleet/plugin-runners-react';
 import { JsonObject } from '@backstage/types';
+import { SWRConfig } from 'swr';
 import { rootRouteRef } from '../routes';
 
 /** A RunnersApi whose reads answer with empty data; override what a test is about. */
@@ -43,11 +44,17 @@ export async function responseError(
   message: string,
 ) {
   return ResponseError.fromResponse(
-    new Response(JSON.stringify({ error: { name, message } }), {
-      status,
-      statusText: status === 403 ? 'Forbidden' : 'Error',
-      headers: { 'Content-Type': 'application/json' },
-    }),
+    new Response(
+      JSON.stringify({
+        error: { name, message },
+        response: { statusCode: status },
+      }),
+      {
+        status,
+        statusText: status === 403 ? 'Forbidden' : 'Error',
+        headers: { 'Content-Type': 'application/json' },
+      },
+    ),
   );
 }
 
@@ -69,7 +76,11 @@ export function renderRunners(
     (typeof allow === 'function' ? allow(name) : allow)
       ? AuthorizeResult.ALLOW
       : AuthorizeResult.DENY;
-  return renderInTestApp(element, {
+  // A fresh cache per render: usePermission caches answers across tests otherwise.
+  const wrapped = (
+    <SWRConfig value={{ provider: () => new Map() }}>{element}</SWRConfig>
+  );
+  return renderInTestApp(wrapped, {
     apis: [
       [runnersApiRef, api],
       mockApis.identity({

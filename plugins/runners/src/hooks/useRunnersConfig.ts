@@ -15,6 +15,6 @@ export function useRunnersConfig() {
         ? `${gitlabBaseUrl}/admin/runners/${runnerId}`
         : undefined;
     },
-    provisioningPollMs: Math.max(1, pollSeconds) * 1000,
+    provisioningPollMs: Math.max(0.2, pollSeconds) * 1000,
   };
 }

@@ -58,6 +58,7 @@ export function DeletePoolDialog(props: {
         </DialogContentText>
         <TextField
           fullWidth
+          id="delete-pool-name"
           label="Pool name"
           value={typed}
           onChange={e => setTyped(e.target.value)}

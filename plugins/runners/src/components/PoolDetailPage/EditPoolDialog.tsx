@@ -102,6 +102,7 @@ export function EditPoolDialog(props: {
         <Grid container spacing={2}>
           <Grid item xs={6}>
             <TextField
+              id="edit-pool-min"
               label="Min VMs"
               type="number"
               fullWidth
@@ -114,6 +115,7 @@ export function EditPoolDialog(props: {
           </Grid>
           <Grid item xs={6}>
             <TextField
+              id="edit-pool-max"
               label="Max VMs"
               type="number"
               fullWidth
@@ -127,6 +129,7 @@ export function EditPoolDialog(props: {
           <Grid item xs={12}>
             <TextField
               select
+              id="edit-pool-flavor"
               label="Flavor"
               fullWidth
               value={flavor}
@@ -152,6 +155,7 @@ export function EditPoolDialog(props: {
           </Grid>
           <Grid item xs={12}>
             <TextField
+              id="edit-pool-tags"
               label="Tags"
               fullWidth
               value={tags}

@@ -31,6 +31,7 @@ export function CustomFlavorFields(props: {
     return (
       <Grid item xs={6} md={3}>
         <TextField
+          id={`custom-flavor-${key}`}
           label={label}
           type="number"
           fullWidth

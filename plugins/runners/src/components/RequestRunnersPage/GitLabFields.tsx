@@ -28,6 +28,7 @@ export function GitLabFields(props: {
     <Grid container spacing={2}>
       <Grid item xs={12} sm={4}>
         <TextField
+          id="pool-scope-type"
           select
           fullWidth
           label="GitLab scope"
@@ -45,6 +46,7 @@ export function GitLabFields(props: {
       {value.scopeType !== 'instance' && (
         <Grid item xs={12} sm={8}>
           <TextField
+            id="pool-scope-path"
             fullWidth
             label={value.scopeType === 'group' ? 'Group path' : 'Project path'}
             placeholder="engineering/payments"
@@ -61,6 +63,7 @@ export function GitLabFields(props: {
       )}
       <Grid item xs={12}>
         <Autocomplete<string, true, false, true>
+          id="pool-tags"
           multiple
           freeSolo
           options={[]}

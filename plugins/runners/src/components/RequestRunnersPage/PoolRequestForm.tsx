@@ -46,6 +46,7 @@ export function PoolRequestForm(props: {
     const messages = messagesFor(errors, field);
     return (
       <TextField
+        id={`pool-${field}`}
         fullWidth
         label={label}
         value={form[field]}
@@ -63,6 +64,7 @@ export function PoolRequestForm(props: {
           <Grid container spacing={2}>
             <Grid item xs={12} sm={4}>
               <TextField
+                id="pool-team"
                 select
                 fullWidth
                 label="Team"

@@ -47,6 +47,7 @@ export function ScalingFields(props: {
     const messages = at(key);
     return (
       <TextField
+        id={`pool-${key}`}
         label={label}
         type="number"
         fullWidth

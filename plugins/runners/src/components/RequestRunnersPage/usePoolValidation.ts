@@ -70,8 +70,10 @@ export function usePoolValidation(
   const client = validatePoolSpec(spec, catalog);
   const current = answer?.key === key ? answer : undefined;
   const server = current?.value;
+  // Only a shape inside the bounds can be approved; outside them, the field errors say why.
   const customNeedsApproval =
     typeof spec.flavor !== 'string' &&
+    !client.some(e => e.field.startsWith('flavor')) &&
     customFlavorNeedsApproval(spec.flavor, catalog.custom);
   return {
     errors: [...client, ...(server?.errors ?? [])],

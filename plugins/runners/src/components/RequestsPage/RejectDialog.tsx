@@ -26,6 +26,7 @@ export function RejectDialog(props: {
           fullWidth
           multiline
           minRows={3}
+          id="reject-reason"
           label="Reason"
           helperText="The requester reads this; say what would be approved instead."
           value={reason}

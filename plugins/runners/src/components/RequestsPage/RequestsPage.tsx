@@ -159,6 +159,7 @@ export function RequestsPage() {
   const filter = (
     <TextField
       select
+      id="requests-status"
       label="Show"
       value={status}
       onChange={e => setStatus(e.target.value as ApprovalStatus | 'all')}

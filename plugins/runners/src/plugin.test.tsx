@@ -1,0 +1,71 @@
+import { Entity } from '@backstage/catalog-model';
+import { coreExtensionData } from '@backstage/frontend-plugin-api';
+import { createExtensionTester } from '@backstage/frontend-test-utils';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
+import plugin, {
+  EntityCiCapacityCard,
+  EntityRunnersContent,
+  RunnersPage,
+  isRunnersAvailable,
+  runnersPlugin,
+} from './index';
+import {
+  ciCapacityEntityCard,
+  runnersEntityContent,
+  runnersPage,
+} from './plugin';
+
+const entity = (kind: string): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind,
+  metadata: { name: 'x' },
+});
+
+describe('runners plugin', () => {
+  it('provides the API, page, entity card and entity tab to the new frontend system', () => {
+    expect(plugin.pluginId).toBe('runners');
+    for (const id of [
+      'api:runners',
+      'page:runners',
+      'entity-card:runners/ci-capacity',
+      'entity-content:runners/runners',
+    ]) {
+      expect(plugin.getExtension(id as never)).toBeDefined();
+    }
+  });
+
+  it('mounts the page at /runners with a title and icon, which makes it the Runners nav item', () => {
+    const page = createExtensionTester(runnersPage);
+    expect(page.get(coreExtensionData.routePath)).toBe('/runners');
+    expect(page.get(coreExtensionData.title)).toBe('Runners');
+    expect(page.get(coreExtensionData.icon)).toBeDefined();
+  });
+
+  it('puts the CI capacity card on components only, and the Runners tab on components and groups', () => {
+    const card = createExtensionTester(ciCapacityEntityCard).get(
+      EntityCardBlueprint.dataRefs.filterFunction,
+    );
+    expect(card?.(entity('Component'))).toBe(true);
+    expect(card?.(entity('Group'))).toBe(false);
+
+    const tab = createExtensionTester(runnersEntityContent);
+    const filter = tab.get(EntityContentBlueprint.dataRefs.filterFunction);
+    expect(tab.get(coreExtensionData.routePath)).toBe('/runners');
+    expect(tab.get(EntityContentBlueprint.dataRefs.title)).toBe('Runners');
+    expect(filter?.(entity('Component'))).toBe(true);
+    expect(filter?.(entity('Group'))).toBe(true);
+    expect(filter?.(entity('API'))).toBe(false);
+  });
+
+  it('keeps the legacy exports for older apps', () => {
+    expect(runnersPlugin.getId()).toBe('runners');
+    expect(RunnersPage).toBeDefined();
+    expect(EntityCiCapacityCard).toBeDefined();
+    expect(EntityRunnersContent).toBeDefined();
+    expect(isRunnersAvailable(entity('Group'))).toBe(true);
+    expect(isRunnersAvailable(entity('API'))).toBe(false);
+  });
+});
