@@ -162,11 +162,9 @@ describe('RequestRunnersPage', () => {
   });
 
   it('submits the spec and opens the new pool', async () => {
-    const createPool = jest
-      .fn()
-      .mockResolvedValue({
-        pool: pool({ id: 'p-new', name: 'builds-2', state: 'provisioning' }),
-      });
+    const createPool = jest.fn().mockResolvedValue({
+      pool: pool({ id: 'p-new', name: 'builds-2', state: 'provisioning' }),
+    });
     const { alertApi } = render(mockRunnersApi({ createPool }));
     await screen.findByLabelText('Pool name');
     type('Pool name', 'builds-2');
