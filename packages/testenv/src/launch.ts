@@ -4,7 +4,9 @@ import { ApiServerClient } from './ApiServerClient';
 import { TestenvBinaries } from './binaries';
 import { CredentialFiles } from './credentials';
 import { pollUntil } from './crds';
+import { freePorts } from './ports';
 import { ManagedProcess } from './processes';
+import { readSavedPorts, savePorts } from './savedPorts';
 
 /** Ports of one control plane on 127.0.0.1. */
 export interface ControlPlanePorts {
@@ -138,4 +140,42 @@ export async function launchControlPlane(options: {
     client?.close();
   }
   return { etcd, apiserver, server, caPem: caPem ?? '' };
+}
+
+/**
+ * {@link launchControlPlane} on free ports: the remembered ones of a persistent `dir` when free,
+ * else new ones. Ports are only reserved until the binaries bind them, so when another process
+ * takes one in between ("address already in use") it retries twice with new ports. An explicit
+ * `port` is never replaced.
+ */
+export async function launchOnFreePorts(options: {
+  dir: string;
+  persistent: boolean;
+  port?: number;
+  binaries: TestenvBinaries;
+  credentials: CredentialFiles;
+  timeoutMs: number;
+  log: (line: string) => void;
+}): Promise<LaunchedControlPlane> {
+  let saved = options.persistent ? readSavedPorts(options.dir) : {};
+  for (let attempt = 1; ; attempt++) {
+    const [apiserver, etcdClient, etcdPeer] = await freePorts([
+      options.port ?? saved.apiserver,
+      saved.etcdClient,
+      saved.etcdPeer,
+    ]);
+    if (options.port && apiserver !== options.port) {
+      throw new Error(`port ${options.port} on 127.0.0.1 is in use`);
+    }
+    const ports = { apiserver, etcdClient, etcdPeer };
+    if (options.persistent) savePorts(options.dir, ports);
+    try {
+      return await launchControlPlane({ ...options, ports });
+    } catch (error) {
+      const taken = /address already in use/i.test(String(error));
+      if (!taken || attempt >= 3 || options.port) throw error;
+      options.log(`a port was taken while starting; retrying with other ports`);
+      saved = {};
+    }
+  }
 }

@@ -12,11 +12,9 @@ import {
   kubeconfigYamlFor,
   writeKubeconfigFile,
 } from './kubeconfig';
-import { launchControlPlane } from './launch';
-import { freePorts } from './ports';
+import { LaunchedControlPlane, launchOnFreePorts } from './launch';
 import { forgetTempDir, registerTempDir } from './processes';
 import { applyBackendRbac } from './rbac';
-import { readSavedPorts, savePorts } from './savedPorts';
 
 /** Options of {@link startControlPlane}. @public */
 export interface ControlPlaneOptions {
@@ -105,26 +103,25 @@ export async function startControlPlane(
   else registerTempDir(dir);
 
   const credentials = ensureCredentials(dir);
-  const saved = persistent ? readSavedPorts(dir) : undefined;
-  const [apiserverPort, etcdClient, etcdPeer] = await freePorts([
-    options.port ?? saved?.apiserver,
-    saved?.etcdClient,
-    saved?.etcdPeer,
-  ]);
-  if (options.port && apiserverPort !== options.port) {
-    throw new Error(`port ${options.port} on 127.0.0.1 is in use`);
-  }
-  const ports = { apiserver: apiserverPort, etcdClient, etcdPeer };
-  if (persistent) savePorts(dir, ports);
-
   const tLaunch = Date.now();
-  const launched = await launchControlPlane({
-    dir,
-    binaries,
-    ports,
-    credentials,
-    timeoutMs,
-  });
+  let launched: LaunchedControlPlane;
+  try {
+    launched = await launchOnFreePorts({
+      dir,
+      persistent,
+      port: options.port,
+      binaries,
+      credentials,
+      timeoutMs,
+      log,
+    });
+  } catch (error) {
+    if (!persistent) {
+      rmSync(dir, { recursive: true, force: true });
+      forgetTempDir(dir);
+    }
+    throw error;
+  }
   const readyMs = Date.now() - tLaunch;
   log(`kube-apiserver ready at ${launched.server} after ${readyMs} ms`);
 
