@@ -11,6 +11,8 @@ backend.add(import('@backstage/plugin-proxy-backend'));
 
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+// Local runs and browser tests only: sign in as any example user (see the module).
+backend.add(import('./modules/devUsersAuthProvider'));
 
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(
@@ -22,6 +24,7 @@ backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(import('./modules/permissionPolicy'));
 
 backend.add(import('@backstage/plugin-scaffolder-backend'));
+backend.add(import('@runner-fleet/plugin-scaffolder-backend-module-runners'));
 
 backend.add(import('@backstage/plugin-search-backend'));
 backend.add(import('@backstage/plugin-search-backend-module-catalog'));
