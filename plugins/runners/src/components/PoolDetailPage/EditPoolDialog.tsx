@@ -46,6 +46,10 @@ export function EditPoolDialog(props: {
     typeof spec.flavor === 'string' ? spec.flavor : KEEP_CUSTOM,
   );
   const [saving, setSaving] = useState(false);
+  // Same OS only: a Linux pool cannot turn into a Windows one (different images and VMs).
+  const flavorOptions = catalog
+    ? catalog.flavors.filter(f => f.os === pool.flavor.os)
+    : [pool.flavor].filter(f => !f.custom);
 
   const next: PoolSpec = {
     ...spec,
@@ -145,7 +149,7 @@ export function EditPoolDialog(props: {
                   {pool.flavor.name} (custom, unchanged)
                 </MenuItem>
               )}
-              {(catalog?.flavors ?? [pool.flavor]).map(f => (
+              {flavorOptions.map(f => (
                 <MenuItem key={f.name} value={f.name}>
                   {f.name} · {f.os} · {f.cpu} vCPU / {f.memoryGiB} GiB ·{' '}
                   {f.jobSlots} job slots
