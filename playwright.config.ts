@@ -24,11 +24,14 @@ export default defineConfig({
     ? []
     : [
         {
-          command: `yarn workspace backend start --config ../../app-config.yaml --config ../../app-config.e2e.yaml`,
+          // The whole embedded stack, as `./fleet start` runs it, with fresh state and the
+          // backend serving the built app (`./fleet test` builds it first).
+          command: 'bash scripts/stack.sh --e2e',
           url: `${baseURL}/.backstage/health/v1/readiness`,
           reuseExistingServer: false,
-          timeout: 180_000,
+          timeout: 600_000,
           stdout: 'ignore',
+          gracefulShutdown: { signal: 'SIGTERM', timeout: 30_000 },
           env: { E2E_PORT: String(port), LOG_LEVEL: 'warn' },
         },
       ],

@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Runs the embedded Runner Fleet stack on this machine:
+#   - two local Kubernetes control planes (kube-apiserver + etcd, upstream KubeVirt, CDI and KEDA
+#     CRDs, the backend's RBAC): `local` (primary) and `burst`
+#   - the GitLab emulator
+#   - the fleet simulator on each cluster, playing KubeVirt, CDI, KEDA and gitlab-runner
+#   - Backstage
+# Modes:
+#   (default)  for people: state kept in .data/, frontend on :3000 with live reload, backend :7007
+#   --e2e      for browser tests: fresh state in .data/e2e, the backend serves the built app on
+#              :$E2E_PORT (default 7107), VMs boot 20x faster
+# Logs go to <data>/logs/. Ctrl-C (or SIGTERM) stops everything.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$RUNNER_FLEET_ROOT"
+
+mode=dev
+if [ "${1:-}" = "--e2e" ]; then
+  mode=e2e
+  shift
+fi
+
+if [ "$mode" = e2e ]; then
+  data="$RUNNER_FLEET_ROOT/.data/e2e"
+  rm -rf "$data"
+  gitlab_port="${RUNNER_FLEET_E2E_GITLAB_PORT:-8939}"
+  time_scale=20
+  traffic=--no-traffic
+else
+  data="$RUNNER_FLEET_ROOT/.data"
+  gitlab_port="${RUNNER_FLEET_GITLAB_PORT:-8929}"
+  time_scale=1
+  traffic=
+fi
+export RUNNER_FLEET_DATA_DIR="$data"
+export RUNNER_FLEET_GITLAB_URL="http://localhost:$gitlab_port"
+mkdir -p "$data/sqlite" "$data/logs"
+
+rf_log "local control plane binaries (first run builds them: ~5 min, then cached)"
+RUNNER_FLEET_K8S_TESTENV_DIR="$(bash tools/k8s-testenv/build.sh | tail -1)"
+export RUNNER_FLEET_K8S_TESTENV_DIR
+
+pids=()
+cleanup() {
+  trap - EXIT INT TERM
+  rf_log "stopping the local stack"
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT INT TERM
+
+# Starts a background service, logging to <data>/logs/<name>.log.
+service() {
+  local name="$1"
+  shift
+  "$@" >"$data/logs/$name.log" 2>&1 &
+  pids+=("$!")
+}
+
+wait_for() {
+  local what="$1" pid="$2" log="$3"
+  shift 3
+  for _ in $(seq 1 240); do
+    if "$@"; then return 0; fi
+    if ! kill -0 "$pid" 2>/dev/null; then
+      tail -20 "$log" >&2
+      rf_log "$what exited; see $log"
+      return 1
+    fi
+    sleep 0.5
+  done
+  rf_log "$what did not become ready; see $log"
+  return 1
+}
+
+start_cluster() {
+  local name="$1" dir="$2"
+  rm -f "$dir/cluster.json"
+  service "$name" node packages/testenv/bin/testenv --data-dir "$dir"
+  wait_for "$name" "${pids[-1]}" "$data/logs/$name.log" test -s "$dir/cluster.json"
+  rf_log "$name control plane ready (kubeconfigs in ${dir#"$RUNNER_FLEET_ROOT"/})"
+}
+
+start_cluster k8s-local "$data/k8s"
+start_cluster k8s-burst "$data/k8s-burst"
+
+# The Kubernetes plugin reads the same clusters (its identity: the local admin).
+cluster_env() {
+  node -e 'const c = require(process.argv[1]); console.log(`${c.server}\n${c.tokens.admin}\n${c.caData}`)' "$1"
+}
+{ read -r RUNNER_FLEET_K8S_LOCAL_URL; read -r RUNNER_FLEET_K8S_LOCAL_TOKEN; read -r RUNNER_FLEET_K8S_LOCAL_CA; } < <(cluster_env "$data/k8s/cluster.json")
+{ read -r RUNNER_FLEET_K8S_BURST_URL; read -r RUNNER_FLEET_K8S_BURST_TOKEN; read -r RUNNER_FLEET_K8S_BURST_CA; } < <(cluster_env "$data/k8s-burst/cluster.json")
+export RUNNER_FLEET_K8S_LOCAL_URL RUNNER_FLEET_K8S_LOCAL_TOKEN RUNNER_FLEET_K8S_LOCAL_CA
+export RUNNER_FLEET_K8S_BURST_URL RUNNER_FLEET_K8S_BURST_TOKEN RUNNER_FLEET_K8S_BURST_CA
+
+service gitlab-emulator node packages/gitlab-emulator/bin/gitlab-emulator \
+  --port "$gitlab_port" --state-file "$data/gitlab-emulator.json"
+wait_for gitlab-emulator "${pids[-1]}" "$data/logs/gitlab-emulator.log" \
+  curl -sf -o /dev/null "$RUNNER_FLEET_GITLAB_URL/-/emulator/state" -H "PRIVATE-TOKEN: glpat-runnerfleet-admin-000000"
+rf_log "GitLab emulator on $RUNNER_FLEET_GITLAB_URL"
+
+simulate() {
+  local name="$1" kubeconfig="$2"
+  shift 2
+  service "$name" node packages/fleet-simulator/bin/fleet-simulator \
+    --kubeconfig "$kubeconfig" --gitlab-url "$RUNNER_FLEET_GITLAB_URL" \
+    --gitlab-token glpat-runnerfleet-admin-000000 --time-scale "$time_scale" "$@"
+  rf_log "fleet simulator on $name (time scale $time_scale)"
+}
+simulate fleet-simulator-local "$data/k8s/fleet-simulator.kubeconfig" $traffic
+simulate fleet-simulator-burst "$data/k8s-burst/fleet-simulator.kubeconfig" --no-traffic
+
+if [ "$mode" = e2e ]; then
+  port="${E2E_PORT:-7107}"
+  rf_log "backend with the built app on http://localhost:$port"
+  service backend yarn workspace backend start --config ../../app-config.yaml --config ../../app-config.e2e.yaml
+  wait "${pids[-1]}"
+else
+  rf_log "starting Backstage: frontend http://localhost:3000 , backend http://localhost:7007"
+  rf_log "open http://localhost:3000 and sign in as guest (you are 'guest', a member of the payments team)"
+  yarn start "$@"
+fi
