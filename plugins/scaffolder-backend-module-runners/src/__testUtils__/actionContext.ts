@@ -40,13 +40,18 @@ export function actionContext<
 >(
   _action: TemplateAction<TInput, TOutput, 'v2'>,
   input: TInput,
-  options: { checkpoints?: CheckpointStore; isDryRun?: boolean } = {},
+  options: {
+    checkpoints?: CheckpointStore;
+    isDryRun?: boolean;
+    signal?: AbortSignal;
+  } = {},
 ) {
   const logger = mockServices.logger.mock();
   // createMockActionContext takes only input, logger, secrets, workspace, task and user.
   const ctx: ActionContext<TInput, TOutput> = {
     ...createMockActionContext<TInput, TOutput>({ input, logger }),
     isDryRun: options.isDryRun,
+    signal: options.signal,
     getInitiatorCredentials: async () => mockCredentials.user(PRIYA),
     ...(options.checkpoints && { checkpoint: options.checkpoints.checkpoint }),
   };

@@ -144,6 +144,18 @@ describe('runners:pool:wait', () => {
     expect(checkpoints.values.has('wait-window-1-started')).toBe(true);
   });
 
+  it('stops waiting when the task is cancelled', async () => {
+    const { runners, action, poolId, input } = await setup();
+    runners.script(poolId, ['provisioning', WAITING]);
+    const cancel = new AbortController();
+    const { ctx } = actionContext(action, input({ pollSeconds: 60 }), {
+      signal: cancel.signal,
+    });
+    const waiting = action.handler(ctx);
+    setTimeout(() => cancel.abort(), 50);
+    await expect(waiting).rejects.toThrow('the task was cancelled');
+  });
+
   it('fails with the server message for a pool that does not exist', async () => {
     const { action, input } = await setup();
     const { ctx } = actionContext(action, { ...input(), poolId: 'nope' });

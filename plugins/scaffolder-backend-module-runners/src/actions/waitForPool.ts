@@ -18,8 +18,10 @@ function poolName(pool: Pool) {
   return `pool ${pool.team}/${pool.name}`;
 }
 
-function minutes(ms: number) {
-  return `${Math.max(0, Math.round(ms / 60_000))} min`;
+function duration(ms: number) {
+  if (ms < 10_000) return `${Number((ms / 1000).toPrecision(2))} s`;
+  if (ms < 120_000) return `${Math.round(ms / 1000)} s`;
+  return `${Math.round(ms / 60_000)} min`;
 }
 
 /**
@@ -72,7 +74,7 @@ export function createRunnersPoolWaitAction(options: {
       const pollMs = (ctx.input.pollSeconds ?? DEFAULT_POLL_SECONDS) * 1000;
       if (ctx.isDryRun) {
         ctx.logger.info(
-          `Dry run: would wait up to ${minutes(
+          `Dry run: would wait up to ${duration(
             timeoutMs,
           )} for pool ${poolId} to become ready`,
         );
@@ -90,7 +92,7 @@ export function createRunnersPoolWaitAction(options: {
         const now = Date.now();
         const status = `${pool.state}: ${pool.stateReason}`;
         if (status !== last || now - lastLogAt >= HEARTBEAT_MS) {
-          const waited = minutes(now - window.startedAt);
+          const waited = duration(now - window.startedAt);
           ctx.logger.info(
             pool.state === 'pending-approval'
               ? `${poolName(pool)} waits for the platform team to approve it (${
@@ -120,9 +122,9 @@ export function createRunnersPoolWaitAction(options: {
         if (now >= window.deadline) {
           await window.close();
           throw new Error(
-            `${poolName(pool)} did not become ready within ${
-              timeoutMs / 1000
-            } s; it is ${status}. Follow it on its page, or retry this task to wait again.`,
+            `${poolName(pool)} did not become ready within ${duration(
+              timeoutMs,
+            )}; it is ${status}. Follow it on its page, or retry this task to wait again.`,
           );
         }
         await sleep(Math.min(pollMs, window.deadline - now), ctx.signal);
