@@ -132,4 +132,17 @@ describe('the runner-pool template', () => {
     expect(log).toContain('Dry run: would wait up to 15 min');
     expect(await backend.pools()).toEqual([]);
   });
+
+  it('runs with only the required form fields filled in', async () => {
+    const backend = await startScaffolderWithRunners();
+    const { description, tags, ...required } = values();
+    const res = await backend.post('/api/scaffolder/v2/dry-run', {
+      template: template(),
+      values: required,
+      directoryContents: [],
+    });
+
+    expect(res.status).toBe(200);
+    expect(res.body.output.text[0].content).toContain('is **provisioning**');
+  });
 });
