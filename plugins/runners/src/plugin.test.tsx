@@ -27,13 +27,14 @@ const entity = (kind: string): Entity => ({
 describe('runners plugin', () => {
   it('provides the API, page, entity card and entity tab to the new frontend system', () => {
     expect(plugin.pluginId).toBe('runners');
-    for (const id of [
+    const ids = [
       'api:runners',
       'page:runners',
       'entity-card:runners/ci-capacity',
       'entity-content:runners/runners',
-    ]) {
-      expect(plugin.getExtension(id as never)).toBeDefined();
+    ] as const;
+    for (const id of ids) {
+      expect(plugin.getExtension(id)).toBeDefined();
     }
   });
 
