@@ -197,34 +197,52 @@ export class DataVolumeController {
         : `${source.kind} (${plan.sizeGiB.toFixed(1)} GiB)`,
       { object: ref },
     );
-    for (const step of plan.steps) {
-      this.#ctx.clock.after(step.atMs, () => {
-        if (this.#running.get(uid) !== plan) return;
-        this.#ctx.kube
-          .patchStatus(
-            DATA_VOLUME,
-            namespace,
-            name,
-            stepStatus(this.#ctx, dv, plan, step),
-          )
-          .then(() => {
-            if (step.phase === 'Succeeded') {
-              this.#running.delete(uid);
-              this.#ctx.events.record(
-                'cdi',
-                'clone-succeeded',
-                `${plan.operation} succeeded`,
-                { object: ref },
-              );
-            }
-          })
-          .catch(error => {
-            if (statusOf(error) === 404) this.#running.delete(uid);
-            else this.#ctx.events.log('cdi', `${ref}: ${describeError(error)}`);
-          });
-      });
-    }
+    void this.#transfer(dv, plan);
     return undefined;
+  }
+
+  /**
+   * Walks the transfer's steps one status write at a time (a slow write never lands after the
+   * next one), until done or the DataVolume goes.
+   */
+  async #transfer(dv: DataVolumeObject, plan: ProgressPlan): Promise<void> {
+    const { namespace = '', name, uid = '' } = dv.metadata;
+    const ref = objectRef(DATA_VOLUME.kind, namespace, name);
+    let at = 0;
+    for (const [index, step] of plan.steps.entries()) {
+      await this.#ctx.clock.sleep(step.atMs - at);
+      at = step.atMs;
+      if (this.#running.get(uid) !== plan) return;
+      try {
+        await this.#ctx.kube.patchStatus(
+          DATA_VOLUME,
+          namespace,
+          name,
+          stepStatus(this.#ctx, dv, plan, step),
+        );
+      } catch (error) {
+        this.#running.delete(uid);
+        if (statusOf(error) !== 404) {
+          this.#ctx.events.log(
+            'cdi',
+            `${ref}: ${describeError(error)}; retrying`,
+          );
+          this.#queue.addAfter(keyOf(dv), 5000);
+        }
+        return;
+      }
+      if (index === 0 || plan.steps[index - 1].phase !== step.phase) {
+        const message =
+          step.phase === 'Succeeded'
+            ? `${plan.operation} succeeded`
+            : step.phase;
+        this.#ctx.events.record('cdi', 'datavolume-phase', message, {
+          object: ref,
+          data: { phase: step.phase, progress: step.progress },
+        });
+      }
+    }
+    this.#running.delete(uid);
   }
 
   /** The target PVC named like the DataVolume, owned by it, Bound as a provisioner would. */

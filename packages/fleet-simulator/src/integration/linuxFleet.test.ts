@@ -321,8 +321,15 @@ describe('Linux runners from a VirtualMachineInstanceReplicaSet', () => {
       async () =>
         !(await vmis()).some(v => v.metadata.name.startsWith('rf-linux-')),
     );
+    await waitFor('their runners gone', () =>
+      sim.state().runners.every(r => !r.vmi.includes('/rf-linux-')),
+    );
     expect(
-      sim.state().runners.filter(r => r.vmi.includes('/rf-linux-')),
-    ).toEqual([]);
+      sim
+        .events()
+        .filter(
+          e => e.type === 'runner-stopped' && e.object?.includes('/rf-linux-'),
+        ).length,
+    ).toBeGreaterThanOrEqual(3);
   });
 });

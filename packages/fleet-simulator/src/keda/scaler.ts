@@ -29,6 +29,9 @@ import {
   ScalerState,
 } from './types';
 
+/** HPA syncs kept in {@link ScalerState.hpaSyncs}. */
+const HPA_SYNCS_KEPT = 100;
+
 interface Reading {
   name: string;
   value: number | undefined;
@@ -64,6 +67,7 @@ export class Scaler {
       ready: false,
       metrics: {},
       scaleHistory: [],
+      hpaSyncs: [],
     };
   }
 
@@ -245,6 +249,21 @@ export class Scaler {
         decision.reason,
       );
     }
+    const previous = so.status?.conditions?.find(c => c.type === 'Active');
+    if (previous?.reason !== decision.active.reason) {
+      this.#ctx.events.record(
+        'keda',
+        'active-changed',
+        `Active ${decision.active.status} (${decision.active.reason})`,
+        {
+          object: objectRef(SCALED_OBJECT.kind, namespace, so.metadata.name),
+          data: {
+            status: decision.active.status,
+            reason: decision.active.reason,
+          },
+        },
+      );
+    }
     this.#state.active = decision.active.status === 'True';
     this.#state.ready = decision.ready.status === 'True';
     await this.#writeStatus({
@@ -307,6 +326,17 @@ export class Scaler {
       desiredReplicas: decision.desiredReplicas,
       reason: decision.reason,
     };
+    this.#state.hpaSyncs.push({
+      at: new Date(now).toISOString(),
+      replicas: scale.replicas,
+      metricsReplicas: decision.metricsReplicas ?? null,
+      desiredReplicas: decision.desiredReplicas,
+      reason: decision.reason,
+    });
+    this.#state.hpaSyncs.splice(
+      0,
+      this.#state.hpaSyncs.length - HPA_SYNCS_KEPT,
+    );
     if (decision.ableToScale && decision.desiredReplicas !== scale.replicas) {
       await this.#scale(
         type,

@@ -78,6 +78,14 @@ export interface ScalerState {
   metrics: Record<string, number | null>;
   /** The last HPA recommendation and why. */
   lastHpa?: { desiredReplicas: number; reason: string };
+  /** The most recent HPA syncs (up to 100), oldest first: what the metrics asked and what was decided. */
+  hpaSyncs: Array<{
+    at: string;
+    replicas: number;
+    metricsReplicas: number | null;
+    desiredReplicas: number;
+    reason: string;
+  }>;
   /** Every scale this scaler made, oldest first. */
   scaleHistory: Array<{
     at: string;

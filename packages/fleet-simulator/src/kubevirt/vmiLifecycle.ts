@@ -14,7 +14,7 @@ export type ShutdownHook = (vmi: VmiObject) => Promise<void>;
 const DEFAULT_GRACE_SECONDS = 30;
 
 interface Boot {
-  cancel: Array<() => void>;
+  abort: AbortController;
   timestamps: Array<{ phase: string; phaseTransitionTimestamp: string }>;
 }
 
@@ -57,7 +57,7 @@ export class VmiLifecycle {
   }
 
   #cancelBoot(uid: string): void {
-    this.#boots.get(uid)?.cancel.forEach(cancel => cancel());
+    this.#boots.get(uid)?.abort.abort();
     this.#boots.delete(uid);
   }
 
@@ -80,7 +80,7 @@ export class VmiLifecycle {
 
     const plan = bootPlan(this.#ctx, vmi);
     const boot: Boot = {
-      cancel: [],
+      abort: new AbortController(),
       timestamps: [...(vmi.status?.phaseTransitionTimestamps ?? [])],
     };
     if (phase === '') {
@@ -96,7 +96,7 @@ export class VmiLifecycle {
       });
     }
     this.#boots.set(uid, boot);
-    this.#schedule(vmi, plan, boot, phase === '' ? 'Pending' : phase);
+    void this.#boot(vmi, plan, boot, phase === '' ? 'Pending' : phase);
   }
 
   #phaseStatus(boot: Boot, phase: VmiPhase): Record<string, unknown> {
@@ -134,51 +134,54 @@ export class VmiLifecycle {
     };
   }
 
-  /** Schedules the steps of the plan that come after `from`. */
-  #schedule(vmi: VmiObject, plan: BootPlan, boot: Boot, from: VmiPhase): void {
-    const start = plan.steps.find(s => s.phase === from)?.atMs ?? 0;
-    const ref = objectRef(
-      'VirtualMachineInstance',
-      vmi.metadata.namespace,
-      vmi.metadata.name,
-    );
-    for (const step of plan.steps.filter(s => s.atMs > start)) {
-      const cancel = this.#ctx.clock.after(step.atMs - start, () => {
-        if (this.#boots.get(vmi.metadata.uid ?? '') !== boot) return;
-        const status = this.#stepStatus(boot, plan, step.phase);
-        this.#ctx.kube
-          .patch(VMI, vmi.metadata.namespace ?? '', vmi.metadata.name, {
-            status,
-          })
-          .then(() => {
-            if (step.phase === 'Running') {
-              this.#ctx.events.record(
-                'kubevirt',
-                'vmi-running',
-                `Running on ${plan.nodeName} after ${Math.round(
-                  plan.bootMs / 1000,
-                )} s`,
-                { object: ref },
-              );
-            } else if (step.phase === 'Failed') {
-              this.#ctx.events.record(
-                'kubevirt',
-                'vmi-failed',
-                'failed while booting',
-                { object: ref },
-              );
-            }
-          })
-          .catch(error => {
-            if (statusOf(error) !== 404) {
-              this.#ctx.events.log(
-                'kubevirt',
-                `${ref}: could not set ${step.phase}: ${describeError(error)}`,
-              );
-            }
-          });
-      });
-      boot.cancel.push(cancel);
+  /**
+   * Walks the steps of the plan after `from`, one status write at a time (so a slow write never
+   * lands after the next phase's), until the boot is cancelled.
+   */
+  async #boot(
+    vmi: VmiObject,
+    plan: BootPlan,
+    boot: Boot,
+    from: VmiPhase,
+  ): Promise<void> {
+    const { namespace = '', name } = vmi.metadata;
+    const ref = objectRef('VirtualMachineInstance', namespace, name);
+    let at = plan.steps.find(s => s.phase === from)?.atMs ?? 0;
+    for (const step of plan.steps.filter(s => s.atMs > at)) {
+      await this.#ctx.clock.sleep(step.atMs - at, boot.abort.signal);
+      at = step.atMs;
+      if (boot.abort.signal.aborted) return;
+      try {
+        await this.#ctx.kube.patch(VMI, namespace, name, {
+          status: this.#stepStatus(boot, plan, step.phase),
+        });
+      } catch (error) {
+        if (statusOf(error) !== 404) {
+          this.#ctx.events.log(
+            'kubevirt',
+            `${ref}: could not set ${step.phase}: ${describeError(error)}`,
+          );
+        }
+        this.#boots.delete(vmi.metadata.uid ?? '');
+        return;
+      }
+      if (step.phase === 'Running') {
+        this.#ctx.events.record(
+          'kubevirt',
+          'vmi-running',
+          `Running on ${plan.nodeName} after ${Math.round(
+            plan.bootMs / 1000,
+          )} s`,
+          { object: ref },
+        );
+      } else if (step.phase === 'Failed') {
+        this.#ctx.events.record(
+          'kubevirt',
+          'vmi-failed',
+          'failed while booting',
+          { object: ref },
+        );
+      }
     }
   }
 
