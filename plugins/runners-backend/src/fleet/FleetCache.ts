@@ -226,6 +226,19 @@ export class FleetCache {
     }
   }
 
+  /**
+   * Feeds an object into the index as a watch event would. For benchmarks and tests that
+   * measure the read path without a cluster; production input comes from the watches.
+   */
+  ingest(
+    cluster: string,
+    kind: WatchedKindKey,
+    object: CachedObject,
+    removed = false,
+  ): void {
+    this.#indexObject(cluster, kind, object, removed);
+  }
+
   #indexObject(
     cluster: string,
     kind: WatchedKindKey,

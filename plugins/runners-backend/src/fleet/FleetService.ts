@@ -46,6 +46,11 @@ export class FleetService {
   #sweeper?: GhostSweeper;
   /** Pools as last loaded by refresh(), so reads do not touch the database. */
   #pools: PoolRecord[] = [];
+  /**
+   * Health per pool as of the last refresh or watch event: fleet-wide views aggregate these
+   * instead of recomputing 500 pools per request. A watch event for a pool drops its entry.
+   */
+  readonly #healthCache = new Map<string, { pool: PoolRecord; health: PoolHealth }>();
 
   static create(options: {
     store: PoolStore;
@@ -122,8 +127,10 @@ export class FleetService {
     this.#pools = await this.#store.listPools({ states: [...ACTIVE] });
     await this.#poller.poll(this.#pools);
     const now = this.#clock();
+    this.#healthCache.clear();
     for (const pool of this.#pools) {
       const h = this.#health(pool, now);
+      this.#healthCache.set(pool.id, { pool, health: h });
       this.#history.record(pool.id, {
         at: now,
         busySlots: h.utilization.busySlots,
@@ -175,6 +182,17 @@ export class FleetService {
     return this.#health(pool);
   }
 
+  /** Health from the cache when it is current for this version of the pool, else computed. */
+  #cachedHealth(pool: PoolRecord): PoolHealth {
+    const cached = this.#healthCache.get(pool.id);
+    if (cached && cached.pool.updatedAt === pool.updatedAt && cached.pool.state === pool.state) {
+      return cached.health;
+    }
+    const health = this.#health(pool);
+    this.#healthCache.set(pool.id, { pool, health });
+    return health;
+  }
+
   poolDetail(pool: PoolRecord, storeEvents: FleetEvent[]): PoolHealthDetail {
     const now = this.#clock();
     const events = [...storeEvents, ...(this.#events.get(pool.id) ?? [])]
@@ -212,10 +230,9 @@ export class FleetService {
   teams(pools: PoolRecord[]): TeamHealth[] {
     const byTeam = new Map<string, PoolHealth[]>();
     for (const pool of pools) {
-      byTeam.set(pool.team, [
-        ...(byTeam.get(pool.team) ?? []),
-        this.#health(pool),
-      ]);
+      const list = byTeam.get(pool.team) ?? [];
+      list.push(this.#cachedHealth(pool));
+      byTeam.set(pool.team, list);
     }
     return [...byTeam.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
