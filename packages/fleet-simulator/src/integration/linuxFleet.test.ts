@@ -296,16 +296,20 @@ describe('Linux runners from a VirtualMachineInstanceReplicaSet', () => {
       ),
     );
 
-    const events = await kube.core.listNamespacedEvent({
-      namespace: cluster.namespace,
-    });
-    expect(
-      events.items.some(
+    // a Warning Event on the VMI, as `kubectl describe` shows it
+    const event = await waitFor('the Event', async () =>
+      (
+        await kube.core.listNamespacedEvent({ namespace: cluster.namespace })
+      ).items.find(
         e =>
           e.reason === 'RunnerRegistrationFailed' &&
           e.involvedObject.name?.startsWith('rf-bad-token-'),
       ),
-    ).toBe(true);
+    );
+    expect(event).toMatchObject({
+      type: 'Warning',
+      involvedObject: { kind: 'VirtualMachineInstance' },
+    });
     expect(sim.events().some(e => e.type === 'registration-failed')).toBe(true);
     expect(
       managers()

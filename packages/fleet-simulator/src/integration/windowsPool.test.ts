@@ -122,6 +122,13 @@ describe('Windows runners from a VirtualMachinePool with cloned disks', () => {
       [...progress].some(p => /^\d+\.\d\d%$/.test(p) && p !== '0.00%'),
     ).toBe(true);
     for (const disk of ['rf-win-disk-0', 'rf-win-disk-1']) {
+      // the event follows the status write the list above may already show
+      await sim.waitForEvent(
+        e =>
+          e.type === 'datavolume-phase' &&
+          e.object?.endsWith(`/${disk}`) === true &&
+          e.data?.phase === 'Succeeded',
+      );
       const phases = sim
         .events()
         .filter(
