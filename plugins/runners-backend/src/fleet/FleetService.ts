@@ -50,7 +50,10 @@ export class FleetService {
    * Health per pool as of the last refresh or watch event: fleet-wide views aggregate these
    * instead of recomputing 500 pools per request. A watch event for a pool drops its entry.
    */
-  readonly #healthCache = new Map<string, { pool: PoolRecord; health: PoolHealth }>();
+  readonly #healthCache = new Map<
+    string,
+    { pool: PoolRecord; health: PoolHealth }
+  >();
 
   static create(options: {
     store: PoolStore;
@@ -185,7 +188,11 @@ export class FleetService {
   /** Health from the cache when it is current for this version of the pool, else computed. */
   #cachedHealth(pool: PoolRecord): PoolHealth {
     const cached = this.#healthCache.get(pool.id);
-    if (cached && cached.pool.updatedAt === pool.updatedAt && cached.pool.state === pool.state) {
+    if (
+      cached &&
+      cached.pool.updatedAt === pool.updatedAt &&
+      cached.pool.state === pool.state
+    ) {
       return cached.health;
     }
     const health = this.#health(pool);

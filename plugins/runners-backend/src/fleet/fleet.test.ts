@@ -1,9 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { ConfigReader } from '@backstage/config';
 import { KubeConfig, CustomObjectsApi } from '@kubernetes/client-node';
 import {
   GitLabEmulator,
-  seedTokens,
   startGitLabEmulator,
 } from '@runner-fleet/gitlab-emulator';
 import { LABELS } from '@runner-fleet/plugin-runners-common';
@@ -12,11 +10,15 @@ import { useTestCluster } from '@runner-fleet/testenv/jest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { GitLabCiProvider } from '../ci';
-import { readRunnersConfig } from '../config';
-import { DatabasePoolStore } from '../database/DatabasePoolStore';
 import { createTestDatabases } from '../__testUtils__/databases';
+import {
+  eventually,
+  insertTestPool,
+  testRunnersConfig,
+  testStore,
+} from '../__testUtils__/stack';
 import { KubernetesClusterClient } from '../provisioning/ClusterClient';
 import { Reconciler } from '../provisioning/Reconciler';
 import { teamNamespace } from '../provisioning/render';
@@ -33,39 +35,10 @@ beforeAll(async () => {
 });
 afterAll(() => emulator?.stop());
 
-async function eventually<T>(
-  fn: () => Promise<T> | T,
-  check: (v: T) => boolean,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (check(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(`condition not met; last value ${JSON.stringify(value)}`);
-    await new Promise(r => setTimeout(r, 100));
-  }
-}
-
 async function setup() {
   const logger = mockServices.logger.mock();
-  const config = readRunnersConfig(
-    new ConfigReader({
-      backend: { baseUrl: 'http://backstage.test:7007' },
-      runners: {
-        gitlab: { baseUrl: emulator.url, token: seedTokens.fleetBot },
-        scalingMetrics: { token: 'test-scaling-token' },
-        quotas: {
-          default: { maxCpu: 1000, maxMemoryGiB: 2000, maxPools: 100 },
-        },
-      },
-    }),
-  );
-  const knex = await databases.init('SQLITE_3');
-  const store = await DatabasePoolStore.create({
-    database: mockServices.database({ knex, migrations: { skip: false } }),
-  });
+  const config = testRunnersConfig(emulator.url);
+  const store = await testStore(databases);
   const kubeConfig = cluster.kubeConfig('runner-fleet-backend');
   const client = KubernetesClusterClient.create({
     name: 'local',
@@ -107,37 +80,11 @@ async function setup() {
     },
   });
   fleet.attachSweeper(sweeper);
-  const team = `t${randomBytes(3).toString('hex')}`;
-  const flavor = config.catalog.flavors[0];
-  const pool = await store.withTeam(team, tx =>
-    tx.insertPool({
-      id: randomUUID(),
-      team,
-      name: 'builds',
-      flavor,
-      reserved: { cpu: 8, memoryGiB: 12 },
-      state: 'provisioning',
-      stateReason: 'test',
-      createdBy: 'user:default/test',
-      spec: {
-        team,
-        name: 'builds',
-        flavor: flavor.name,
-        autoscaling: {
-          minReplicas: 1,
-          maxReplicas: 2,
-          targetUtilization: 0.3,
-          scaleToZero: false,
-          burst: false,
-        },
-        gitlab: {
-          scope: { type: 'group', path: 'engineering/payments' },
-          tags: ['docker'],
-          runUntagged: false,
-        },
-      },
-    }),
-  );
+  const pool = await insertTestPool(store, config, {
+    autoscaling: { maxReplicas: 2 },
+    tags: ['docker'],
+  });
+  const team = pool.team;
   await reconciler.reconcile(pool.id);
   return {
     store,
@@ -199,6 +146,7 @@ describe('fleet health, ghost sweeper and watch cache (real control plane + GitL
     const token = (await reconciler.runnerToken(pool))!;
     await bootVm(team, pool.id, 'rf-builds-abcde', token);
     await eventually(
+      'the fleet cache',
       () => fleet.vmisOf(pool.id).length,
       n => n === 1,
     );
@@ -223,6 +171,7 @@ describe('fleet health, ghost sweeper and watch cache (real control plane + GitL
         name: 'rf-builds-abcde',
       });
     await eventually(
+      'the fleet cache',
       () => fleet.vmisOf(pool.id).length,
       n => n === 0,
     );
@@ -317,6 +266,7 @@ describe('watch cache across an API server restart', () => {
     };
     await create('before-restart');
     await eventually(
+      'the fleet cache',
       () => cache.poolObjects('local', 'p-restart').vmis.length,
       n => n === 1,
     );
@@ -324,6 +274,7 @@ describe('watch cache across an API server restart', () => {
     plane = await startControlPlane({ dataDir, port });
     await create('after-restart');
     await eventually(
+      'the fleet cache',
       () =>
         cache
           .poolObjects('local', 'p-restart')

@@ -1,18 +1,17 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { ConfigReader } from '@backstage/config';
 import {
-  seedTokens,
   startGitLabEmulator,
   GitLabEmulator,
 } from '@runner-fleet/gitlab-emulator';
 import { LABELS, MANAGER } from '@runner-fleet/plugin-runners-common';
 import { useTestCluster } from '@runner-fleet/testenv/jest';
-import { randomBytes, randomUUID } from 'node:crypto';
 import { GitLabCiProvider } from '../ci';
-import { readRunnersConfig } from '../config';
-import { DatabasePoolStore } from '../database/DatabasePoolStore';
-import { PoolRecord } from '../database/PoolStore';
 import { createTestDatabases } from '../__testUtils__/databases';
+import {
+  insertTestPool,
+  testRunnersConfig,
+  testStore,
+} from '../__testUtils__/stack';
 import {
   ClusterClient,
   KubernetesClusterClient,
@@ -63,22 +62,8 @@ class CountingClient implements ClusterClient {
 }
 
 async function setup(onStep?: (step: ReconcileStep, poolId: string) => void) {
-  const config = readRunnersConfig(
-    new ConfigReader({
-      backend: { baseUrl: 'http://backstage.test:7007' },
-      runners: {
-        gitlab: { baseUrl: emulator.url, token: seedTokens.fleetBot },
-        scalingMetrics: { token: 'test-scaling-token' },
-        quotas: {
-          default: { maxCpu: 1000, maxMemoryGiB: 2000, maxPools: 100 },
-        },
-      },
-    }),
-  );
-  const knex = await databases.init('SQLITE_3');
-  const store = await DatabasePoolStore.create({
-    database: mockServices.database({ knex, migrations: { skip: false } }),
-  });
+  const config = testRunnersConfig(emulator.url);
+  const store = await testStore(databases);
   const client = new CountingClient(
     KubernetesClusterClient.create({
       name: 'local',
@@ -109,48 +94,6 @@ async function setup(onStep?: (step: ReconcileStep, poolId: string) => void) {
   };
 }
 
-/** A team of its own per test, so each test has its own namespace. */
-const newTeam = () => `t${randomBytes(3).toString('hex')}`;
-
-async function insertPool(
-  store: DatabasePoolStore,
-  config: ReturnType<typeof readRunnersConfig>,
-  flavorName = 'm1.large',
-  team = newTeam(),
-): Promise<PoolRecord> {
-  const flavor = config.catalog.flavors.find(f => f.name === flavorName)!;
-  return store.withTeam(team, tx =>
-    tx.insertPool({
-      id: randomUUID(),
-      team,
-      name: 'builds',
-      spec: {
-        team,
-        name: 'builds',
-        flavor: flavorName,
-        autoscaling: {
-          minReplicas: 1,
-          maxReplicas: 4,
-          targetUtilization: 0.3,
-          scaleToZero: false,
-          burst: false,
-        },
-        gitlab: {
-          scope: { type: 'group', path: 'engineering/payments' },
-          tags: ['linux', 'docker'],
-          runUntagged: false,
-        },
-      },
-      flavor,
-      reserved: { cpu: flavor.cpu * 4, memoryGiB: flavor.memoryGiB * 4 },
-      state: 'provisioning',
-      stateReason: 'test',
-      createdBy: 'user:default/test',
-    }),
-  );
-}
-
-/** What is on the cluster for a pool, seen as the admin (the backend may not list Secrets). */
 async function poolObjects(_client: ClusterClient, poolId: string) {
   const client = KubernetesClusterClient.create({
     name: 'admin',
@@ -174,7 +117,7 @@ async function fleetRunners(poolId: string) {
 describe('Reconciler against the real control plane and the GitLab emulator', () => {
   it('provisions a Linux pool the upstream CRDs accept, with a working runner token', async () => {
     const { store, client, config, reconciler } = await setup();
-    const pool = await insertPool(store, config);
+    const pool = await insertTestPool(store, config);
     const result = await reconciler.reconcile(pool.id);
     expect(result).toMatchObject({ state: 'provisioning', deleted: 0 });
 
@@ -221,7 +164,7 @@ describe('Reconciler against the real control plane and the GitLab emulator', ()
 
   it('writes nothing when an unchanged pool is reconciled again', async () => {
     const { store, client, config, reconciler } = await setup();
-    const pool = await insertPool(store, config);
+    const pool = await insertTestPool(store, config);
     await reconciler.reconcile(pool.id);
     const before = client.writes.length;
     expect(before).toBeGreaterThan(0);
@@ -232,7 +175,7 @@ describe('Reconciler against the real control plane and the GitLab emulator', ()
 
   it('rolls a flavor change into new objects with a new template hash', async () => {
     const { store, client, config, reconciler } = await setup();
-    const pool = await insertPool(store, config);
+    const pool = await insertTestPool(store, config);
     await reconciler.reconcile(pool.id);
     const hashOf = async () =>
       (await poolObjects(client, pool.id)).find(
@@ -264,7 +207,7 @@ describe('Reconciler against the real control plane and the GitLab emulator', ()
 
   it('provisions a Windows pool that clones the golden image per VM', async () => {
     const { store, client, config, reconciler } = await setup();
-    const pool = await insertPool(store, config, 'win.xlarge');
+    const pool = await insertTestPool(store, config, { flavor: 'win.xlarge' });
     await reconciler.reconcile(pool.id);
     const vmPool = (await poolObjects(client, pool.id)).find(
       o => o.kind === 'VirtualMachinePool',
@@ -292,7 +235,7 @@ describe('Reconciler against the real control plane and the GitLab emulator', ()
 
   it('tears a pool down: no objects, no GitLab runner', async () => {
     const { store, client, config, reconciler } = await setup();
-    const pool = await insertPool(store, config);
+    const pool = await insertTestPool(store, config);
     await reconciler.reconcile(pool.id);
     await store.updatePool(pool.id, {}, { state: 'deleting', reason: 'test' });
     await reconciler.reconcile(pool.id);
@@ -324,7 +267,7 @@ describe('Reconciler against the real control plane and the GitLab emulator', ()
           if (s === step) throw new Error(`crash after ${s}`);
         },
       });
-      const pool = await insertPool(store, config);
+      const pool = await insertTestPool(store, config);
       await expect(crashing.reconcile(pool.id)).rejects.toThrow(
         `crash after ${step}`,
       );
@@ -343,7 +286,7 @@ describe('Reconciler against the real control plane and the GitLab emulator', ()
     'finishes a teardown that crashed after %s',
     async step => {
       const { store, client, config, restart } = await setup();
-      const pool = await insertPool(store, config);
+      const pool = await insertTestPool(store, config);
       await restart().reconcile(pool.id);
       await store.updatePool(
         pool.id,

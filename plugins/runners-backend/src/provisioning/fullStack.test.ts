@@ -5,7 +5,6 @@
  * KEDA scales on the product's own scaling signal, and the fleet cache and CI poller see it all.
  */
 import { mockServices } from '@backstage/backend-test-utils';
-import { ConfigReader } from '@backstage/config';
 import {
   startFleetSimulator,
   FleetSimulator,
@@ -16,16 +15,20 @@ import {
   startGitLabEmulator,
 } from '@runner-fleet/gitlab-emulator';
 import { useTestCluster } from '@runner-fleet/testenv/jest';
-import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { GitLabCiProvider } from '../ci';
-import { readRunnersConfig } from '../config';
-import { DatabasePoolStore } from '../database/DatabasePoolStore';
 import { CiPoller } from '../fleet/CiPoller';
 import { FleetCache } from '../fleet/FleetCache';
 import { FleetService } from '../fleet/FleetService';
 import { createTestDatabases } from '../__testUtils__/databases';
+import {
+  eventually,
+  insertTestPool,
+  newTeam,
+  testRunnersConfig,
+  testStore,
+} from '../__testUtils__/stack';
 import { KubernetesClusterClient } from './ClusterClient';
 import { Reconciler } from './Reconciler';
 import { teamNamespace } from './render';
@@ -48,33 +51,10 @@ afterEach(async () => {
   await emulator?.stop();
 });
 
-async function eventually<T>(
-  what: string,
-  fn: () => Promise<T>,
-  check: (v: T) => boolean,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  while (Date.now() < deadline) {
-    last = await fn();
-    if (check(last)) return last;
-    await new Promise(r => setTimeout(r, 100));
-  }
-  throw new Error(
-    `${what}: not reached within ${timeoutMs} ms; last: ${JSON.stringify(
-      last,
-    )}`,
-  );
-}
-
 it('a Linux pool boots in the simulator, registers with our token, reaches ready and scales on demand', async () => {
   emulator = await startGitLabEmulator();
   const logger = mockServices.logger.mock();
-  const knex = await databases.init('SQLITE_3');
-  const store = await DatabasePoolStore.create({
-    database: mockServices.database({ knex, migrations: { skip: false } }),
-  });
+  const store = await testStore(databases);
 
   // The product's scaling endpoint, served from the product's FleetService with bearer auth.
   const served: { fleet?: FleetService } = {};
@@ -102,23 +82,14 @@ it('a Linux pool boots in the simulator, registers with our token, reaches ready
     (metricsServer.address() as AddressInfo).port
   }`;
 
-  const config = readRunnersConfig(
-    new ConfigReader({
-      backend: { baseUrl: 'http://backstage.test:7007' },
-      runners: {
-        gitlab: { baseUrl: emulator.url, token: seedTokens.fleetBot },
-        scalingMetrics: { token: SCALING_TOKEN, baseUrl: metricsUrl },
-        autoscaling: {
-          pollingIntervalSeconds: 15,
-          scaleDownStabilizationSeconds: 300,
-          cooldownSeconds: 300,
-        },
-        quotas: {
-          default: { maxCpu: 1000, maxMemoryGiB: 2000, maxPools: 100 },
-        },
-      },
-    }),
-  );
+  const config = testRunnersConfig(emulator.url, {
+    scalingMetrics: { token: SCALING_TOKEN, baseUrl: metricsUrl },
+    autoscaling: {
+      pollingIntervalSeconds: 15,
+      scaleDownStabilizationSeconds: 300,
+      cooldownSeconds: 300,
+    },
+  });
   const kubeConfig = cluster.kubeConfig('runner-fleet-backend');
   const ci = GitLabCiProvider.create({ settings: config.gitlab!, logger });
   const reconciler = Reconciler.create({
@@ -148,7 +119,7 @@ it('a Linux pool boots in the simulator, registers with our token, reaches ready
   });
   served.fleet = fleet;
 
-  const team = `t${randomBytes(3).toString('hex')}`;
+  const team = newTeam();
   const simLog: string[] = [];
   simulator = await startFleetSimulator({
     kubeConfig: cluster.kubeConfig('fleet-simulator'),
@@ -161,36 +132,12 @@ it('a Linux pool boots in the simulator, registers with our token, reaches ready
     logger: line => simLog.push(line),
   });
 
-  const flavor = config.catalog.flavors.find(f => f.name === 'm1.large')!; // 2 job slots
-  const pool = await store.withTeam(team, tx =>
-    tx.insertPool({
-      id: randomUUID(),
-      team,
-      name: 'builds',
-      flavor,
-      reserved: { cpu: 16, memoryGiB: 24 },
-      state: 'provisioning',
-      stateReason: 'test',
-      createdBy: 'user:default/test',
-      spec: {
-        team,
-        name: 'builds',
-        flavor: 'm1.large',
-        autoscaling: {
-          minReplicas: 2,
-          maxReplicas: 4,
-          targetUtilization: 0.3,
-          scaleToZero: false,
-          burst: false,
-        },
-        gitlab: {
-          scope: { type: 'group', path: 'engineering/payments' },
-          tags: ['docker'],
-          runUntagged: false,
-        },
-      },
-    }),
-  );
+  // m1.large: 2 job slots per VM.
+  const pool = await insertTestPool(store, config, {
+    team,
+    autoscaling: { minReplicas: 2, maxReplicas: 4 },
+    tags: ['docker'],
+  });
 
   const pass = async () => {
     await fleet.refresh();
