@@ -13,5 +13,6 @@ export {
   RunnersPage,
   EntityCiCapacityCard,
   EntityRunnersContent,
+  RunnerFlavorPickerFieldExtension,
   isRunnersAvailable,
 } from './legacy';

@@ -7,10 +7,16 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
+import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-react';
 import {
   RunnersClient,
   runnersApiRef,
 } from '@runner-fleet/plugin-runners-react';
+import {
+  RunnerFlavorPicker,
+  RunnerFlavorPickerFieldSchema,
+  validateRunnerFlavor,
+} from './components/RunnerFlavorPicker';
 import {
   fleetRouteRef,
   poolRouteRef,
@@ -90,6 +96,23 @@ export const EntityRunnersContent = runnersPlugin.provide(
           m => m.EntityRunnersTab,
         ),
     },
+  }),
+);
+
+/**
+ * The `RunnerFlavorPicker` scaffolder field: a choice of the standard flavors from the runners
+ * API whose value is the flavor name, e.g. `m1.large`; `ui:options.os` (`linux` or `windows`)
+ * limits the choice to one OS. Put it inside `<ScaffolderFieldExtensions>` of the
+ * `ScaffolderPage`.
+ *
+ * @public
+ */
+export const RunnerFlavorPickerFieldExtension = runnersPlugin.provide(
+  createScaffolderFieldExtension({
+    name: 'RunnerFlavorPicker',
+    component: RunnerFlavorPicker,
+    validation: validateRunnerFlavor,
+    schema: RunnerFlavorPickerFieldSchema.schema,
   }),
 );
 

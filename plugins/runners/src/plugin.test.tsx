@@ -5,15 +5,19 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
+import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
+import { runnerFlavorPickerFormField as flavorPickerField } from './components/RunnerFlavorPicker/formField';
 import plugin, {
   EntityCiCapacityCard,
   EntityRunnersContent,
+  RunnerFlavorPickerFieldExtension,
   RunnersPage,
   isRunnersAvailable,
   runnersPlugin,
 } from './index';
 import {
   ciCapacityEntityCard,
+  runnerFlavorPickerFormField,
   runnersEntityContent,
   runnersPage,
 } from './plugin';
@@ -25,13 +29,14 @@ const entity = (kind: string): Entity => ({
 });
 
 describe('runners plugin', () => {
-  it('provides the API, page, entity card and entity tab to the new frontend system', () => {
+  it('provides the API, page, entity card, entity tab and template field to the new frontend system', () => {
     expect(plugin.pluginId).toBe('runners');
     const ids = [
       'api:runners',
       'page:runners',
       'entity-card:runners/ci-capacity',
       'entity-content:runners/runners',
+      'scaffolder-form-field:runners/runner-flavor-picker',
     ] as const;
     for (const id of ids) {
       expect(plugin.getExtension(id)).toBeDefined();
@@ -61,11 +66,19 @@ describe('runners plugin', () => {
     expect(filter?.(entity('API'))).toBe(false);
   });
 
+  it("gives the scaffolder's form fields the RunnerFlavorPicker field", async () => {
+    const load = createExtensionTester(runnerFlavorPickerFormField).get(
+      FormFieldBlueprint.dataRefs.formFieldLoader,
+    );
+    expect(await load()).toBe(flavorPickerField);
+  });
+
   it('keeps the legacy exports for older apps', () => {
     expect(runnersPlugin.getId()).toBe('runners');
     expect(RunnersPage).toBeDefined();
     expect(EntityCiCapacityCard).toBeDefined();
     expect(EntityRunnersContent).toBeDefined();
+    expect(RunnerFlavorPickerFieldExtension).toBeDefined();
     expect(isRunnersAvailable(entity('Group'))).toBe(true);
     expect(isRunnersAvailable(entity('API'))).toBe(false);
   });

@@ -13,6 +13,7 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
+import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import DirectionsRunIcon from '@material-ui/icons/DirectionsRun';
 import {
   RunnersClient,
@@ -78,8 +79,21 @@ export const runnersEntityContent = EntityContentBlueprint.make({
 });
 
 /**
+ * The `RunnerFlavorPicker` field for software templates; it joins the scaffolder's form fields.
+ */
+export const runnerFlavorPickerFormField = FormFieldBlueprint.make({
+  name: 'runner-flavor-picker',
+  params: {
+    field: () =>
+      import('./components/RunnerFlavorPicker/formField').then(
+        m => m.runnerFlavorPickerFormField,
+      ),
+  },
+});
+
+/**
  * Runner Fleet for the new frontend system: the Runners page and nav item, the runners API,
- * the CI capacity entity card and the Runners entity tab.
+ * the CI capacity entity card, the Runners entity tab and the `RunnerFlavorPicker` template field.
  *
  * @public
  */
@@ -100,5 +114,6 @@ export const runnersFrontendPlugin = createFrontendPlugin({
     runnersPage,
     ciCapacityEntityCard,
     runnersEntityContent,
+    runnerFlavorPickerFormField,
   ],
 });

@@ -1,10 +1,19 @@
 import { Entity } from '@backstage/catalog-model';
 import { mockApis, renderTestApp } from '@backstage/frontend-test-utils';
-import { createTestEntityPage } from '@backstage/plugin-catalog-react/testUtils';
+import { catalogApiRef } from '@backstage/plugin-catalog-react';
+import {
+  catalogApiMock,
+  createTestEntityPage,
+} from '@backstage/plugin-catalog-react/testUtils';
+import scaffolderPlugin from '@backstage/plugin-scaffolder/alpha';
+import { scaffolderApiRef } from '@backstage/plugin-scaffolder-react';
+import { scaffolderApiMock } from '@backstage/plugin-scaffolder-react/testUtils';
 import { runnersApiRef } from '@runner-fleet/plugin-runners-react';
-import { screen } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { health, team } from './__testUtils__/fixtures';
 import { mockRunnersApi } from './__testUtils__/render';
+import runnersPlugin from './index';
 import {
   ciCapacityEntityCard,
   runnersEntityContent,
@@ -63,5 +72,65 @@ describe('entity page wiring (default attachment points)', () => {
       await screen.findByText('Runner pools of team payments'),
     ).toBeInTheDocument();
     expect(screen.queryByText('CI capacity')).not.toBeInTheDocument();
+  });
+});
+
+describe('software templates (the scaffolder of the new frontend system)', () => {
+  beforeAll(() => {
+    // The template form scrolls to the top on every step; jsdom has no layout to scroll.
+    window.scrollTo = jest.fn();
+  });
+
+  it("renders RunnerFlavorPicker from the runners plugin and passes the flavor's name to the task", async () => {
+    const scaffolderApi = scaffolderApiMock.mock({
+      getTemplateParameterSchema: jest.fn().mockResolvedValue({
+        title: 'GitLab runner pool',
+        steps: [
+          {
+            title: 'Runners',
+            schema: {
+              required: ['flavor'],
+              properties: {
+                flavor: {
+                  title: 'Flavor',
+                  type: 'string',
+                  'ui:field': 'RunnerFlavorPicker',
+                },
+              },
+            },
+          },
+        ],
+      }),
+      // Never answers: what matters is what the form hands over, not the task page after it.
+      scaffold: jest.fn(() => new Promise<never>(() => {})),
+    });
+    renderTestApp({
+      features: [scaffolderPlugin, runnersPlugin],
+      apis: [
+        [runnersApiRef, mockRunnersApi()],
+        [scaffolderApiRef, scaffolderApi],
+        [catalogApiRef, catalogApiMock()],
+      ],
+      initialRouteEntries: ['/create/templates/default/runner-pool'],
+    });
+
+    await userEvent.click(
+      await screen.findByRole('button', { name: /Flavor/ }),
+    );
+    await userEvent.click(
+      within(screen.getByRole('listbox')).getByText('m1.xlarge'),
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Review' }));
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Create' }),
+    );
+    await waitFor(() =>
+      expect(scaffolderApi.scaffold).toHaveBeenCalledWith(
+        expect.objectContaining({
+          templateRef: 'template:default/runner-pool',
+          values: { flavor: 'm1.xlarge' },
+        }),
+      ),
+    );
   });
 });
