@@ -55,6 +55,8 @@ export class Scaler {
   #state: ScalerState;
   #validation?: string;
   readonly #loops: Array<Promise<void>> = [];
+  /** The last problem logged per subject, so a lasting failure is logged once. */
+  readonly #problems = new Map<string, string>();
 
   constructor(ctx: SimContext, so: ScaledObject) {
     this.#ctx = ctx;
@@ -103,10 +105,7 @@ export class Scaler {
     const run = async () => {
       while (!this.#abort.signal.aborted) {
         const turn = this.#lock.then(tick).catch(error => {
-          this.#ctx.events.log(
-            'keda',
-            `${this.#state.scaledObject}: ${describeError(error)}`,
-          );
+          this.#problem('tick', describeError(error));
         });
         this.#lock = turn;
         await turn;
@@ -114,6 +113,54 @@ export class Scaler {
       }
     };
     this.#loops.push(run());
+  }
+
+  /** Logs a problem of `subject` when it starts or changes, and when it is over. */
+  #problem(subject: string, message: string | undefined): void {
+    const last = this.#problems.get(subject);
+    if (message === last) return;
+    if (message === undefined) {
+      this.#problems.delete(subject);
+      this.#ctx.events.log(
+        'keda',
+        `${this.#state.scaledObject} ${subject}: working again`,
+      );
+      return;
+    }
+    this.#problems.set(subject, message);
+    this.#ctx.events.log(
+      'keda',
+      `${this.#state.scaledObject} ${subject}: ${message}`,
+    );
+  }
+
+  /** The target's scale subresource; undefined (and the reason logged) when it cannot be read. */
+  async #readScale(
+    type: ResourceType,
+  ): Promise<Awaited<ReturnType<SimContext['kube']['getScale']>>> {
+    const ref = this.#so.spec.scaleTargetRef;
+    try {
+      const scale = await this.#ctx.kube.getScale(
+        type,
+        this.#so.metadata.namespace ?? '',
+        ref.name,
+      );
+      this.#problem(
+        'scale target',
+        scale ? undefined : `${type.kind} ${ref.name} not found`,
+      );
+      return scale;
+    } catch (error) {
+      // e.g. 500 "the spec replicas field ".spec.replicas" does not exist" for a target without
+      // spec.replicas: KEDA and the HPA cannot read such a target either.
+      this.#problem(
+        'scale target',
+        `cannot read the scale of ${type.kind} ${ref.name}: ${describeError(
+          error,
+        )}`,
+      );
+      return undefined;
+    }
   }
 
   get #target(): ResourceType | undefined {
@@ -146,12 +193,11 @@ export class Scaler {
           reading.value = await fetchMetricsApiValue(metadata, auth);
           reading.active =
             reading.value > Number(metadata.activationTargetValue ?? 0);
+          this.#problem(`trigger ${trigger.name ?? index}`, undefined);
         } catch (error) {
-          this.#ctx.events.log(
-            'keda',
-            `${this.#state.scaledObject} trigger ${
-              trigger.name ?? index
-            }: ${describeError(error)}`,
+          this.#problem(
+            `trigger ${trigger.name ?? index}`,
+            describeError(error),
           );
         }
         this.#state.metrics[reading.name] = reading.value ?? null;
@@ -199,13 +245,7 @@ export class Scaler {
     const so = this.#so;
     const { namespace = '' } = so.metadata;
     const type = this.#target;
-    const scale =
-      type &&
-      (await this.#ctx.kube.getScale(
-        type,
-        namespace,
-        so.spec.scaleTargetRef.name,
-      ));
+    const scale = type && (await this.#readScale(type));
     const problem =
       this.#validation ??
       (scale
@@ -283,11 +323,7 @@ export class Scaler {
     const so = this.#so;
     const type = this.#target;
     if (this.#validation || !type) return;
-    const scale = await this.#ctx.kube.getScale(
-      type,
-      so.metadata.namespace ?? '',
-      so.spec.scaleTargetRef.name,
-    );
+    const scale = await this.#readScale(type);
     if (!scale || scale.replicas === 0) return;
     if (!scale.selector) {
       this.#state.lastHpa = {
