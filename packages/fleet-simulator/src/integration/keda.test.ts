@@ -205,6 +205,8 @@ describe('KEDA: ScaledObjects with metrics-api triggers and the HPA formula', ()
   it('activates from zero, then scales to ceil(busy / 1.2): 6 busy slots → 5 VMs', async () => {
     metrics.set({ busyJobSlots: 6 });
     await waitFor('5 replicas', async () => (await replicas('rf-scale')) === 5);
+    // the scaler records a scale right after the API call the test may already see
+    await waitFor('the scale recorded', () => history().length === 2);
     expect(history().map(({ from, to, by }) => ({ from, to, by }))).toEqual([
       { from: 0, to: 1, by: 'keda' },
       { from: 1, to: 5, by: 'hpa' },
@@ -239,7 +241,9 @@ describe('KEDA: ScaledObjects with metrics-api triggers and the HPA formula', ()
       return now === 3;
     });
     expect([...seen].sort()).toEqual([3, 5]);
-    const down = history().find(h => h.from === 5 && h.to === 3);
+    const down = await waitFor('the scale recorded', () =>
+      history().find(h => h.from === 5 && h.to === 3),
+    );
     expect(down?.by).toBe('hpa');
     const syncs =
       sim.state().scalers.find(x => x.scaledObject.endsWith('/rf-scale'))
@@ -284,7 +288,9 @@ describe('KEDA: ScaledObjects with metrics-api triggers and the HPA formula', ()
     const since = sim.events().length;
     metrics.set({ busyJobSlots: 0, pendingJobs: 0 });
     await waitFor('0 replicas', async () => (await replicas('rf-scale')) === 0);
-    const zero = history().find(h => h.to === 0);
+    const zero = await waitFor('the scale recorded', () =>
+      history().find(h => h.to === 0),
+    );
     expect(zero).toMatchObject({
       by: 'keda',
       reason: 'cooldown over, deactivated',
@@ -296,18 +302,21 @@ describe('KEDA: ScaledObjects with metrics-api triggers and the HPA formula', ()
       30_000,
     );
     // KEDA polls every 5 s: in between it reported the cooldown, then inactivity
-    const reasons = sim
-      .events()
-      .slice(since)
-      .filter(
-        e => e.type === 'active-changed' && e.object?.endsWith('/rf-scale'),
-      )
-      .map(e => e.data?.reason);
-    expect(reasons).toEqual(['ScalerCooldown', 'ScalerNotActive']);
-    expect(await condition('rf-scale', 'Active')).toMatchObject({
-      status: 'False',
-      reason: 'ScalerNotActive',
-    });
+    const reasons = () =>
+      sim
+        .events()
+        .slice(since)
+        .filter(
+          e => e.type === 'active-changed' && e.object?.endsWith('/rf-scale'),
+        )
+        .map(e => e.data?.reason);
+    await waitFor('inactive', () => reasons().includes('ScalerNotActive'));
+    expect(reasons()).toEqual(['ScalerCooldown', 'ScalerNotActive']);
+    await waitFor(
+      'the condition written',
+      async () =>
+        (await condition('rf-scale', 'Active'))?.reason === 'ScalerNotActive',
+    );
     expect(metrics.unauthorized).toBe(0);
   });
 
