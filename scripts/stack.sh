@@ -25,7 +25,7 @@ if [ "$mode" = e2e ]; then
   rm -rf "$data"
   gitlab_port="${RUNNER_FLEET_E2E_GITLAB_PORT:-8939}"
   time_scale=20
-  traffic=--no-traffic
+  traffic="--no-traffic --failure-rate 0"
 else
   data="$RUNNER_FLEET_ROOT/.data"
   gitlab_port="${RUNNER_FLEET_GITLAB_PORT:-8929}"
@@ -108,7 +108,7 @@ simulate() {
   rf_log "fleet simulator on $name (time scale $time_scale)"
 }
 simulate fleet-simulator-local "$data/k8s/fleet-simulator.kubeconfig" $traffic
-simulate fleet-simulator-burst "$data/k8s-burst/fleet-simulator.kubeconfig" --no-traffic
+simulate fleet-simulator-burst "$data/k8s-burst/fleet-simulator.kubeconfig" --no-traffic ${traffic#--no-traffic}
 
 if [ "$mode" = e2e ]; then
   port="${E2E_PORT:-7107}"

@@ -64,6 +64,9 @@ export interface PoolHealth {
   failedBoots: number;
   ghosts: { runners: number; managers: number; vms: number };
   scaler: {
+    /** KEDA's Ready condition: it can read the metrics and scale the target. */
+    ready?: boolean;
+    /** KEDA's Active condition: there is demand (above the activation value). */
     active: boolean;
     desired?: number;
     atMax: boolean;

@@ -314,6 +314,14 @@ export class FleetService {
     };
   }
 
+  /**
+   * The active pools as stored now (one database read, no cluster or GitLab call), so health
+   * views show a state change at once rather than at the next refresh.
+   */
+  currentPools(): Promise<PoolRecord[]> {
+    return this.#store.listPools({ states: [...ACTIVE] });
+  }
+
   /** Pools as of the last refresh (no database read). */
   cachedPools(): PoolRecord[] {
     return this.#pools;

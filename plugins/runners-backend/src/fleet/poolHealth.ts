@@ -128,9 +128,10 @@ export function computePoolHealth(options: {
   const scaledObject = view.primary.scaledObjects.find(
     o => (o.metadata.labels?.[LABELS.role] ?? 'primary') === 'primary',
   );
-  const active =
-    status(scaledObject).conditions?.find(c => c.type === 'Active')?.status ===
-    'True';
+  const condition = (type: string) =>
+    status(scaledObject).conditions?.find(c => c.type === type)?.status;
+  const active = condition('Active') === 'True';
+  const scalerReady = condition('Ready');
   const desired = (workload?.spec as { replicas?: number } | undefined)
     ?.replicas;
   const vmHours24 = history.vmHours(pool.id, now - DAY);
@@ -167,6 +168,7 @@ export function computePoolHealth(options: {
     failedBoots: phases.Failed ?? 0,
     ghosts: options.ghosts,
     scaler: {
+      ready: scalerReady === undefined ? undefined : scalerReady === 'True',
       active,
       desired,
       atMax: desired !== undefined && desired >= a.maxReplicas,

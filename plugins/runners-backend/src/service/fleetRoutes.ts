@@ -31,7 +31,7 @@ export function addFleetRoutes(
       credentials,
       'the fleet overview is for the platform team; see your team under /health/teams',
     );
-    res.json(fleet.summary(fleet.cachedPools()));
+    res.json(fleet.summary(await fleet.currentPools()));
   });
 
   router.get('/health/teams', async (req, res) => {
@@ -41,9 +41,9 @@ export function addFleetRoutes(
       credentials,
     );
     const team = req.query.team;
-    const visible = fleet
-      .cachedPools()
-      .filter(p => allowed(p) && (!team || p.team === team));
+    const visible = (await fleet.currentPools()).filter(
+      p => allowed(p) && (!team || p.team === team),
+    );
     res.json({ items: fleet.teams(visible) });
   });
 
@@ -74,7 +74,10 @@ export function addFleetRoutes(
         'scaling signals are for KEDA and the platform team',
       );
     }
-    const pool = fleet.cachedPools().find(p => p.id === req.params.id);
+    // From the last refresh; a pool created since then is looked up once in the store.
+    const pool =
+      fleet.cachedPools().find(p => p.id === req.params.id) ??
+      (await fleet.currentPools()).find(p => p.id === req.params.id);
     if (!pool)
       throw new NotFoundError(
         `pool '${req.params.id}' does not exist or is not active`,

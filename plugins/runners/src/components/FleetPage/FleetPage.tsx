@@ -24,6 +24,9 @@ import { useRunnersLinks } from '../../hooks/useRunnersLinks';
 import { PoolsTable, poolRows } from '../PoolsTable';
 import { FlavorLoadChart } from './FlavorLoadChart';
 
+/** Show the metadata keys as written (the default start-cases them: 'V Ms Ready'). */
+const KEEP_TITLES = { titleFormat: (key: string) => key };
+
 type Failing = FleetSummary['failingPools'][number];
 
 const teamColumns: TableColumn<TeamHealth>[] = [
@@ -83,6 +86,7 @@ function FleetOverview(props: { fleet: FleetSummary }) {
         <InfoCard title="At a glance" variant="gridItem">
           <StructuredMetadataTable
             dense
+            options={KEEP_TITLES}
             metadata={{
               Teams: String(fleet.teams.length),
               Pools: String(pools.length),

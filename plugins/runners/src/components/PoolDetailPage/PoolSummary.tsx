@@ -13,8 +13,15 @@ import {
 } from '@runner-fleet/plugin-runners-react';
 import { age } from './VmsTable';
 
+/** Show the metadata keys as written (the default start-cases them: 'V Ms Ready'). */
+const KEEP_TITLES = { titleFormat: (key: string) => key };
+
 function scalerText(h: PoolHealth): string {
-  if (!h.scaler.active) return 'inactive (no ScaledObject ready)';
+  if (h.scaler.ready === false)
+    return 'not ready: KEDA cannot scale this pool yet';
+  if (!h.scaler.active) {
+    return `idle: no jobs waiting or running, holding ${h.replicas.min} VMs`;
+  }
   const parts = [`active, wants ${h.scaler.desired ?? h.replicas.desired} VMs`];
   if (h.scaler.atMax) parts.push('at its maximum');
   if (h.scaler.lastScaleTime)
@@ -42,6 +49,7 @@ export function PoolSummary(props: { health: PoolHealth }) {
         <InfoCard title="Capacity" variant="gridItem">
           <StructuredMetadataTable
             dense
+            options={KEEP_TITLES}
             metadata={{
               'VMs ready / desired': `${h.replicas.ready} / ${h.replicas.desired} (min ${h.replicas.min}, max ${h.replicas.max})`,
               'VM phases':
@@ -63,6 +71,7 @@ export function PoolSummary(props: { health: PoolHealth }) {
         <InfoCard title="Jobs and cost" variant="gridItem">
           <StructuredMetadataTable
             dense
+            options={KEEP_TITLES}
             metadata={{
               'Jobs waiting': String(h.queue.pending),
               'Queue wait p50 / p95': `${formatSeconds(
