@@ -4,7 +4,8 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { linuxReplicaSet, TestKube, waitFor } from './__testUtils__/cluster';
+import { TestKube, waitFor } from './__testUtils__/cluster';
+import { linuxReplicaSet } from './__testUtils__/manifests';
 import { parseCli } from './cli';
 
 jest.setTimeout(30_000);

@@ -3,12 +3,8 @@ import {
   startGitLabEmulator,
 } from '@runner-fleet/gitlab-emulator';
 import { useTestCluster } from '@runner-fleet/testenv/jest';
-import {
-  linuxReplicaSet,
-  testLogger,
-  TestKube,
-  waitFor,
-} from '../__testUtils__/cluster';
+import { testLogger, TestKube, waitFor } from '../__testUtils__/cluster';
+import { linuxReplicaSet } from '../__testUtils__/manifests';
 import { SimulationClock } from '../clock';
 import { VmirsObject } from '../kubevirt/types';
 import { FleetSimulator, startFleetSimulator } from '../startFleetSimulator';

@@ -1,11 +1,11 @@
 import { useTestCluster } from '@runner-fleet/testenv/jest';
 import {
-  linuxReplicaSet,
   Manifest,
   testLogger,
   TestKube,
   waitFor,
 } from '../__testUtils__/cluster';
+import { linuxReplicaSet } from '../__testUtils__/manifests';
 import {
   MetricsServer,
   startMetricsServer,

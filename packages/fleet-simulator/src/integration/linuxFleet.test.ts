@@ -4,15 +4,13 @@ import {
 } from '@runner-fleet/gitlab-emulator';
 import { useTestCluster } from '@runner-fleet/testenv/jest';
 import { createServer } from 'node:net';
+import { testLogger, TestKube, waitFor } from '../__testUtils__/cluster';
 import {
   cloudConfig,
   createRunner,
   linuxReplicaSet,
   runnerConfigToml,
-  testLogger,
-  TestKube,
-  waitFor,
-} from '../__testUtils__/cluster';
+} from '../__testUtils__/manifests';
 import { SimulationClock } from '../clock';
 import { VmiObject, VmirsObject } from '../kubevirt/types';
 import { RUNNER_ANNOTATION } from '../runner';

@@ -3,15 +3,13 @@ import {
   startGitLabEmulator,
 } from '@runner-fleet/gitlab-emulator';
 import { useTestCluster } from '@runner-fleet/testenv/jest';
+import { testLogger, TestKube, waitFor } from '../__testUtils__/cluster';
 import {
   createRunner,
   runnerConfigToml,
   sysprepData,
-  testLogger,
-  TestKube,
-  waitFor,
   windowsPool,
-} from '../__testUtils__/cluster';
+} from '../__testUtils__/manifests';
 import { DataSourceObject, DataVolumeObject } from '../cdi/types';
 import { SimulationClock } from '../clock';
 import { PoolObject, VmiObject, VmObject } from '../kubevirt/types';

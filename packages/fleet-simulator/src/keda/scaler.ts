@@ -4,18 +4,8 @@ import { describeError } from '../kube/KubeClient';
 import { stableJson } from '../kube/objects';
 import { ResourceType, SCALED_OBJECT, scalableType } from '../kube/resources';
 import { decideActivation } from './activation';
-import {
-  computeHpa,
-  EMPTY_HPA_STATE,
-  HpaState,
-  MetricSample,
-  recordScaleEvent,
-} from './hpa';
-import {
-  externalMetricName,
-  fetchMetricsApiValue,
-  resolveAuthParams,
-} from './metricsApi';
+import { HpaController } from './hpaController';
+import { Reading, ScalerInputs } from './scalerInputs';
 import {
   checkFailed,
   kedaConditions,
@@ -29,17 +19,6 @@ import {
   ScalerState,
 } from './types';
 
-/** HPA syncs kept in {@link ScalerState.hpaSyncs}. */
-const HPA_SYNCS_KEPT = 100;
-
-interface Reading {
-  name: string;
-  value: number | undefined;
-  active: boolean;
-  target: number;
-  targetType: 'AverageValue' | 'Value';
-}
-
 /**
  * One ScaledObject at work: KEDA's polling loop (every `pollingInterval`: activation, cooldown,
  * conditions, `lastActiveTime`) and the HPA KEDA would create (every HPA sync period: the
@@ -50,17 +29,21 @@ export class Scaler {
   readonly #ctx: SimContext;
   readonly #abort = new AbortController();
   #so: ScaledObject;
-  #hpa: HpaState = EMPTY_HPA_STATE;
   #lock: Promise<void> = Promise.resolve();
   #state: ScalerState;
   #validation?: string;
   readonly #loops: Array<Promise<void>> = [];
-  /** The last problem logged per subject, so a lasting failure is logged once. */
-  readonly #problems = new Map<string, string>();
+  readonly #inputs: ScalerInputs;
+  readonly #hpa: HpaController;
 
   constructor(ctx: SimContext, so: ScaledObject) {
     this.#ctx = ctx;
     this.#so = so;
+    this.#hpa = new HpaController(ctx.settings.hpa.tolerance);
+    this.#inputs = new ScalerInputs(
+      ctx,
+      `${so.metadata.namespace}/${so.metadata.name}`,
+    );
     this.#state = {
       scaledObject: `${so.metadata.namespace}/${so.metadata.name}`,
       target: `${so.spec.scaleTargetRef.kind}/${so.spec.scaleTargetRef.name}`,
@@ -105,7 +88,7 @@ export class Scaler {
     const run = async () => {
       while (!this.#abort.signal.aborted) {
         const turn = this.#lock.then(tick).catch(error => {
-          this.#problem('tick', describeError(error));
+          this.#inputs.problem('tick', describeError(error));
         });
         this.#lock = turn;
         await turn;
@@ -115,95 +98,18 @@ export class Scaler {
     this.#loops.push(run());
   }
 
-  /** Logs a problem of `subject` when it starts or changes, and when it is over. */
-  #problem(subject: string, message: string | undefined): void {
-    const last = this.#problems.get(subject);
-    if (message === last) return;
-    if (message === undefined) {
-      this.#problems.delete(subject);
-      this.#ctx.events.log(
-        'keda',
-        `${this.#state.scaledObject} ${subject}: working again`,
-      );
-      return;
-    }
-    this.#problems.set(subject, message);
-    this.#ctx.events.log(
-      'keda',
-      `${this.#state.scaledObject} ${subject}: ${message}`,
-    );
-  }
-
-  /** The target's scale subresource; undefined (and the reason logged) when it cannot be read. */
-  async #readScale(
-    type: ResourceType,
-  ): Promise<Awaited<ReturnType<SimContext['kube']['getScale']>>> {
-    const ref = this.#so.spec.scaleTargetRef;
-    try {
-      const scale = await this.#ctx.kube.getScale(
-        type,
-        this.#so.metadata.namespace ?? '',
-        ref.name,
-      );
-      this.#problem(
-        'scale target',
-        scale ? undefined : `${type.kind} ${ref.name} not found`,
-      );
-      return scale;
-    } catch (error) {
-      // e.g. 500 "the spec replicas field ".spec.replicas" does not exist" for a target without
-      // spec.replicas: KEDA and the HPA cannot read such a target either.
-      this.#problem(
-        'scale target',
-        `cannot read the scale of ${type.kind} ${ref.name}: ${describeError(
-          error,
-        )}`,
-      );
-      return undefined;
-    }
-  }
-
   get #target(): ResourceType | undefined {
     const ref = this.#so.spec.scaleTargetRef;
     return scalableType(ref.apiVersion, ref.kind);
   }
 
+  /** Reads every trigger, remembering the values for {@link Scaler.state}. */
   async #read(): Promise<Reading[]> {
-    const namespace = this.#so.metadata.namespace ?? '';
-    return Promise.all(
-      this.#so.spec.triggers.map(async (trigger, index): Promise<Reading> => {
-        const metadata = trigger.metadata ?? {};
-        const reading: Reading = {
-          name: externalMetricName(index, trigger),
-          value: undefined,
-          active: false,
-          target: Number(metadata.targetValue ?? metadata.threshold ?? NaN),
-          targetType: trigger.metricType === 'Value' ? 'Value' : 'AverageValue',
-        };
-        try {
-          if (trigger.type !== 'metrics-api')
-            throw new Error(
-              `scaler ${trigger.type} is not played by the simulator`,
-            );
-          const auth = await resolveAuthParams(
-            this.#ctx.kube,
-            namespace,
-            trigger,
-          );
-          reading.value = await fetchMetricsApiValue(metadata, auth);
-          reading.active =
-            reading.value > Number(metadata.activationTargetValue ?? 0);
-          this.#problem(`trigger ${trigger.name ?? index}`, undefined);
-        } catch (error) {
-          this.#problem(
-            `trigger ${trigger.name ?? index}`,
-            describeError(error),
-          );
-        }
-        this.#state.metrics[reading.name] = reading.value ?? null;
-        return reading;
-      }),
-    );
+    const readings = await this.#inputs.triggers(this.#so);
+    for (const reading of readings) {
+      this.#state.metrics[reading.name] = reading.value ?? null;
+    }
+    return readings;
   }
 
   async #scale(
@@ -245,7 +151,7 @@ export class Scaler {
     const so = this.#so;
     const { namespace = '' } = so.metadata;
     const type = this.#target;
-    const scale = type && (await this.#readScale(type));
+    const scale = type && (await this.#inputs.scale(this.#so, type));
     const problem =
       this.#validation ??
       (scale
@@ -323,7 +229,7 @@ export class Scaler {
     const so = this.#so;
     const type = this.#target;
     if (this.#validation || !type) return;
-    const scale = await this.#readScale(type);
+    const scale = await this.#inputs.scale(this.#so, type);
     if (!scale || scale.replicas === 0) return;
     if (!scale.selector) {
       this.#state.lastHpa = {
@@ -333,46 +239,13 @@ export class Scaler {
       return;
     }
     const readings = await this.#read();
-    const minReplicaCount =
-      so.spec.minReplicaCount ?? KEDA_DEFAULTS.minReplicaCount;
-    const behavior = so.spec.advanced?.horizontalPodAutoscalerConfig?.behavior;
     const now = this.#ctx.clock.nowMs();
-    const decision = computeHpa(
-      {
-        nowMs: now,
-        specReplicas: scale.replicas,
-        statusReplicas: scale.statusReplicas,
-        minReplicas: Math.max(1, minReplicaCount),
-        maxReplicas: so.spec.maxReplicaCount ?? KEDA_DEFAULTS.maxReplicaCount,
-        metrics: readings.map(
-          (r): MetricSample => ({
-            name: r.name,
-            value: r.value,
-            target: r.target,
-            targetType: r.targetType,
-          }),
-        ),
-        behavior,
-        tolerance: this.#ctx.settings.hpa.tolerance,
-      },
-      this.#hpa,
-    );
-    this.#hpa = decision.state;
+    const decision = this.#hpa.decide(so, scale, readings, now);
     this.#state.lastHpa = {
       desiredReplicas: decision.desiredReplicas,
       reason: decision.reason,
     };
-    this.#state.hpaSyncs.push({
-      at: new Date(now).toISOString(),
-      replicas: scale.replicas,
-      metricsReplicas: decision.metricsReplicas ?? null,
-      desiredReplicas: decision.desiredReplicas,
-      reason: decision.reason,
-    });
-    this.#state.hpaSyncs.splice(
-      0,
-      this.#state.hpaSyncs.length - HPA_SYNCS_KEPT,
-    );
+    this.#state.hpaSyncs = [...this.#hpa.syncs];
     if (decision.ableToScale && decision.desiredReplicas !== scale.replicas) {
       await this.#scale(
         type,
@@ -383,13 +256,7 @@ export class Scaler {
           decision.metricsReplicas ?? '?'
         }`,
       );
-      this.#hpa = recordScaleEvent(
-        this.#hpa,
-        now,
-        scale.replicas,
-        decision.desiredReplicas,
-        behavior,
-      );
+      this.#hpa.scaled(so, now, scale.replicas, decision.desiredReplicas);
     }
     const health = nextHealth(
       so.status?.health,
