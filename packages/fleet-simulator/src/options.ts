@@ -68,7 +68,7 @@ export interface FleetSimulatorOptions {
   seed?: number | string;
   /**
    * VM boot time (VMI created to Running): a mean in seconds for both OSes, or per OS. Default
-   * Linux 45 s (sd 8 s), Windows 120 s (sd 20 s).
+   * Linux 45 s (sd 9 s), Windows 120 s (sd 24 s): a fifth of the mean.
    */
   bootTime?:
     | number
