@@ -29,16 +29,17 @@ test('a developer requests a pool and watches it become ready; the component pag
 
   // The detail view follows the pool through its states until VMs booted in the simulator.
   await expect(page).toHaveURL(/\/runners\/pools\/[0-9a-f-]{36}/);
-  await expect(page.getByText('Ready', { exact: true }).first()).toBeVisible({
+  // The state reason appears once the pool is ready: "1 of 1 VMs ready (scales 1–3)".
+  await expect(page.getByText(/\d+ of \d+ VMs ready/).first()).toBeVisible({
     timeout: 90_000,
   });
-  await expect(page.getByText(/VMs ready/).first()).toBeVisible();
   await screenshot(page, 'runners-pool-ready');
 
   await page.goto('/catalog/default/component/payment-gateway');
   // The owner team's pools, on the component's overview page.
   await expect(page.getByText('CI capacity')).toBeVisible({ timeout: 30_000 });
   await expect(page.getByText('builds', { exact: true }).first()).toBeVisible();
+  await expect(page.getByText('Ready', { exact: true }).first()).toBeVisible();
   await screenshot(page, 'component-ci-capacity');
 });
 

@@ -4,6 +4,7 @@ import {
   SchedulerService,
 } from '@backstage/backend-plugin-api';
 import type { MetricsService } from '@backstage/backend-plugin-api/alpha';
+import { LABELS } from '@runner-fleet/plugin-runners-common';
 import { CiProvider } from '@runner-fleet/plugin-runners-node';
 import { RunnersConfig } from '../config';
 import { PoolStore } from '../database/PoolStore';
@@ -144,5 +145,27 @@ export async function startFleet(options: {
       counters?.swept(await sweeper.sweep());
     },
   });
+  // A workload's status changed (VMs became ready, KEDA scaled): let the reconciler update the
+  // pool's state now rather than at its next pass. Debounced per pool.
+  const pending = new Map<string, NodeJS.Timeout>();
+  cache.onChange((_cluster, kind, object) => {
+    const poolId = object.metadata.labels?.[LABELS.pool];
+    if (
+      !poolId ||
+      (kind !== 'replicaSets' && kind !== 'vmPools') ||
+      pending.has(poolId)
+    )
+      return;
+    pending.set(
+      poolId,
+      setTimeout(() => {
+        pending.delete(poolId);
+        reconciler.kick(poolId);
+      }, 1000).unref(),
+    );
+  });
+  lifecycle.addShutdownHook(() =>
+    pending.forEach(timer => clearTimeout(timer)),
+  );
   return { health, kick: poolId => reconciler.kick(poolId) };
 }
