@@ -7,6 +7,9 @@ export async function signInAsGuest(page: Page): Promise<void> {
   const enter = page.getByRole('button', { name: 'Enter' });
   await expect(enter).toBeVisible();
   await enter.click();
+  // Signed in once the sign-in page is gone; navigating earlier lands on it again.
+  await expect(enter).toBeHidden();
+  await page.waitForLoadState('networkidle');
 }
 
 /**
