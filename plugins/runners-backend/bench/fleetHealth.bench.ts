@@ -8,8 +8,16 @@
  * Target (issue: fleet health): p95 < 50 ms per request.
  */
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { EXAMPLE_FLAVOR_CATALOG, LABELS, PoolState } from '@runner-fleet/plugin-runners-common';
-import { CiJob, CiProvider, CiRunnerManager } from '@runner-fleet/plugin-runners-node';
+import {
+  EXAMPLE_FLAVOR_CATALOG,
+  LABELS,
+  PoolState,
+} from '@runner-fleet/plugin-runners-common';
+import {
+  CiJob,
+  CiProvider,
+  CiRunnerManager,
+} from '@runner-fleet/plugin-runners-node';
 import { performance } from 'node:perf_hooks';
 import { PoolRecord, PoolStore } from '../src/database/PoolStore';
 import { CiPoller } from '../src/fleet/CiPoller';
@@ -32,8 +40,18 @@ const pools: PoolRecord[] = Array.from({ length: POOLS }, (_, i) => ({
     team: `team-${i % TEAMS}`,
     name: `pool-${i}`,
     flavor: flavor.name,
-    autoscaling: { minReplicas: 1, maxReplicas: 40, targetUtilization: 0.3, scaleToZero: false, burst: i % 5 === 0 },
-    gitlab: { scope: { type: 'group', path: 'engineering/payments' }, tags: ['docker'], runUntagged: false },
+    autoscaling: {
+      minReplicas: 1,
+      maxReplicas: 40,
+      targetUtilization: 0.3,
+      scaleToZero: false,
+      burst: i % 5 === 0,
+    },
+    gitlab: {
+      scope: { type: 'group', path: 'engineering/payments' },
+      tags: ['docker'],
+      runUntagged: false,
+    },
   },
   flavor,
   reserved: { cpu: 320, memoryGiB: 640 },
@@ -47,7 +65,8 @@ const pools: PoolRecord[] = Array.from({ length: POOLS }, (_, i) => ({
   updatedAt: created,
 }));
 
-const vmName = (pool: number, vm: number) => `rf-pool-${pool}-${vm.toString(36).padStart(5, '0')}`;
+const vmName = (pool: number, vm: number) =>
+  `rf-pool-${pool}-${vm.toString(36).padStart(5, '0')}`;
 
 /** A CI provider that answers from memory, as GitLab would for this fleet. */
 const ci: Pick<CiProvider, 'listManagers' | 'listJobs' | 'listPendingJobs'> = {
@@ -73,22 +92,40 @@ const ci: Pick<CiProvider, 'listManagers' | 'listJobs' | 'listPendingJobs'> = {
     }));
   },
   async listPendingJobs(): Promise<CiJob[]> {
-    return Array.from({ length: 40 }, (_, j) => ({ id: 9_000_000 + j, status: 'pending', tags: ['docker'], createdAt: created }));
+    return Array.from({ length: 40 }, (_, j) => ({
+      id: 9_000_000 + j,
+      status: 'pending',
+      tags: ['docker'],
+      createdAt: created,
+    }));
   },
 };
 
-function object(kind: string, name: string, poolId: string, extra: Partial<CachedObject>): CachedObject {
+function object(
+  kind: string,
+  name: string,
+  poolId: string,
+  extra: Partial<CachedObject>,
+): CachedObject {
   return {
     apiVersion: 'kubevirt.io/v1',
     kind,
-    metadata: { name, namespace: 'runners-bench', uid: `${kind}/${name}`, labels: { [LABELS.pool]: poolId, [LABELS.role]: 'primary' }, creationTimestamp: new Date(created) },
+    metadata: {
+      name,
+      namespace: 'runners-bench',
+      uid: `${kind}/${name}`,
+      labels: { [LABELS.pool]: poolId, [LABELS.role]: 'primary' },
+      creationTimestamp: new Date(created),
+    },
     ...extra,
   };
 }
 
 function percentile(values: number[], p: number) {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+  return sorted[
+    Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
+  ];
 }
 
 async function measure(name: string, fn: () => unknown) {
@@ -103,38 +140,81 @@ async function measure(name: string, fn: () => unknown) {
   const p50 = percentile(times, 50).toFixed(2);
   const p95 = percentile(times, 95);
   const verdict = p95 < 50 ? 'ok' : 'OVER TARGET';
-  console.log(`${name.padEnd(28)} p50 ${p50.padStart(7)} ms   p95 ${p95.toFixed(2).padStart(7)} ms   ${verdict}`);
+  console.log(
+    `${name.padEnd(28)} p50 ${p50.padStart(7)} ms   p95 ${p95
+      .toFixed(2)
+      .padStart(7)} ms   ${verdict}`,
+  );
   return p95;
 }
 
 async function main() {
   const quiet = () => {};
-  const logger: LoggerService = { error: quiet, warn: quiet, info: quiet, debug: quiet, child: () => logger };
+  const logger: LoggerService = {
+    error: quiet,
+    warn: quiet,
+    info: quiet,
+    debug: quiet,
+    child: () => logger,
+  };
   const cache = FleetCache.create({ clusters: [], logger });
   pools.forEach((pool, p) => {
-    cache.ingest('local', 'replicaSets', object('VirtualMachineInstanceReplicaSet', `rf-pool-${p}`, pool.id, {
-      spec: { replicas: VMS_PER_POOL }, status: { replicas: VMS_PER_POOL, readyReplicas: VMS_PER_POOL - 1 },
-    }));
-    cache.ingest('local', 'scaledObjects', object('ScaledObject', `rf-pool-${p}`, pool.id, {
-      status: { conditions: [{ type: 'Active', status: 'True' }] },
-    }));
+    cache.ingest(
+      'local',
+      'replicaSets',
+      object('VirtualMachineInstanceReplicaSet', `rf-pool-${p}`, pool.id, {
+        spec: { replicas: VMS_PER_POOL },
+        status: { replicas: VMS_PER_POOL, readyReplicas: VMS_PER_POOL - 1 },
+      }),
+    );
+    cache.ingest(
+      'local',
+      'scaledObjects',
+      object('ScaledObject', `rf-pool-${p}`, pool.id, {
+        status: { conditions: [{ type: 'Active', status: 'True' }] },
+      }),
+    );
     for (let v = 0; v < VMS_PER_POOL; v++) {
-      cache.ingest('local', 'vmis', object('VirtualMachineInstance', vmName(p, v), pool.id, { status: { phase: v === 0 ? 'Scheduling' : 'Running' } }));
+      cache.ingest(
+        'local',
+        'vmis',
+        object('VirtualMachineInstance', vmName(p, v), pool.id, {
+          status: { phase: v === 0 ? 'Scheduling' : 'Running' },
+        }),
+      );
     }
   });
   const store = { listPools: async () => pools } as unknown as PoolStore;
-  const poller = CiPoller.create({ ci: ci as CiProvider, logger, requestsPerRound: POOLS * 3 + 10 });
-  const fleet = FleetService.create({ store, cache, poller, clusters: { primary: 'local' }, logger });
+  const poller = CiPoller.create({
+    ci: ci as CiProvider,
+    logger,
+    requestsPerRound: POOLS * 3 + 10,
+  });
+  const fleet = FleetService.create({
+    store,
+    cache,
+    poller,
+    clusters: { primary: 'local' },
+    logger,
+  });
 
   const refreshStart = performance.now();
   await fleet.refresh();
-  console.log(`fleet of ${POOLS} pools, ${POOLS * VMS_PER_POOL} VMs; one refresh (CI snapshots + history) took ${(performance.now() - refreshStart).toFixed(0)} ms`);
+  console.log(
+    `fleet of ${POOLS} pools, ${
+      POOLS * VMS_PER_POOL
+    } VMs; one refresh (CI snapshots + history) took ${(
+      performance.now() - refreshStart
+    ).toFixed(0)} ms`,
+  );
 
   const team = pools.filter(p => p.team === 'team-3');
   const results = [
     await measure('GET /health (fleet)', () => fleet.summary(pools)),
     await measure('GET /health/teams (1 team)', () => fleet.teams(team)),
-    await measure('GET /pools/:id/health', () => fleet.poolDetail(pools[123], [])),
+    await measure('GET /pools/:id/health', () =>
+      fleet.poolDetail(pools[123], []),
+    ),
     await measure('GET /scaling/pools/:id', () => fleet.scaling(pools[123])),
   ];
   global.gc?.();
