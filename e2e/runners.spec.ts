@@ -41,6 +41,17 @@ test('a developer requests a pool and watches it become ready; the component pag
   await expect(page.getByText('builds', { exact: true }).first()).toBeVisible();
   await expect(page.getByText('Ready', { exact: true }).first()).toBeVisible();
   await screenshot(page, 'component-ci-capacity');
+
+  // The fleet gauges reach Prometheus through Backstage's metrics service.
+  const metrics = await (
+    await fetch(
+      `http://127.0.0.1:${process.env.PROMETHEUS_PORT ?? 9474}/metrics`,
+    )
+  ).text();
+  expect(metrics).toMatch(/runners_pools\{[^}]*state="ready"[^}]*\} [1-9]/);
+  expect(metrics).toMatch(
+    /runners_vms\{[^}]*pool="builds"[^}]*ready="true"[^}]*\} [1-9]/,
+  );
 });
 
 test('a custom flavor waits for approval until a platform member approves it', async ({

@@ -113,6 +113,7 @@ simulate fleet-simulator-burst "$data/k8s-burst/fleet-simulator.kubeconfig" --no
 if [ "$mode" = e2e ]; then
   port="${E2E_PORT:-7107}"
   rf_log "backend with the built app on http://localhost:$port"
+  export PROMETHEUS_PORT="${PROMETHEUS_PORT:-9474}"
   service backend yarn workspace backend start --config ../../app-config.yaml --config ../../app-config.e2e.yaml
   wait "${pids[-1]}"
 else

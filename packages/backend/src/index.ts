@@ -2,6 +2,8 @@
  * The example Runner Fleet backend: catalog, scaffolder, kubernetes, permissions with the
  * organisation's policy, guest sign-in for local runs, and the runners plugins.
  */
+// First: the metrics exporter must be in place before plugins create their meters.
+import './instrumentation';
 import { createBackend } from '@backstage/backend-defaults';
 
 const backend = createBackend();
