@@ -17,6 +17,7 @@ import {
 import { useTestCluster } from '@runner-fleet/testenv/jest';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { GitLabCiProvider } from '../ci';
 import { CiPoller } from '../fleet/CiPoller';
 import { FleetCache } from '../fleet/FleetCache';
@@ -51,7 +52,12 @@ afterEach(async () => {
   await emulator?.stop();
 });
 
-it('a Linux pool boots in the simulator, registers with our token, reaches ready and scales on demand', async () => {
+/**
+ * The stack for one test: the GitLab emulator, the product's store, reconciler, fleet cache and
+ * FleetService, the product's scaling endpoint (served from FleetService with bearer auth), and
+ * the fleet simulator scoped to a fresh team's namespace (plus the golden-image namespace).
+ */
+async function startStack() {
   emulator = await startGitLabEmulator();
   const logger = mockServices.logger.mock();
   const store = await testStore(databases);
@@ -128,10 +134,15 @@ it('a Linux pool boots in the simulator, registers with our token, reaches ready
     seed: 7,
     failureRate: 0,
     jobFailureRate: 0,
-    namespaces: [teamNamespace(team)],
+    namespaces: [teamNamespace(team), 'runner-fleet-images'],
     logger: line => simLog.push(line),
   });
 
+  return { store, config, reconciler, fleet, team, simLog };
+}
+
+it('a Linux pool boots in the simulator, registers with our token, reaches ready and scales on demand', async () => {
+  const { store, config, reconciler, fleet, team, simLog } = await startStack();
   // m1.large: 2 job slots per VM.
   const pool = await insertTestPool(store, config, {
     team,
@@ -186,4 +197,96 @@ it('a Linux pool boots in the simulator, registers with our token, reaches ready
   );
   expect(health.utilization.busySlots).toBeGreaterThan(0);
   expect(health.bootSeconds.samples).toBeGreaterThanOrEqual(2);
+}, 120_000);
+
+it('a Windows pool clones the golden image once per VM and its runners register from sysprep', async () => {
+  const { store, config, reconciler, fleet, team } = await startStack();
+  // The golden image: a DataSource over a PVC in the images namespace, as an import would leave it.
+  const admin = cluster.kubeConfig('admin');
+  await admin.makeApiClient(CoreV1Api).createNamespacedPersistentVolumeClaim({
+    namespace: 'runner-fleet-images',
+    body: {
+      metadata: { name: `golden-${team}` },
+      spec: {
+        accessModes: ['ReadWriteOnce'],
+        resources: { requests: { storage: '60Gi' } },
+      },
+    },
+  });
+  await admin.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
+    group: 'cdi.kubevirt.io',
+    version: 'v1beta1',
+    plural: 'datasources',
+    namespace: 'runner-fleet-images',
+    body: {
+      apiVersion: 'cdi.kubevirt.io/v1beta1',
+      kind: 'DataSource',
+      metadata: { name: `windows-golden-${team}` },
+      spec: {
+        source: {
+          pvc: { namespace: 'runner-fleet-images', name: `golden-${team}` },
+        },
+      },
+    },
+  });
+  const windows = {
+    ...config.catalog.flavors.find(f => f.name === 'win.xlarge')!,
+    image: `runner-fleet-images/windows-golden-${team}`,
+  };
+  config.catalog.flavors.push({ ...windows, name: 'win.test' });
+  const pool = await insertTestPool(store, config, {
+    team,
+    flavor: 'win.test',
+    autoscaling: { minReplicas: 2, maxReplicas: 2 },
+    tags: ['windows'],
+  });
+  const pass = async () => {
+    await fleet.refresh();
+    await reconciler.reconcile(pool.id);
+    return (await store.getPool(pool.id))!;
+  };
+  const ready = await eventually(
+    'windows pool ready',
+    pass,
+    p => p.state === 'ready',
+    60_000,
+  );
+
+  // One cloned DataVolume per VM, each from the golden image, named after its VM.
+  const dataVolumes = (await admin
+    .makeApiClient(CustomObjectsApi)
+    .listNamespacedCustomObject({
+      group: 'cdi.kubevirt.io',
+      version: 'v1beta1',
+      plural: 'datavolumes',
+      namespace: teamNamespace(team),
+    })) as {
+    items: Array<{
+      metadata: { name: string };
+      spec: { sourceRef?: { name: string } };
+      status?: { phase?: string };
+    }>;
+  };
+  expect(dataVolumes.items.map(d => d.metadata.name).sort()).toEqual([
+    'rf-builds-disk-0',
+    'rf-builds-disk-1',
+  ]);
+  for (const dv of dataVolumes.items) {
+    expect(dv.spec.sourceRef?.name).toBe(`windows-golden-${team}`);
+    expect(dv.status?.phase).toBe('Succeeded');
+  }
+  const managers = await eventually(
+    'windows managers',
+    async () =>
+      (
+        await emulator.control.runners()
+      ).find(r => r.id === ready.gitlabRunnerId)?.managers ?? [],
+    m => m.length === 2,
+  );
+  expect(managers.map(m => m.systemId).sort()).toEqual(
+    fleet
+      .vmisOf(pool.id)
+      .map(v => v.vmi.metadata.name)
+      .sort(),
+  );
 }, 120_000);
