@@ -91,6 +91,11 @@ async function setup(onStep?: (step: ReconcileStep, poolId: string) => void) {
     config,
     reconciler: make(onStep),
     restart: () => make(),
+    /** A reconciler that "crashes" right after `step`, as a killed backend would. */
+    crashingAfter: (step: ReconcileStep) =>
+      make(s => {
+        if (s === step) throw new Error(`crash after ${s}`);
+      }),
   };
 }
 
@@ -253,20 +258,8 @@ describe('Reconciler against the real control plane and the GitLab emulator', ()
   it.each(crashPoints)(
     'converges after a crash right after %s: one runner, complete objects',
     async step => {
-      const { store, client, config, reconciler, restart } = await setup();
-      const crashing = Reconciler.create({
-        store,
-        ci: GitLabCiProvider.create({
-          settings: config.gitlab!,
-          logger: mockServices.logger.mock(),
-        }),
-        clusters: [client],
-        config,
-        logger: mockServices.logger.mock(),
-        onStep: s => {
-          if (s === step) throw new Error(`crash after ${s}`);
-        },
-      });
+      const { store, client, config, restart, crashingAfter } = await setup();
+      const crashing = crashingAfter(step);
       const pool = await insertTestPool(store, config);
       await expect(crashing.reconcile(pool.id)).rejects.toThrow(
         `crash after ${step}`,
@@ -278,14 +271,13 @@ describe('Reconciler against the real control plane and the GitLab emulator', ()
         runners[0].id,
       );
       expect(await poolObjects(client, pool.id)).toHaveLength(6);
-      void reconciler;
     },
   );
 
   it.each<ReconcileStep>(['objects-deleted', 'runner-deleted'])(
     'finishes a teardown that crashed after %s',
     async step => {
-      const { store, client, config, restart } = await setup();
+      const { store, client, config, restart, crashingAfter } = await setup();
       const pool = await insertTestPool(store, config);
       await restart().reconcile(pool.id);
       await store.updatePool(
@@ -293,19 +285,7 @@ describe('Reconciler against the real control plane and the GitLab emulator', ()
         {},
         { state: 'deleting', reason: 'test' },
       );
-      const crashing = Reconciler.create({
-        store,
-        ci: GitLabCiProvider.create({
-          settings: config.gitlab!,
-          logger: mockServices.logger.mock(),
-        }),
-        clusters: [client],
-        config,
-        logger: mockServices.logger.mock(),
-        onStep: s => {
-          if (s === step) throw new Error(`crash after ${s}`);
-        },
-      });
+      const crashing = crashingAfter(step);
       await expect(crashing.reconcile(pool.id)).rejects.toThrow();
       await restart().reconcile(pool.id);
       expect(await poolObjects(client, pool.id)).toEqual([]);
