@@ -1,17 +1,14 @@
 import { SimContext } from '../context';
 import { objectRef } from '../events';
-import { formatLabelSelector } from '../kube/labelSelector';
-import {
-  controllerOf,
-  controllerRef,
-  isDeleting,
-  isOwnedBy,
-  keyOf,
-  splitKey,
-  stableJson,
-} from '../kube/objects';
+import { isDeleting, isOwnedBy, splitKey } from '../kube/objects';
 import { apiVersionOf, VM, VM_POOL } from '../kube/resources';
 import { WorkQueue } from '../kube/WorkQueue';
+import {
+  childMetadata,
+  deleteVictims,
+  replicaQueue,
+  syncReplicaStatus,
+} from './replicas';
 import { PoolObject, VmObject, VmSpec } from './types';
 
 /** The index of a pool's VM, from its name `<pool>-<index>`. */
@@ -74,20 +71,12 @@ export class PoolController {
 
   constructor(ctx: SimContext) {
     this.#ctx = ctx;
-    this.#queue = new WorkQueue({
+    this.#queue = replicaQueue(ctx, {
       name: 'vmpool',
-      clock: ctx.clock,
+      owners: ctx.informers.pool,
+      children: ctx.informers.vm,
+      ownerKind: VM_POOL.kind,
       reconcile: key => this.#reconcile(key),
-      onError: message => ctx.events.log('kubevirt', message),
-    });
-    ctx.informers.pool.on((verb, pool) => {
-      if (verb !== 'delete') this.#queue.add(keyOf(pool));
-    });
-    ctx.informers.vm.on((_verb, vm) => {
-      const owner = controllerOf(vm);
-      if (owner?.kind === VM_POOL.kind) {
-        this.#queue.add(`${vm.metadata.namespace}/${owner.name}`);
-      }
     });
   }
 
@@ -129,37 +118,19 @@ export class PoolController {
             (poolIndex(name, a.metadata.name) ?? -1),
         )
         .slice(0, -diff);
-      for (const vm of victims) {
-        await this.#ctx.kube.delete(VM, namespace, vm.metadata.name);
-      }
-      this.#ctx.events.record(
-        'kubevirt',
-        'pool-scaled-down',
-        `deleted ${victims
-          .map(v => v.metadata.name)
-          .join(', ')}, ${wanted} wanted`,
-        { object: ref, data: { replicas: wanted } },
-      );
-      const gone = new Set(victims.map(v => v.metadata.name));
-      active.splice(
-        0,
-        active.length,
-        ...active.filter(v => !gone.has(v.metadata.name)),
-      );
+      await deleteVictims(this.#ctx, VM, namespace, active, victims, {
+        reason: 'pool-scaled-down',
+        ref,
+        wanted,
+      });
     }
-    const status = {
-      replicas: active.length,
-      readyReplicas: active.filter(vm => vm.status?.ready === true).length,
-      labelSelector: formatLabelSelector(pool.spec.selector),
-    };
-    const current = {
-      replicas: pool.status?.replicas ?? 0,
-      readyReplicas: pool.status?.readyReplicas ?? 0,
-      labelSelector: pool.status?.labelSelector ?? '',
-    };
-    if (stableJson(status) !== stableJson(current)) {
-      await this.#ctx.kube.patchStatus(VM_POOL, namespace, name, status);
-    }
+    await syncReplicaStatus(
+      this.#ctx,
+      VM_POOL,
+      pool,
+      active,
+      vm => vm.status?.ready === true,
+    );
   }
 
   #newVm(pool: PoolObject, index: number): VmObject {
@@ -167,21 +138,15 @@ export class PoolController {
     return {
       apiVersion: apiVersionOf(VM),
       kind: VM.kind,
-      metadata: {
-        name: `${pool.metadata.name}-${index}`,
-        namespace: pool.metadata.namespace,
-        labels: { ...template.metadata?.labels },
-        ...(template.metadata?.annotations
-          ? { annotations: { ...template.metadata.annotations } }
-          : {}),
-        ownerReferences: [
-          controllerRef({
-            ...pool,
-            apiVersion: pool.apiVersion ?? apiVersionOf(VM_POOL),
-            kind: VM_POOL.kind,
-          }),
-        ],
-      },
+      metadata: childMetadata(
+        pool,
+        {
+          apiVersion: pool.apiVersion ?? apiVersionOf(VM_POOL),
+          kind: VM_POOL.kind,
+        },
+        `${pool.metadata.name}-${index}`,
+        template,
+      ),
       spec: indexedVmSpec(pool, index),
     };
   }

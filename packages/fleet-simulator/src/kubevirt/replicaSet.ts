@@ -1,18 +1,15 @@
 import { SimContext } from '../context';
 import { objectRef } from '../events';
-import { formatLabelSelector } from '../kube/labelSelector';
-import {
-  controllerOf,
-  controllerRef,
-  isDeleting,
-  isOwnedBy,
-  keyOf,
-  splitKey,
-  stableJson,
-} from '../kube/objects';
+import { isDeleting, isOwnedBy, splitKey } from '../kube/objects';
 import { apiVersionOf, VMI, VMIRS } from '../kube/resources';
 import { WorkQueue } from '../kube/WorkQueue';
 import { Random } from '../random';
+import {
+  childMetadata,
+  deleteVictims,
+  replicaQueue,
+  syncReplicaStatus,
+} from './replicas';
 import {
   isFinal,
   isReady,
@@ -39,20 +36,12 @@ export class ReplicaSetController {
 
   constructor(ctx: SimContext) {
     this.#ctx = ctx;
-    this.#queue = new WorkQueue({
+    this.#queue = replicaQueue(ctx, {
       name: 'vmirs',
-      clock: ctx.clock,
+      owners: ctx.informers.vmirs,
+      children: ctx.informers.vmi,
+      ownerKind: VMIRS.kind,
       reconcile: key => this.#reconcile(key),
-      onError: message => ctx.events.log('kubevirt', message),
-    });
-    ctx.informers.vmirs.on((verb, rs) => {
-      if (verb !== 'delete') this.#queue.add(keyOf(rs));
-    });
-    ctx.informers.vmi.on((_verb, vmi) => {
-      const owner = controllerOf(vmi);
-      if (owner?.kind === VMIRS.kind) {
-        this.#queue.add(`${vmi.metadata.namespace}/${owner.name}`);
-      }
     });
   }
 
@@ -114,38 +103,14 @@ export class ReplicaSetController {
           );
         })
         .slice(0, Math.min(-diff, BURST_REPLICAS));
-      for (const vmi of victims) {
-        await this.#ctx.kube.delete(VMI, namespace, vmi.metadata.name);
-      }
-      this.#ctx.events.record(
-        'kubevirt',
-        'vmirs-scaled-down',
-        `deleted ${victims
-          .map(v => v.metadata.name)
-          .join(', ')}, ${wanted} wanted`,
-        { object: ref, data: { replicas: wanted } },
-      );
-      const gone = new Set(victims.map(v => v.metadata.name));
-      active.splice(
-        0,
-        active.length,
-        ...active.filter(v => !gone.has(v.metadata.name)),
-      );
+      await deleteVictims(this.#ctx, VMI, namespace, active, victims, {
+        reason: 'vmirs-scaled-down',
+        ref,
+        wanted,
+      });
     }
 
-    const status = {
-      replicas: active.length,
-      readyReplicas: active.filter(isReady).length,
-      labelSelector: formatLabelSelector(rs.spec.selector),
-    };
-    const current = {
-      replicas: rs.status?.replicas ?? 0,
-      readyReplicas: rs.status?.readyReplicas ?? 0,
-      labelSelector: rs.status?.labelSelector ?? '',
-    };
-    if (stableJson(status) !== stableJson(current)) {
-      await this.#ctx.kube.patchStatus(VMIRS, namespace, name, status);
-    }
+    await syncReplicaStatus(this.#ctx, VMIRS, rs, active, isReady);
   }
 
   #newVmi(rs: VmirsObject, name: string): VmiObject {
@@ -154,19 +119,12 @@ export class ReplicaSetController {
       apiVersion: apiVersionOf(VMI),
       kind: VMI.kind,
       metadata: {
-        name,
-        namespace: rs.metadata.namespace,
-        labels: { ...template.metadata?.labels },
-        ...(template.metadata?.annotations
-          ? { annotations: { ...template.metadata.annotations } }
-          : {}),
-        ownerReferences: [
-          controllerRef({
-            ...rs,
-            apiVersion: apiVersionOf(VMIRS),
-            kind: VMIRS.kind,
-          }),
-        ],
+        ...childMetadata(
+          rs,
+          { apiVersion: apiVersionOf(VMIRS), kind: VMIRS.kind },
+          name,
+          template,
+        ),
         finalizers: [VMI_FINALIZER],
       },
       spec: structuredClone(template.spec),
