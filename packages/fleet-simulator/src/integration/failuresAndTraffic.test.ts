@@ -120,9 +120,10 @@ describe('boot failures and job traffic', () => {
     expect(sim.state().traffic?.jobsPerHour).toBeGreaterThan(150);
     expect(sim.state().traffic?.jobsPerHour).toBeLessThan(300);
     // The counter moves once the emulator has answered the enqueue call, just after the jobs exist.
+    const running = sim;
     await waitFor(
       'enqueued counted',
-      () => (sim.state().traffic?.enqueued ?? 0) >= 20,
+      () => (running.state().traffic?.enqueued ?? 0) >= 20,
     );
   });
 });
