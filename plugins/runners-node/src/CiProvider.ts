@@ -17,6 +17,8 @@ export interface CiRunner {
   /** The pool id this runner was created for, parsed from its description. */
   poolId?: string;
   tags: string[];
+  /** Whether it takes untagged jobs; undefined where the listing does not say. */
+  runUntagged?: boolean;
   paused: boolean;
   status: string;
 }

@@ -47,6 +47,7 @@ describe('GitLabCiProvider against the GitLab emulator', () => {
       description: fleetRunnerDescription(spec),
       poolId: spec.poolId,
       tags: ['linux', 'm1.large'],
+      runUntagged: false,
       paused: false,
       status: 'never_contacted',
     });

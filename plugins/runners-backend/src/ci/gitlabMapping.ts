@@ -76,6 +76,10 @@ export function toCiRunner(runner: GitLabJson): CiRunner {
     description,
     poolId: poolIdFromDescription(description),
     tags: strings(runner.tag_list),
+    runUntagged:
+      typeof runner.run_untagged === 'boolean'
+        ? runner.run_untagged
+        : undefined,
     paused: runner.paused === true || runner.active === false,
     status: text(runner.status) ?? 'unknown',
   };

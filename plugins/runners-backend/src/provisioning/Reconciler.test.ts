@@ -210,6 +210,20 @@ describe('Reconciler against the real control plane and the GitLab emulator', ()
     });
   });
 
+  it('pushes a tag or run-untagged change to GitLab, and only then', async () => {
+    const { store, config, reconciler } = await setup();
+    const pool = await insertTestPool(store, config);
+    await reconciler.reconcile(pool.id);
+    const spec = {
+      ...pool.spec,
+      gitlab: { ...pool.spec.gitlab, tags: ['docker'], runUntagged: true },
+    };
+    await store.updatePool(pool.id, { spec, bumpGeneration: true });
+    await reconciler.reconcile(pool.id);
+    const [runner] = await fleetRunners(pool.id);
+    expect(runner).toMatchObject({ tagList: ['docker'], runUntagged: true });
+  });
+
   it('provisions a Windows pool that clones the golden image per VM', async () => {
     const { store, client, config, reconciler } = await setup();
     const pool = await insertTestPool(store, config, { flavor: 'win.xlarge' });

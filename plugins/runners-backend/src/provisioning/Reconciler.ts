@@ -1,6 +1,10 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { LABELS, PoolState } from '@runner-fleet/plugin-runners-common';
-import { CiProvider, CiRunnerSpec } from '@runner-fleet/plugin-runners-node';
+import {
+  CiProvider,
+  CiRunnerSpec,
+  fleetRunnerDescription,
+} from '@runner-fleet/plugin-runners-node';
 import { RunnersConfig } from '../config';
 import { PoolRecord, PoolStore } from '../database/PoolStore';
 import { KeyedMutex } from '../database/KeyedMutex';
@@ -301,7 +305,14 @@ export class Reconciler {
       await this.#storeToken(pool, created.token);
       return created.token;
     }
-    if (existing && !sameTags(existing.tags, spec.tags)) {
+    // Push tag, run-untagged and description changes; an unchanged runner costs no write.
+    if (
+      existing &&
+      (!sameTags(existing.tags, spec.tags) ||
+        (existing.runUntagged !== undefined &&
+          existing.runUntagged !== spec.runUntagged) ||
+        existing.description !== fleetRunnerDescription(spec))
+    ) {
       await this.#ci.updateRunner(runnerId, spec);
     }
     const stored = await this.#readToken(pool);

@@ -242,6 +242,15 @@ export class PoolService {
       )
     ) {
       quota = await this.quotaUsage(spec.team);
+      const taken = (await this.#store.listPools({ teams: [spec.team] })).some(
+        p => p.name === spec.name,
+      );
+      if (taken) {
+        errors.push({
+          field: 'name',
+          message: `team '${spec.team}' already has a pool named '${spec.name}'; pick another name`,
+        });
+      }
     }
     return {
       errors,

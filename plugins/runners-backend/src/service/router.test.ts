@@ -216,6 +216,19 @@ describe.each(databases.eachSupportedId())('runners API on %p', databaseId => {
     });
   });
 
+  it('reports a pool name the team already uses while the form is filled in', async () => {
+    const api = await startBackend(databaseId);
+    expect((await api.post('/pools', validSpec())).status).toBe(202);
+    const res = await api.post('/pools/validate', validSpec());
+    expect(res.body.errors).toEqual([
+      {
+        field: 'name',
+        message:
+          "team 'payments' already has a pool named 'builds'; pick another name",
+      },
+    ]);
+  });
+
   it('previews approval and quota impact while the form is filled in', async () => {
     const api = await startBackend(databaseId);
     const res = await api.post('/pools/validate', {
