@@ -36,8 +36,8 @@ export function registerFleetMetrics(
       byState.set(p.state, (byState.get(p.state) ?? 0) + 1);
     for (const [state, count] of byState) result.observe(count, { state });
   });
-  vms.addCallback(result => {
-    for (const p of health()) {
+  vms.addCallback(async result => {
+    for (const p of await health()) {
       result.observe(p.replicas.current + p.burst.replicas, {
         team: p.team,
         pool: p.name,
@@ -50,8 +50,8 @@ export function registerFleetMetrics(
       });
     }
   });
-  slots.addCallback(result => {
-    for (const p of health()) {
+  slots.addCallback(async result => {
+    for (const p of await health()) {
       result.observe(p.utilization.busySlots, {
         team: p.team,
         pool: p.name,

@@ -109,6 +109,10 @@ export async function startFleet(options: {
     clusters: clusters.map(c => c.client),
     config,
     logger,
+    onPass: result =>
+      result instanceof Error
+        ? counters?.reconciled('error', 0, 0)
+        : counters?.reconciled('ok', result.applied, result.deleted),
   });
   const sweeper = GhostSweeper.create({
     ci,
@@ -130,9 +134,7 @@ export async function startFleet(options: {
     timeout: { minutes: 10 },
     scope: 'global',
     fn: async () => {
-      for (const r of await reconciler.reconcileAll()) {
-        counters?.reconciled('ok', r.applied, r.deleted);
-      }
+      await reconciler.reconcileAll();
     },
   });
   await scheduler.scheduleTask({

@@ -61,6 +61,7 @@ export class Reconciler {
   readonly #onStep: (step: ReconcileStep, poolId: string) => void;
   readonly #mutex = new KeyedMutex();
   readonly #failures = new Map<string, number>();
+  readonly #onPass: (result: ReconcileResult | Error) => void;
 
   static create(options: {
     store: PoolStore;
@@ -69,6 +70,8 @@ export class Reconciler {
     config: RunnersConfig;
     logger: LoggerService;
     onStep?: (step: ReconcileStep, poolId: string) => void;
+    /** Told about every pass over a pool (for metrics). */
+    onPass?: (result: ReconcileResult | Error) => void;
   }) {
     return new Reconciler(options);
   }
@@ -80,6 +83,7 @@ export class Reconciler {
     this.#config = options.config;
     this.#logger = options.logger;
     this.#onStep = options.onStep ?? (() => {});
+    this.#onPass = options.onPass ?? (() => {});
   }
 
   /** Reconciles every active and deleting pool. */
@@ -189,7 +193,9 @@ export class Reconciler {
     }
     const state = await this.#updateState(pool, live);
     this.#failures.delete(pool.id);
-    return { poolId: pool.id, applied, deleted, state };
+    const result = { poolId: pool.id, applied, deleted, state };
+    this.#onPass(result);
+    return result;
   }
 
   /**
@@ -474,6 +480,7 @@ export class Reconciler {
   }
 
   async #recordFailure(pool: PoolRecord, error: Error) {
+    this.#onPass(error);
     const failures = (this.#failures.get(pool.id) ?? 0) + 1;
     this.#failures.set(pool.id, failures);
     this.#logger.warn(
