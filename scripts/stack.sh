@@ -41,10 +41,16 @@ RUNNER_FLEET_K8S_TESTENV_DIR="$(bash tools/k8s-testenv/build.sh | tail -1)"
 export RUNNER_FLEET_K8S_TESTENV_DIR
 
 pids=()
+# Stops a process and everything it started (yarn and backstage-cli do not pass signals on).
+kill_tree() {
+  local child
+  for child in $(pgrep -P "$1" 2>/dev/null); do kill_tree "$child"; done
+  kill -TERM "$1" 2>/dev/null || true
+}
 cleanup() {
   trap - EXIT INT TERM
   rf_log "stopping the local stack"
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do kill_tree "$pid"; done
   wait 2>/dev/null || true
 }
 trap cleanup EXIT INT TERM
@@ -119,5 +125,8 @@ if [ "$mode" = e2e ]; then
 else
   rf_log "starting Backstage: frontend http://localhost:3000 , backend http://localhost:7007"
   rf_log "open http://localhost:3000 and sign in as guest (you are 'guest', a member of the payments team)"
-  yarn start "$@"
+  # In the background, so that a signal to this script runs the cleanup at once.
+  yarn start "$@" &
+  pids+=("$!")
+  wait "${pids[-1]}"
 fi
