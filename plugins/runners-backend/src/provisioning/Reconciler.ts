@@ -95,9 +95,16 @@ export class Reconciler {
     const results: ReconcileResult[] = [];
     for (const pool of pools) {
       try {
-        results.push(
-          await this.#mutex.run(pool.id, () => this.#reconcile(pool, live)),
-        );
+        const result = await this.#mutex.run(pool.id, async () => {
+          // A kick may have changed the pool while this pass waited for its turn: act on the
+          // pool as stored now, never on the list read at the start.
+          const fresh = await this.#store.getPool(pool.id);
+          if (!fresh || ![...ACTIVE, 'deleting'].includes(fresh.state)) {
+            return undefined;
+          }
+          return this.#reconcile(fresh, live);
+        });
+        if (result) results.push(result);
       } catch (error) {
         await this.#recordFailure(pool, error as Error);
       }
@@ -191,7 +198,7 @@ export class Reconciler {
         this.#onStep('object-pruned', pool.id);
       }
     }
-    const state = await this.#updateState(pool, live);
+    const state = await this.#updateState(pool);
     this.#failures.delete(pool.id);
     const result = { poolId: pool.id, applied, deleted, state };
     this.#onPass(result);
@@ -436,14 +443,17 @@ export class Reconciler {
   }
 
   /** Derives ready / provisioning / degraded from the primary workload's status. */
-  async #updateState(pool: PoolRecord, live: LiveObjects): Promise<PoolState> {
+  async #updateState(pool: PoolRecord): Promise<PoolState> {
     const primary = this.#primary();
     const names = poolObjectNames(pool.name);
-    const workload = [...live.of(pool.id, primary.name).values()].find(
-      o =>
-        o.metadata.name === names.workload &&
-        /VirtualMachine(InstanceReplicaSet|Pool)$/.test(o.kind),
-    );
+    // Read the workload now: a snapshot from the start of the pass may predate VMs becoming
+    // ready, and a state must never step back because of an old read.
+    const windows = pool.flavor.os === 'windows';
+    const workload = await primary.get({
+      apiVersion: windows ? 'pool.kubevirt.io/v1beta1' : 'kubevirt.io/v1',
+      kind: windows ? 'VirtualMachinePool' : 'VirtualMachineInstanceReplicaSet',
+      metadata: { namespace: teamNamespace(pool.team), name: names.workload },
+    });
     const status = (workload?.status ?? {}) as {
       readyReplicas?: number;
       replicas?: number;
