@@ -51,14 +51,23 @@ export async function call(
 
 /** Starts an emulator for a test file and stops it afterwards. */
 export function useEmulator(options: GitLabEmulatorOptions = {}) {
-  const holder: { emulator: GitLabEmulator } = {} as any;
+  let started: GitLabEmulator | undefined;
   beforeAll(async () => {
-    holder.emulator = await startGitLabEmulator(options);
+    started = await startGitLabEmulator(options);
   });
   afterAll(async () => {
-    await holder.emulator?.stop();
+    await started?.stop();
   });
-  return holder;
+  return {
+    get emulator(): GitLabEmulator {
+      if (!started) {
+        throw new Error(
+          'the emulator starts in beforeAll; use it inside tests',
+        );
+      }
+      return started;
+    },
+  };
 }
 
 /** Creates a runner through the API and returns `{id, token}`. */
