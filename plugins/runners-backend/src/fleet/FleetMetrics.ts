@@ -1,4 +1,5 @@
 import type { MetricsService } from '@backstage/backend-plugin-api/alpha';
+import { PoolRecord } from '../database/PoolStore';
 import { FleetService } from './FleetService';
 import { SweepResult } from './GhostSweeper';
 
@@ -29,10 +30,20 @@ export function registerFleetMetrics(
     description: 'Pending jobs a pool could take',
   });
 
-  const health = () => fleet.teams(fleet.cachedPools()).flatMap(t => t.pools);
-  pools.addCallback(result => {
+  // One read of the current pools per scrape, shared by the four gauges' callbacks.
+  let scrape: { at: number; data: Promise<PoolRecord[]> } | undefined;
+  const currentPools = () => {
+    const now = Date.now();
+    if (!scrape || now - scrape.at > 1000) {
+      scrape = { at: now, data: fleet.currentPools() };
+    }
+    return scrape.data;
+  };
+  const health = async () =>
+    fleet.teams(await currentPools()).flatMap(t => t.pools);
+  pools.addCallback(async result => {
     const byState = new Map<string, number>();
-    for (const p of fleet.cachedPools())
+    for (const p of await currentPools())
       byState.set(p.state, (byState.get(p.state) ?? 0) + 1);
     for (const [state, count] of byState) result.observe(count, { state });
   });
@@ -64,8 +75,8 @@ export function registerFleetMetrics(
       });
     }
   });
-  pending.addCallback(result => {
-    for (const p of health())
+  pending.addCallback(async result => {
+    for (const p of await health())
       result.observe(p.queue.pending, { team: p.team, pool: p.name });
   });
 
