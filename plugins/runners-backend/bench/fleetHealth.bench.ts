@@ -36,6 +36,7 @@ const pools: PoolRecord[] = Array.from({ length: POOLS }, (_, i) => ({
   id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
   team: `team-${i % TEAMS}`,
   name: `pool-${i}`,
+  version: 1,
   spec: {
     team: `team-${i % TEAMS}`,
     name: `pool-${i}`,

@@ -18,6 +18,7 @@ import { startFleet } from './fleet/startFleet';
 import { connectClusters } from './provisioning/connectClusters';
 import { PoolPermissions } from './service/PoolPermissions';
 import { PoolService } from './service/PoolService';
+import { ApprovalService } from './service/ApprovalService';
 import { createRouter } from './service/router';
 
 /**
@@ -73,6 +74,7 @@ export const runnersPlugin = createBackendPlugin({
         const fleet = await startFleet({
           config,
           store,
+          queue: store.reconcileQueue(),
           ci,
           clusters,
           scheduler: deps.scheduler,
@@ -94,10 +96,18 @@ export const runnersPlugin = createBackendPlugin({
           logger,
           onChange: poolId => fleet.kick(poolId),
         });
+        const approvals = ApprovalService.create({
+          store,
+          config,
+          permissions,
+          auditor: deps.auditor,
+          onChange: poolId => fleet.kick(poolId),
+        });
         deps.httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
             pools,
+            approvals,
             permissions,
             fleet: fleet.health,
           }),

@@ -47,6 +47,15 @@ export const runnersFleetReadPermission = createPermission({
   attributes: { action: 'read' },
 });
 
+/**
+ * Delete a pool now, cutting the jobs it runs instead of letting them drain. Meant for the
+ * platform team. @public
+ */
+export const runnersPoolForceDeletePermission = createPermission({
+  name: 'runners.pool.forceDelete',
+  attributes: { action: 'delete' },
+});
+
 /** Every permission of the runners plugin. @public */
 export const runnersPermissions = [
   runnersPoolCreatePermission,
@@ -55,4 +64,5 @@ export const runnersPermissions = [
   runnersPoolDeletePermission,
   runnersRequestApprovePermission,
   runnersFleetReadPermission,
+  runnersPoolForceDeletePermission,
 ];

@@ -138,8 +138,14 @@ export interface QuotaUsage {
 /** Status of a request that waits for approval. */
 export type ApprovalStatus = 'pending' | 'approved' | 'rejected';
 
-/** Why a change needs a platform approver. */
-export type ApprovalReason = 'custom-flavor' | 'over-quota';
+/**
+ * Why a change needs a platform approver. `not-yet-approved`: a change to a pool that still
+ * waits for approval, or was rejected, goes back to the platform team whatever it asks for.
+ */
+export type ApprovalReason =
+  | 'custom-flavor'
+  | 'over-quota'
+  | 'not-yet-approved';
 
 /**
  * A change to a pool that waits for the platform team.

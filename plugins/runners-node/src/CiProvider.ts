@@ -57,6 +57,11 @@ export interface CiProvider {
   createRunner(spec: CiRunnerSpec): Promise<{ id: number; token: string }>;
   /** Changes tags, run-untagged and description to match the spec. */
   updateRunner(id: number, spec: CiRunnerSpec): Promise<void>;
+  /**
+   * Stops the runner from taking new jobs; jobs it runs go on. Used to drain a pool before it
+   * is deleted.
+   */
+  pauseRunner(id: number): Promise<void>;
   /** Issues a new token for a runner whose token was lost. */
   resetToken(id: number): Promise<string>;
   /** Deletes a runner; a runner that is already gone is not an error. */

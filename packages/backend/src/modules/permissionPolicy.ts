@@ -19,6 +19,7 @@ import { catalogEntityDeletePermission } from '@backstage/plugin-catalog-common/
 import {
   RESOURCE_TYPE_RUNNERS_POOL,
   runnersFleetReadPermission,
+  runnersPoolForceDeletePermission,
   runnersRequestApprovePermission,
 } from '@runner-fleet/plugin-runners-common';
 import {
@@ -78,7 +79,8 @@ export class RunnerFleetPermissionPolicy implements PermissionPolicy {
     }
     if (
       isPermission(permission, runnersRequestApprovePermission) ||
-      isPermission(permission, runnersFleetReadPermission)
+      isPermission(permission, runnersFleetReadPermission) ||
+      isPermission(permission, runnersPoolForceDeletePermission)
     ) {
       return { result: AuthorizeResult.DENY };
     }

@@ -5,7 +5,12 @@ import { AutoscalingSpec } from '@runner-fleet/plugin-runners-common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readRunnersConfig, RunnersConfig } from '../config';
 import { DatabasePoolStore } from '../database/DatabasePoolStore';
-import { PoolRecord } from '../database/PoolStore';
+import {
+  PoolPatch,
+  PoolRecord,
+  PoolStore,
+  PoolTransition,
+} from '../database/PoolStore';
 import { createTestDatabases } from './databases';
 
 /** Polls `fn` until `check` accepts its value; fails with the last value after the timeout. */
@@ -57,6 +62,23 @@ export async function testStore(
   return DatabasePoolStore.create({
     database: mockServices.database({ knex, migrations: { skip: false } }),
   });
+}
+
+/**
+ * Writes a pool as another writer would (a user's change), conditionally on its current
+ * version; for tests that set a pool up.
+ */
+export async function changePool(
+  store: PoolStore,
+  id: string,
+  patch: PoolPatch,
+  transition?: PoolTransition,
+): Promise<PoolRecord> {
+  const current = await store.getPool(id);
+  if (!current) throw new Error(`no pool ${id}`);
+  const next = await store.updatePool(id, current.version, patch, transition);
+  if (!next) throw new Error(`pool ${id} changed meanwhile`);
+  return next;
 }
 
 /** A team name of its own, so each test gets its own namespace `runners-<team>`. */

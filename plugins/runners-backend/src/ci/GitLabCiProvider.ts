@@ -103,6 +103,10 @@ export class GitLabCiProvider implements CiProvider {
     });
   }
 
+  async pauseRunner(id: number): Promise<void> {
+    await this.#deps.runners.edit(id, { paused: true });
+  }
+
   async resetToken(id: number): Promise<string> {
     const call = `runners/${id}/reset_authentication_token`;
     const { body } = await this.#deps.runners.requester.post(call);

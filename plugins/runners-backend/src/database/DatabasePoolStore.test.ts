@@ -67,6 +67,7 @@ describe.each(databases.eachSupportedId())(
       // A deleted pool frees its name and its reservation.
       await store.updatePool(
         a.id,
+        a.version,
         { deleted: true },
         { state: 'deleted', reason: 'torn down' },
       );
@@ -82,8 +83,9 @@ describe.each(databases.eachSupportedId())(
       const pool = await store.withTeam('payments', tx =>
         tx.insertPool(newPool('builds')),
       );
-      await store.updatePool(
+      const changed = await store.updatePool(
         pool.id,
+        pool.version,
         { bumpGeneration: true, spec: { ...pool.spec, description: 'x' } },
         {
           state: 'provisioning',
@@ -93,6 +95,7 @@ describe.each(databases.eachSupportedId())(
       );
       const updated = await store.updatePool(
         pool.id,
+        changed!.version,
         { observedGeneration: 2, gitlabRunnerId: 42 },
         {
           state: 'ready',
@@ -105,13 +108,51 @@ describe.each(databases.eachSupportedId())(
         gitlabRunnerId: 42,
         state: 'ready',
       });
-      expect(updated.spec.description).toBe('x');
+      expect(updated!.spec.description).toBe('x');
       const events = await store.listEvents(pool.id);
       expect(events.map(e => [e.state, e.reason])).toEqual([
         ['provisioning', 'waiting for the reconciler'],
         ['provisioning', 'applying generation 2'],
         ['ready', '1 of 1 VMs ready'],
       ]);
+    });
+
+    it('writes a pool only if it is still the version the writer read', async () => {
+      const store = await createStore(databaseId);
+      const read = await store.withTeam('payments', tx =>
+        tx.insertPool(newPool('builds')),
+      );
+      // Two writers read the same version: a user's delete and a reconcile pass.
+      const deleted = await store.updatePool(
+        read.id,
+        read.version,
+        { deleteRequested: { force: false } },
+        { state: 'deleting', reason: 'draining', actor: 'user:default/guest' },
+      );
+      expect(deleted).toMatchObject({
+        state: 'deleting',
+        version: read.version + 1,
+        deleteForce: false,
+      });
+      expect(deleted!.deleteRequestedAt).toBeDefined();
+      const stale = await store.updatePool(
+        read.id,
+        read.version,
+        { observedGeneration: 1 },
+        { state: 'ready', reason: '1 of 1 VMs ready' },
+      );
+      expect(stale).toBeUndefined();
+      expect(await store.getPool(read.id)).toMatchObject({
+        state: 'deleting',
+        observedGeneration: 0,
+      });
+      expect((await store.listEvents(read.id)).map(e => e.state)).toEqual([
+        'provisioning',
+        'deleting',
+      ]);
+      await expect(
+        store.updatePool('00000000-0000-4000-8000-000000000000', 1, {}),
+      ).rejects.toThrow('does not exist');
     });
 
     it('decides a request once', async () => {

@@ -9,10 +9,12 @@ import {
   PoolEvent,
   PoolState,
 } from '@runner-fleet/plugin-runners-common';
+import { isDatabaseConflictError } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import {
   NewApprovalRequest,
+  NewPool,
   PoolPatch,
   PoolRecord,
   PoolStore,
@@ -20,89 +22,13 @@ import {
   TeamTransaction,
   TeamUsage,
 } from './PoolStore';
-import { KeyedMutex } from './KeyedMutex';
+import { DatabaseReconcileQueue, enqueuePool } from './DatabaseReconcileQueue';
+import { iso, PoolRow, RequestRow, toPool, toRequest } from './rows';
 
 const migrationsDir = resolvePackagePath(
   '@runner-fleet/plugin-runners-backend',
   'migrations',
 );
-
-type PoolRow = {
-  id: string;
-  team: string;
-  name: string;
-  active_name: string | null;
-  spec: string;
-  pending_spec: string | null;
-  flavor: string;
-  reserved_cpu: number;
-  reserved_memory_gib: number;
-  state: string;
-  state_reason: string;
-  generation: number;
-  observed_generation: number;
-  gitlab_runner_id: number | string | null;
-  created_by: string;
-  created_at: Date | string;
-  updated_at: Date | string;
-  deleted_at: Date | string | null;
-};
-
-type RequestRow = {
-  id: string;
-  pool_id: string;
-  team: string;
-  reasons: string;
-  summary: string;
-  status: string;
-  requested_by: string;
-  requested_at: Date | string;
-  decided_by: string | null;
-  decided_at: Date | string | null;
-  decision_reason: string | null;
-  pool_name?: string;
-};
-
-const iso = (v: Date | string) => new Date(v).toISOString();
-
-function toPool(row: PoolRow): PoolRecord {
-  return {
-    id: row.id,
-    team: row.team,
-    name: row.name,
-    spec: JSON.parse(row.spec),
-    pendingSpec: row.pending_spec ? JSON.parse(row.pending_spec) : undefined,
-    flavor: JSON.parse(row.flavor),
-    reserved: { cpu: row.reserved_cpu, memoryGiB: row.reserved_memory_gib },
-    state: row.state as PoolState,
-    stateReason: row.state_reason,
-    generation: row.generation,
-    observedGeneration: row.observed_generation,
-    gitlabRunnerId:
-      row.gitlab_runner_id === null ? undefined : Number(row.gitlab_runner_id),
-    createdBy: row.created_by,
-    createdAt: iso(row.created_at),
-    updatedAt: iso(row.updated_at),
-    deletedAt: row.deleted_at ? iso(row.deleted_at) : undefined,
-  };
-}
-
-function toRequest(row: RequestRow): ApprovalRequest {
-  return {
-    id: row.id,
-    poolId: row.pool_id,
-    team: row.team,
-    poolName: row.pool_name ?? '',
-    reasons: JSON.parse(row.reasons),
-    summary: row.summary,
-    status: row.status as ApprovalStatus,
-    requestedBy: row.requested_by,
-    requestedAt: iso(row.requested_at),
-    decidedBy: row.decided_by ?? undefined,
-    decidedAt: row.decided_at ? iso(row.decided_at) : undefined,
-    decisionReason: row.decision_reason ?? undefined,
-  };
-}
 
 /**
  * {@link PoolStore} on the plugin's database (SQLite or PostgreSQL), migrated on create.
@@ -112,8 +38,6 @@ function toRequest(row: RequestRow): ApprovalRequest {
 export class DatabasePoolStore implements PoolStore {
   readonly #db: Knex;
   readonly #clock: () => Date;
-  /** Serialises team transactions in this process; PostgreSQL row locks cover other replicas. */
-  readonly #teamMutex = new KeyedMutex();
 
   static async create(options: {
     database: DatabaseService;
@@ -136,18 +60,16 @@ export class DatabasePoolStore implements PoolStore {
     team: string,
     fn: (tx: TeamTransaction) => Promise<T>,
   ): Promise<T> {
-    return this.#teamMutex.run(team, () =>
-      this.#db.transaction(async trx => {
-        await trx('runners_team_locks')
-          .insert({ team })
-          .onConflict('team')
-          .ignore();
-        if (trx.client.config.client === 'pg') {
-          await trx('runners_team_locks').where({ team }).forUpdate().first();
-        }
-        return fn(this.#teamTransaction(trx, team));
-      }),
-    );
+    return this.#db.transaction(async trx => {
+      await trx('runners_team_locks')
+        .insert({ team })
+        .onConflict('team')
+        .ignore();
+      if (trx.client.config.client === 'pg') {
+        await trx('runners_team_locks').where({ team }).forUpdate().first();
+      }
+      return fn(this.#teamTransaction(trx, team));
+    });
   }
 
   #teamTransaction(trx: Knex.Transaction, team: string): TeamTransaction {
@@ -161,8 +83,9 @@ export class DatabasePoolStore implements PoolStore {
       },
       getPool: id => this.#getPool(trx, id),
       insertPool: pool => this.#insertPool(trx, pool),
-      updatePool: (id, patch, transition) =>
-        this.#updatePool(trx, id, patch, transition),
+      updatePool: (id, expectedVersion, patch, transition) =>
+        this.#updatePool(trx, id, expectedVersion, patch, transition),
+      enqueue: poolId => enqueuePool(trx, poolId, this.#clock()),
       insertRequest: request => this.#insertRequest(trx, request),
       cancelPendingRequests: async (poolId, actor, reason) => {
         await trx('runners_requests')
@@ -198,13 +121,7 @@ export class DatabasePoolStore implements PoolStore {
     };
   }
 
-  async #insertPool(
-    trx: Knex,
-    pool: Omit<
-      PoolRecord,
-      'generation' | 'observedGeneration' | 'createdAt' | 'updatedAt'
-    >,
-  ): Promise<PoolRecord> {
+  async #insertPool(trx: Knex, pool: NewPool): Promise<PoolRecord> {
     const now = this.#clock();
     try {
       await trx('runners_pools').insert({
@@ -223,13 +140,14 @@ export class DatabasePoolStore implements PoolStore {
         state_reason: pool.stateReason,
         generation: 1,
         observed_generation: 0,
+        version: 1,
         gitlab_runner_id: pool.gitlabRunnerId ?? null,
         created_by: pool.createdBy,
         created_at: now,
         updated_at: now,
       });
     } catch (error) {
-      if (/unique|duplicate/i.test(String(error))) {
+      if (isDatabaseConflictError(error)) {
         throw new ConflictError(
           `team '${pool.team}' already has a pool named '${pool.name}'; pick another name`,
         );
@@ -241,16 +159,22 @@ export class DatabasePoolStore implements PoolStore {
       reason: pool.stateReason,
       actor: pool.createdBy,
     });
+    await enqueuePool(trx, pool.id, now);
     return (await this.#getPool(trx, pool.id))!;
   }
 
   async #updatePool(
     trx: Knex,
     id: string,
+    expectedVersion: number,
     patch: PoolPatch,
     transition?: PoolTransition,
-  ): Promise<PoolRecord> {
-    const update: Record<string, unknown> = { updated_at: this.#clock() };
+  ): Promise<PoolRecord | undefined> {
+    const now = this.#clock();
+    const update: Record<string, unknown> = {
+      updated_at: now,
+      version: expectedVersion + 1,
+    };
     if (patch.spec) update.spec = JSON.stringify(patch.spec);
     if (patch.pendingSpec !== undefined) {
       update.pending_spec = patch.pendingSpec
@@ -267,16 +191,26 @@ export class DatabasePoolStore implements PoolStore {
       update.observed_generation = patch.observedGeneration;
     if (patch.gitlabRunnerId !== undefined)
       update.gitlab_runner_id = patch.gitlabRunnerId;
+    if (patch.deleteRequested) {
+      update.delete_requested_at = now;
+      update.delete_force = patch.deleteRequested.force;
+    }
     if (patch.deleted) {
-      update.deleted_at = this.#clock();
+      update.deleted_at = now;
       update.active_name = null;
     }
     if (transition) {
       update.state = transition.state;
       update.state_reason = transition.reason;
     }
-    const count = await trx('runners_pools').where({ id }).update(update);
-    if (!count) throw new NotFoundError(`pool '${id}' does not exist`);
+    const count = await trx('runners_pools')
+      .where({ id, version: expectedVersion })
+      .update(update);
+    if (!count) {
+      const exists = await trx('runners_pools').where({ id }).first('id');
+      if (!exists) throw new NotFoundError(`pool '${id}' does not exist`);
+      return undefined;
+    }
     if (transition) await this.#insertEvent(trx, id, transition);
     return (await this.#getPool(trx, id))!;
   }
@@ -369,10 +303,20 @@ export class DatabasePoolStore implements PoolStore {
     return (await query).map(toPool);
   }
 
-  updatePool(id: string, patch: PoolPatch, transition?: PoolTransition) {
+  updatePool(
+    id: string,
+    expectedVersion: number,
+    patch: PoolPatch,
+    transition?: PoolTransition,
+  ) {
     return this.#db.transaction(trx =>
-      this.#updatePool(trx, id, patch, transition),
+      this.#updatePool(trx, id, expectedVersion, patch, transition),
     );
+  }
+
+  /** The reconcile work queue on the same database. */
+  reconcileQueue(): DatabaseReconcileQueue {
+    return DatabaseReconcileQueue.create({ db: this.#db, clock: this.#clock });
   }
 
   async listEvents(

@@ -16,6 +16,12 @@ export interface PoolRecord extends Pool {
   /** What the pool reserves against its team's quota. */
   reserved: { cpu: number; memoryGiB: number };
   deletedAt?: string;
+  /** Bumped by every write of the row; every write is conditional on the version its writer read. */
+  version: number;
+  /** When a delete was asked for: running jobs may drain until then plus the grace period. */
+  deleteRequestedAt?: string;
+  /** A platform member asked to delete now, cutting running jobs. */
+  deleteForce?: boolean;
 }
 
 /** Fields a change may set on a pool. */
@@ -27,6 +33,8 @@ export interface PoolPatch {
   bumpGeneration?: boolean;
   observedGeneration?: number;
   gitlabRunnerId?: number | null;
+  /** Asks for the pool's deletion (drained, or at once when `force`). */
+  deleteRequested?: { force: boolean };
   deleted?: boolean;
 }
 
@@ -54,22 +62,27 @@ export interface NewApprovalRequest {
   requestedBy: string;
 }
 
+/** A pool to insert: the store sets generations, version and timestamps. */
+export type NewPool = Omit<
+  PoolRecord,
+  'generation' | 'observedGeneration' | 'createdAt' | 'updatedAt' | 'version'
+>;
+
 /** Operations that run inside one team-locked transaction, so quota checks cannot race. */
 export interface TeamTransaction {
   usage(options?: { excludePoolId?: string }): Promise<TeamUsage>;
   findPool(name: string): Promise<PoolRecord | undefined>;
   getPool(id: string): Promise<PoolRecord | undefined>;
-  insertPool(
-    pool: Omit<
-      PoolRecord,
-      'generation' | 'observedGeneration' | 'createdAt' | 'updatedAt'
-    >,
-  ): Promise<PoolRecord>;
+  insertPool(pool: NewPool): Promise<PoolRecord>;
+  /** Writes the pool if its version is still `expectedVersion`; undefined when it changed. */
   updatePool(
     id: string,
+    expectedVersion: number,
     patch: PoolPatch,
     transition?: PoolTransition,
-  ): Promise<PoolRecord>;
+  ): Promise<PoolRecord | undefined>;
+  /** Asks for a reconcile pass over the pool once this transaction commits. */
+  enqueue(poolId: string): Promise<void>;
   insertRequest(request: NewApprovalRequest): Promise<ApprovalRequest>;
   cancelPendingRequests(
     poolId: string,
@@ -88,7 +101,11 @@ export interface TeamTransaction {
  * @public
  */
 export interface PoolStore {
-  /** Runs `fn` in a transaction that holds the team's lock. */
+  /**
+   * Runs `fn` in a transaction that holds the team's lock (a row lock on PostgreSQL, so quota
+   * and name checks hold across replicas; SQLite, the single-process default, serialises
+   * writers by itself).
+   */
   withTeam<T>(
     team: string,
     fn: (tx: TeamTransaction) => Promise<T>,
@@ -99,11 +116,16 @@ export interface PoolStore {
     states?: PoolState[];
     includeDeleted?: boolean;
   }): Promise<PoolRecord[]>;
+  /**
+   * Writes the pool if its version is still `expectedVersion` (what the writer read), else
+   * returns undefined: the writer re-reads and decides again. Throws NotFoundError for no pool.
+   */
   updatePool(
     id: string,
+    expectedVersion: number,
     patch: PoolPatch,
     transition?: PoolTransition,
-  ): Promise<PoolRecord>;
+  ): Promise<PoolRecord | undefined>;
   listEvents(
     poolId: string,
     options?: { limit?: number },

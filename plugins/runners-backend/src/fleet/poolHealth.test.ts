@@ -24,6 +24,7 @@ function pool(overrides: Partial<PoolRecord> = {}): PoolRecord {
     stateReason: 'ok',
     generation: 1,
     observedGeneration: 1,
+    version: 1,
     createdBy: 'user:default/guest',
     createdAt: new Date(NOW).toISOString(),
     updatedAt: new Date(NOW).toISOString(),

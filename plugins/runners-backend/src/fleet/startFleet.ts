@@ -10,6 +10,8 @@ import { RunnersConfig } from '../config';
 import { PoolStore } from '../database/PoolStore';
 import { ConnectedCluster } from '../provisioning/connectClusters';
 import { Reconciler } from '../provisioning/Reconciler';
+import { ReconcileWorker } from '../provisioning/ReconcileWorker';
+import { ReconcileQueue } from '../database/ReconcileQueue';
 import { CiPoller } from './CiPoller';
 import { FleetCache } from './FleetCache';
 import { FleetService } from './FleetService';
@@ -18,7 +20,7 @@ import { registerFleetMetrics } from './FleetMetrics';
 
 /** The running fleet machinery: what the API needs from it. */
 export interface Fleet {
-  /** Reconciles a pool soon after a change. */
+  /** A change to the pool was committed (and queued with it): look at the queue now. */
   kick(poolId: string): void;
   health: FleetService;
 }
@@ -31,6 +33,7 @@ export interface Fleet {
 export async function startFleet(options: {
   config: RunnersConfig;
   store: PoolStore;
+  queue: ReconcileQueue;
   ci?: CiProvider;
   clusters: ConnectedCluster[];
   scheduler: SchedulerService;
@@ -38,7 +41,8 @@ export async function startFleet(options: {
   logger: LoggerService;
   metrics?: MetricsService;
 }): Promise<Fleet> {
-  const { config, store, ci, clusters, scheduler, lifecycle, logger } = options;
+  const { config, store, queue, ci, clusters, scheduler, lifecycle, logger } =
+    options;
   const primary = clusters.find(c => c.target.role === 'primary');
   const burst = clusters.find(c => c.target.role === 'burst');
   const cache = FleetCache.create({
@@ -81,24 +85,23 @@ export async function startFleet(options: {
     logger.warn(
       `runner pools will not be provisioned: ${missing} is not configured or not reachable`,
     );
+    const say = async (poolId: string) => {
+      const pool = await store.getPool(poolId);
+      if (pool?.state !== 'provisioning') return;
+      await store.updatePool(
+        poolId,
+        pool.version,
+        {},
+        {
+          state: 'provisioning',
+          reason: `waiting: ${missing} is not configured`,
+        },
+      );
+    };
     return {
       health,
       kick: poolId => {
-        store
-          .getPool(poolId)
-          .then(pool =>
-            pool?.state === 'provisioning'
-              ? store.updatePool(
-                  poolId,
-                  {},
-                  {
-                    state: 'provisioning',
-                    reason: `waiting: ${missing} is not configured`,
-                  },
-                )
-              : undefined,
-          )
-          .catch(error => logger.warn(`pool ${poolId}: ${error.message}`));
+        say(poolId).catch(error => logger.warn(`pool ${poolId}`, error));
       },
     };
   }
@@ -114,6 +117,14 @@ export async function startFleet(options: {
         ? counters?.reconciled('error', 0, 0)
         : counters?.reconciled('ok', result.applied, result.deleted),
   });
+  const worker = ReconcileWorker.create({
+    queue,
+    reconciler,
+    logger,
+    options: { resyncMs: config.reconcilerIntervalSeconds * 1000 },
+  });
+  worker.start();
+  lifecycle.addShutdownHook(() => worker.stop());
   const sweeper = GhostSweeper.create({
     ci,
     store,
@@ -128,15 +139,6 @@ export async function startFleet(options: {
   });
   health.attachSweeper(sweeper);
 
-  await scheduler.scheduleTask({
-    id: 'runners-reconciler',
-    frequency: { seconds: config.reconcilerIntervalSeconds },
-    timeout: { minutes: 10 },
-    scope: 'global',
-    fn: async () => {
-      await reconciler.reconcileAll();
-    },
-  });
   await scheduler.scheduleTask({
     id: 'runners-ghost-sweeper',
     frequency: { seconds: 60 },
@@ -162,12 +164,15 @@ export async function startFleet(options: {
       poolId,
       setTimeout(() => {
         pending.delete(poolId);
-        reconciler.kick(poolId);
+        worker
+          .kick(poolId)
+          .catch(error => logger.warn(`could not queue pool ${poolId}`, error));
       }, 1000).unref(),
     );
   });
   lifecycle.addShutdownHook(() =>
     pending.forEach(timer => clearTimeout(timer)),
   );
-  return { health, kick: poolId => reconciler.kick(poolId) };
+  // The change that calls this has already queued its pool in the same transaction.
+  return { health, kick: () => worker.wake() };
 }

@@ -8,6 +8,7 @@ import { useTestCluster } from '@runner-fleet/testenv/jest';
 import { GitLabCiProvider } from '../ci';
 import { createTestDatabases } from '../__testUtils__/databases';
 import {
+  changePool,
   insertTestPool,
   testRunnersConfig,
   testStore,
@@ -188,7 +189,7 @@ describe('Reconciler against the real control plane and the GitLab emulator', ()
       )!;
     const before = await hashOf();
     const xlarge = config.catalog.flavors.find(f => f.name === 'm1.xlarge')!;
-    await store.updatePool(pool.id, {
+    await changePool(store, pool.id, {
       spec: { ...pool.spec, flavor: 'm1.xlarge' },
       flavor: xlarge,
       bumpGeneration: true,
@@ -218,7 +219,7 @@ describe('Reconciler against the real control plane and the GitLab emulator', ()
       ...pool.spec,
       gitlab: { ...pool.spec.gitlab, tags: ['docker'], runUntagged: true },
     };
-    await store.updatePool(pool.id, { spec, bumpGeneration: true });
+    await changePool(store, pool.id, { spec, bumpGeneration: true });
     await reconciler.reconcile(pool.id);
     const [runner] = await fleetRunners(pool.id);
     expect(runner).toMatchObject({ tagList: ['docker'], runUntagged: true });
@@ -256,7 +257,7 @@ describe('Reconciler against the real control plane and the GitLab emulator', ()
     const { store, client, config, reconciler } = await setup();
     const pool = await insertTestPool(store, config);
     await reconciler.reconcile(pool.id);
-    await store.updatePool(pool.id, {}, { state: 'deleting', reason: 'test' });
+    await changePool(store, pool.id, {}, { state: 'deleting', reason: 'test' });
     await reconciler.reconcile(pool.id);
     expect(await poolObjects(client, pool.id)).toEqual([]);
     expect(await fleetRunners(pool.id)).toEqual([]);
@@ -294,7 +295,8 @@ describe('Reconciler against the real control plane and the GitLab emulator', ()
       const { store, client, config, restart, crashingAfter } = await setup();
       const pool = await insertTestPool(store, config);
       await restart().reconcile(pool.id);
-      await store.updatePool(
+      await changePool(
+        store,
         pool.id,
         {},
         { state: 'deleting', reason: 'test' },

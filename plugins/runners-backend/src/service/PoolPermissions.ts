@@ -73,6 +73,18 @@ export class PoolPermissions {
   }
 
   /**
+   * Whether `permission` would be allowed on a pool of `team` (for a pool about to be created,
+   * or a team-wide view). The team is the only property the pool rules look at.
+   */
+  async allowsTeam(
+    permission: PoolPermission,
+    team: string,
+    credentials: BackstageCredentials,
+  ): Promise<boolean> {
+    return this.allows(permission, { id: '', team }, credentials);
+  }
+
+  /**
    * Throws unless `permission` is allowed on `pool`. A pool the caller may not even read is
    * reported as not found, so its existence does not leak.
    */

@@ -48,11 +48,9 @@ export function addFleetRoutes(
   });
 
   router.get('/pools/:id/health', async (req, res) => {
-    const pool = await pools.getPool(
-      req.params.id,
-      await httpAuth.credentials(req, readers),
-    );
-    const events = (await pools.listEventsUnchecked(pool.id)).map(e => ({
+    const credentials = await httpAuth.credentials(req, readers);
+    const { record: pool } = await pools.getPool(req.params.id, credentials);
+    const events = (await pools.listEvents(pool.id, credentials)).map(e => ({
       at: e.at,
       poolId: e.poolId,
       team: pool.team,

@@ -3,6 +3,8 @@ import express from 'express';
 import { createOpenApiRouter } from '../schema/openapi';
 import { assertKnownFields } from './normalize';
 import { PoolService } from './PoolService';
+import { ApprovalService } from './ApprovalService';
+import { PreconditionFailedError } from './conflicts';
 import { PoolPermissions } from './PoolPermissions';
 import { FleetService } from '../fleet/FleetService';
 import { addFleetRoutes } from './fleetRoutes';
@@ -14,10 +16,11 @@ import { addFleetRoutes } from './fleetRoutes';
 export async function createRouter(options: {
   httpAuth: HttpAuthService;
   pools: PoolService;
+  approvals: ApprovalService;
   permissions: PoolPermissions;
   fleet: FleetService;
 }): Promise<express.Router> {
-  const { httpAuth, pools } = options;
+  const { httpAuth, pools, approvals } = options;
   const router = await createOpenApiRouter();
   addFleetRoutes(router, options);
   // Reads are open to users and services; changes act for a user, whose teams decide.
@@ -56,28 +59,24 @@ export async function createRouter(options: {
   });
 
   router.get('/pools/:id', async (req, res) => {
-    const {
-      reserved: _r,
-      deletedAt: _d,
-      ...pool
-    } = await pools.getPool(
+    const { pool, etag } = await pools.getPool(
       req.params.id,
       await httpAuth.credentials(req, readers),
     );
+    res.setHeader('ETag', etag);
     res.json(pool);
   });
 
   router.patch('/pools/:id', async (req, res) => {
     assertKnownFields(req.body, 'update');
-    res
-      .status(202)
-      .json(
-        await pools.updatePool(
-          req.params.id,
-          req.body,
-          await httpAuth.credentials(req, users),
-        ),
-      );
+    const { etag, ...change } = await pools.updatePool(
+      req.params.id,
+      req.body,
+      await httpAuth.credentials(req, users),
+      { ifMatch: req.header('if-match') },
+    );
+    res.setHeader('ETag', etag);
+    res.status(202).json(change);
   });
 
   router.delete('/pools/:id', async (req, res) => {
@@ -87,6 +86,7 @@ export async function createRouter(options: {
         await pools.deletePool(
           req.params.id,
           await httpAuth.credentials(req, users),
+          { force: req.query.force === true, ifMatch: req.header('if-match') },
         ),
       );
   });
@@ -102,7 +102,7 @@ export async function createRouter(options: {
 
   router.get('/requests', async (req, res) => {
     res.json({
-      items: await pools.listRequests(
+      items: await approvals.listRequests(
         await httpAuth.credentials(req, readers),
         { status: req.query.status },
       ),
@@ -111,7 +111,7 @@ export async function createRouter(options: {
 
   router.post('/requests/:id/approve', async (req, res) => {
     res.json(
-      await pools.decideRequest(
+      await approvals.decideRequest(
         req.params.id,
         { approve: true, reason: req.body?.reason },
         await httpAuth.credentials(req, users),
@@ -121,7 +121,7 @@ export async function createRouter(options: {
 
   router.post('/requests/:id/reject', async (req, res) => {
     res.json(
-      await pools.decideRequest(
+      await approvals.decideRequest(
         req.params.id,
         { approve: false, reason: req.body.reason },
         await httpAuth.credentials(req, users),
@@ -137,6 +137,26 @@ export async function createRouter(options: {
       ),
     });
   });
+
+  // 412 for a failed If-Match, in the error shape Backstage uses for every other status.
+  router.use(
+    (
+      error: unknown,
+      req: express.Request,
+      res: express.Response,
+      next: express.NextFunction,
+    ) => {
+      if (!(error instanceof PreconditionFailedError)) {
+        next(error);
+        return;
+      }
+      res.status(412).json({
+        error: { name: error.name, message: error.message },
+        request: { method: req.method, url: req.originalUrl },
+        response: { statusCode: 412 },
+      });
+    },
+  );
 
   return router;
 }

@@ -32,6 +32,7 @@ import { RejectDialog } from './RejectDialog';
 const REASON_LABEL: Record<string, string> = {
   'custom-flavor': 'custom flavor',
   'over-quota': 'over quota',
+  'not-yet-approved': 'changed before approval',
 };
 
 const when = (at?: string) => (at ? new Date(at).toLocaleString() : '');

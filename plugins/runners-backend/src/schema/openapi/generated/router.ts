@@ -178,6 +178,15 @@ export const spec = {
         responses: {
           '200': {
             description: 'The pool.',
+            headers: {
+              ETag: {
+                description:
+                  'Entity tag of what a client may change (spec, pending change, approval phase); send it back in If-Match to change or delete the pool only if nobody else did.',
+                schema: {
+                  type: 'string',
+                },
+              },
+            },
             content: {
               'application/json': {
                 schema: {
@@ -194,7 +203,12 @@ export const spec = {
       patch: {
         operationId: 'UpdatePool',
         description:
-          'Changes flavor, autoscaling, tags or description. Answers 202; a change that needs approval waits while the pool keeps running as it is.',
+          'Changes flavor, autoscaling, tags or description. Answers 202; a change that needs approval waits while the pool keeps running as it is. The change is merged onto the newest intent and written atomically; with If-Match it is refused (412) when the pool changed since the client read it.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/ifMatch',
+          },
+        ],
         requestBody: {
           required: true,
           content: {
@@ -224,7 +238,20 @@ export const spec = {
       delete: {
         operationId: 'DeletePool',
         description:
-          'Tears the pool down (VMs, scalers, secrets, GitLab runner). Answers 202.',
+          'Tears the pool down (VMs, scalers, secrets, GitLab runner). Answers 202. The runner is paused first and running jobs finish (the pool says "draining"); force=true (platform members) deletes now and cuts them.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/ifMatch',
+          },
+          {
+            name: 'force',
+            in: 'query',
+            required: false,
+            schema: {
+              type: 'boolean',
+            },
+          },
+        ],
         responses: {
           '202': {
             description: 'Accepted; the pool is deleting.',
@@ -558,6 +585,16 @@ export const spec = {
   },
   components: {
     parameters: {
+      ifMatch: {
+        name: 'If-Match',
+        in: 'header',
+        required: false,
+        description:
+          'The ETag the client read; the request fails with 412 if the pool changed since.',
+        schema: {
+          type: 'string',
+        },
+      },
       id: {
         name: 'id',
         in: 'path',
@@ -972,7 +1009,7 @@ export const spec = {
             type: 'array',
             items: {
               type: 'string',
-              enum: ['custom-flavor', 'over-quota'],
+              enum: ['custom-flavor', 'over-quota', 'not-yet-approved'],
             },
           },
           summary: {

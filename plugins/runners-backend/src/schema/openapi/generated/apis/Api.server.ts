@@ -49,6 +49,12 @@ export type DeletePool = {
   path: {
     id: string;
   };
+  query: {
+    force?: boolean;
+  };
+  header: {
+    ifMatch?: string;
+  };
   response: Pool | Error;
 };
 /**
@@ -153,6 +159,9 @@ export type UpdatePool = {
     id: string;
   };
   body: PoolUpdate;
+  header: {
+    ifMatch?: string;
+  };
   response: PoolChange | Error;
 };
 /**

@@ -25,7 +25,10 @@ export interface ApprovalRequest {
 /**
  * @public
  */
-export type ApprovalRequestReasonsEnum = 'custom-flavor' | 'over-quota';
+export type ApprovalRequestReasonsEnum =
+  | 'custom-flavor'
+  | 'over-quota'
+  | 'not-yet-approved';
 /**
  * @public
  */
