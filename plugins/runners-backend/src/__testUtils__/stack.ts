@@ -4,6 +4,7 @@ import { seedTokens } from '@runner-fleet/gitlab-emulator';
 import { AutoscalingSpec } from '@runner-fleet/plugin-runners-common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readRunnersConfig, RunnersConfig } from '../config';
+import { DatabaseHistoryStore } from '../database/DatabaseHistoryStore';
 import { DatabasePoolStore } from '../database/DatabasePoolStore';
 import { PoolRecord } from '../database/PoolStore';
 import { createTestDatabases } from './databases';
@@ -55,6 +56,16 @@ export async function testStore(
 ) {
   const knex = await databases.init('SQLITE_3');
   return DatabasePoolStore.create({
+    database: mockServices.database({ knex, migrations: { skip: false } }),
+  });
+}
+
+/** A migrated fleet history store on SQLite. */
+export async function testHistoryStore(
+  databases: ReturnType<typeof createTestDatabases>,
+) {
+  const knex = await databases.init('SQLITE_3');
+  return DatabaseHistoryStore.create({
     database: mockServices.database({ knex, migrations: { skip: false } }),
   });
 }
