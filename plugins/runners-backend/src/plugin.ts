@@ -13,6 +13,7 @@ import {
 } from '@runner-fleet/plugin-runners-node';
 import { GitLabCiProvider } from './ci';
 import { readRunnersConfig } from './config';
+import { DatabaseHistoryStore } from './database/DatabaseHistoryStore';
 import { DatabasePoolStore } from './database/DatabasePoolStore';
 import { startFleet } from './fleet/startFleet';
 import { connectClusters } from './provisioning/connectClusters';
@@ -75,6 +76,11 @@ export const runnersPlugin = createBackendPlugin({
           config,
           store,
           queue: store.reconcileQueue(),
+          history: await DatabaseHistoryStore.create({
+            database: deps.database,
+            // The pool store above has just run every migration of this package.
+            skipMigrations: true,
+          }),
           ci,
           clusters,
           scheduler: deps.scheduler,

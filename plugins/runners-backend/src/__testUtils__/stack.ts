@@ -4,6 +4,7 @@ import { seedTokens } from '@runner-fleet/gitlab-emulator';
 import { AutoscalingSpec } from '@runner-fleet/plugin-runners-common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readRunnersConfig, RunnersConfig } from '../config';
+import { DatabaseHistoryStore } from '../database/DatabaseHistoryStore';
 import { DatabasePoolStore } from '../database/DatabasePoolStore';
 import {
   PoolPatch,
@@ -79,6 +80,16 @@ export async function changePool(
   const next = await store.updatePool(id, current.version, patch, transition);
   if (!next) throw new Error(`pool ${id} changed meanwhile`);
   return next;
+}
+
+/** A migrated fleet history store on SQLite. */
+export async function testHistoryStore(
+  databases: ReturnType<typeof createTestDatabases>,
+) {
+  const knex = await databases.init('SQLITE_3');
+  return DatabaseHistoryStore.create({
+    database: mockServices.database({ knex, migrations: { skip: false } }),
+  });
 }
 
 /** A team name of its own, so each test gets its own namespace `runners-<team>`. */

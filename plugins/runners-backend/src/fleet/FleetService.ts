@@ -8,11 +8,12 @@ import {
   PoolScalingSignal,
   TeamHealth,
 } from '@runner-fleet/plugin-runners-common';
+import { HistoryStore } from '../database/HistoryStore';
 import { PoolRecord, PoolStore } from '../database/PoolStore';
 import { CiPoller } from './CiPoller';
 import { CachedObject, FleetCache, WatchedKindKey } from './FleetCache';
 import { GhostSweeper } from './GhostSweeper';
-import { History } from './History';
+import { FleetHistory } from './FleetHistory';
 import {
   computePoolHealth,
   poolVms,
@@ -32,13 +33,14 @@ const MAX_EVENTS = 200;
 
 /**
  * Fleet health, per pool, team and fleet, served from memory: the watch cache, the CI poller's
- * snapshots and the in-memory history. Refreshed by `refresh()` on a schedule.
+ * snapshots and the last read of the persisted history. Refreshed by `refresh()` on every
+ * replica; `recordHistory()` samples the fleet into the database on one replica.
  */
 export class FleetService {
   readonly #store: PoolStore;
   readonly #cache: FleetCache;
   readonly #poller: CiPoller;
-  readonly #history = new History();
+  readonly #history: FleetHistory;
   readonly #clusters: { primary: string; burst?: string };
   readonly #logger: LoggerService;
   readonly #clock: () => number;
@@ -46,6 +48,8 @@ export class FleetService {
   #sweeper?: GhostSweeper;
   /** Pools as last loaded by refresh(), so reads do not touch the database. */
   #pools: PoolRecord[] = [];
+  /** When refresh() last completed; the sampler never writes what this replica has not seen. */
+  #refreshedAt?: number;
   /**
    * Health per pool as of the last refresh or watch event: fleet-wide views aggregate these
    * instead of recomputing 500 pools per request. A watch event for a pool drops its entry.
@@ -59,6 +63,8 @@ export class FleetService {
     store: PoolStore;
     cache: FleetCache;
     poller: CiPoller;
+    /** The persisted fleet history every replica reads. */
+    history: HistoryStore;
     clusters: { primary: string; burst?: string };
     logger: LoggerService;
     clock?: () => number;
@@ -73,6 +79,10 @@ export class FleetService {
     this.#clusters = o.clusters;
     this.#logger = o.logger;
     this.#clock = o.clock ?? Date.now;
+    this.#history = FleetHistory.create({
+      store: o.history,
+      logger: o.logger,
+    });
     this.#cache.onChange((cluster, kind, object, verb) =>
       this.#onObjectChange(cluster, kind, object, verb),
     );
@@ -125,24 +135,47 @@ export class FleetService {
     this.#events.set(poolId, events);
   }
 
-  /** Polls CI and records a history sample for every pool. */
+  /** Polls CI, re-reads the history sums when due and recomputes every pool's health. */
   async refresh(): Promise<void> {
     this.#pools = await this.#store.listPools({ states: [...ACTIVE] });
     await this.#poller.poll(this.#pools);
     const now = this.#clock();
+    await this.#history.load(now);
     this.#healthCache.clear();
     for (const pool of this.#pools) {
-      const h = this.#health(pool, now);
-      this.#healthCache.set(pool.id, { pool, health: h });
-      this.#history.record(pool.id, {
-        at: now,
-        busySlots: h.utilization.busySlots,
-        totalSlots: h.utilization.totalSlots,
-        pending: h.queue.pending,
-        waitP95: h.queue.waitSeconds.p95,
-        vms: h.replicas.current + h.burst.replicas,
-      });
+      this.#healthCache.set(pool.id, { pool, health: this.#health(pool, now) });
     }
+    this.#refreshedAt = now;
+  }
+
+  /**
+   * Writes this minute's sample of every pool to the shared history (the scheduler runs it on
+   * one replica). Skipped until this replica's watch cache is synced and a refresh has seen the
+   * fleet: a replica that just started would otherwise overwrite the minute with zeros.
+   */
+  async recordHistory(): Promise<void> {
+    const now = this.#clock();
+    if (
+      !this.#cache.synced ||
+      this.#refreshedAt === undefined ||
+      now - this.#refreshedAt > 60_000
+    ) {
+      this.#logger.debug('fleet history: no current refresh, sample skipped');
+      return;
+    }
+    await this.#history.record(
+      now,
+      [...this.#healthCache.values()].map(({ pool, health }) => ({
+        pool,
+        health,
+        ci: this.#poller.snapshot(pool.id),
+      })),
+    );
+  }
+
+  /** Prunes the history past its retention (scheduled on one replica). */
+  pruneHistory() {
+    return this.#history.prune(this.#clock());
   }
 
   #view(poolId: string): PoolView {
@@ -159,7 +192,7 @@ export class FleetService {
       pool,
       view: this.#view(pool.id),
       ci: this.#poller.snapshot(pool.id),
-      history: this.#history,
+      history: this.#history.figures(pool.id),
       ghosts: { runners: 0, managers: 0, vms: 0 },
       now,
       clusters: this.#clusters,
@@ -200,8 +233,12 @@ export class FleetService {
     return health;
   }
 
-  poolDetail(pool: PoolRecord, storeEvents: FleetEvent[]): PoolHealthDetail {
+  async poolDetail(
+    pool: PoolRecord,
+    storeEvents: FleetEvent[],
+  ): Promise<PoolHealthDetail> {
     const now = this.#clock();
+    const chart = await this.#history.chart(pool.id, now);
     const events = [...storeEvents, ...(this.#events.get(pool.id) ?? [])]
       .sort((a, b) => a.at.localeCompare(b.at))
       .slice(-MAX_EVENTS);
@@ -213,14 +250,14 @@ export class FleetService {
         this.#clusters,
       ),
       events,
-      history: this.#history.samples(pool.id, now - 24 * 3600_000).map(s => ({
-        at: new Date(s.at).toISOString(),
-        utilization: s.totalSlots
-          ? Math.round((s.busySlots / s.totalSlots) * 1000) / 1000
+      history: chart.map(p => ({
+        at: new Date(p.at).toISOString(),
+        utilization: p.totalSlotSeconds
+          ? Math.round((p.busySlotSeconds / p.totalSlotSeconds) * 1000) / 1000
           : 0,
-        busySlots: s.busySlots,
-        pending: s.pending,
-        waitP95: s.waitP95,
+        busySlots: p.busySlotsMax,
+        pending: p.pendingMax,
+        waitP95: p.waitP95,
       })),
     };
   }

@@ -16,6 +16,7 @@ import { createTestDatabases } from '../__testUtils__/databases';
 import {
   eventually,
   insertTestPool,
+  testHistoryStore,
   testRunnersConfig,
   testStore,
 } from '../__testUtils__/stack';
@@ -63,6 +64,7 @@ async function setup() {
     store,
     cache,
     poller,
+    history: await testHistoryStore(databases),
     clusters: { primary: 'local' },
     logger,
   });
@@ -151,7 +153,7 @@ describe('fleet health, ghost sweeper and watch cache (real control plane + GitL
       n => n === 1,
     );
     await fleet.refresh();
-    const detail = fleet.poolDetail(pool, []);
+    const detail = await fleet.poolDetail(pool, []);
     expect(detail.vms).toEqual([
       expect.objectContaining({
         name: 'rf-builds-abcde',

@@ -6,7 +6,7 @@ import {
 import { PoolRecord } from '../database/PoolStore';
 import { CiPoolSnapshot } from './CiPoller';
 import { CachedObject, PoolObjects } from './FleetCache';
-import { History } from './History';
+import { jobFigures } from './FleetHistory';
 import { computePoolHealth, scalingSignal } from './poolHealth';
 
 const NOW = Date.parse('2026-11-27T12:00:00Z');
@@ -94,7 +94,7 @@ function ci(
 
 describe('computePoolHealth', () => {
   const base = {
-    history: new History(),
+    history: {},
     ghosts: { runners: 0, managers: 0, vms: 0 },
     now: NOW,
     clusters: { primary: 'local' },
@@ -218,22 +218,37 @@ describe('scalingSignal', () => {
   });
 });
 
-describe('History', () => {
-  it('averages utilisation and integrates VM-hours for cost', () => {
-    const history = new History();
-    for (let i = 0; i <= 12; i++) {
-      history.record('p1', {
-        at: NOW - (12 - i) * 5 * 60_000,
-        busySlots: i % 2 ? 4 : 0,
-        totalSlots: 8,
-        pending: 0,
-        vms: 2,
-      });
-    }
-    expect(history.averageUtilization('p1', NOW - 3600_000)).toBeCloseTo(
-      0.23,
-      1,
+describe('jobFigures', () => {
+  it('counts the jobs of one minute: run time by finish, queue waits by start', () => {
+    const at = (seconds: number) =>
+      new Date(NOW + seconds * 1000).toISOString();
+    const job = (id: number, started: number, finished?: number, wait = 3) => ({
+      id,
+      status: finished === undefined ? 'running' : 'success',
+      tags: [],
+      createdAt: at(started - wait),
+      startedAt: at(started),
+      finishedAt: finished === undefined ? undefined : at(finished),
+      queuedDurationSeconds: wait,
+    });
+    const figures = jobFigures(
+      [
+        job(1, -300, 10),
+        job(2, 5, 50, 12),
+        job(3, 59, undefined, 700),
+        job(4, 60, 70),
+        job(5, -1, 61),
+      ],
+      NOW,
     );
-    expect(history.vmHours('p1', NOW - 24 * 3600_000)).toBeCloseTo(2, 5);
+    expect(figures).toEqual({
+      finished: 2,
+      jobSeconds: 310 + 45,
+      started: 2,
+      waitSecondsSum: 712,
+      waitSecondsMax: 700,
+      waitHistogram: [0, 0, 1, 0, 0, 0, 0, 1, 0],
+      waitP95: 700,
+    });
   });
 });

@@ -7,7 +7,7 @@ import {
 import { PoolRecord } from '../database/PoolStore';
 import { CiPoolSnapshot } from './CiPoller';
 import { CachedObject, PoolObjects } from './FleetCache';
-import { History } from './History';
+import { PoolHistoryFigures } from './FleetHistory';
 import { percentiles } from './percentiles';
 
 const DAY = 24 * 3600_000;
@@ -89,7 +89,7 @@ export function computePoolHealth(options: {
   pool: PoolRecord;
   view: PoolView;
   ci?: CiPoolSnapshot;
-  history: History;
+  history: PoolHistoryFigures;
   ghosts: { runners: number; managers: number; vms: number };
   now: number;
   clusters: { primary: string; burst?: string };
@@ -134,9 +134,9 @@ export function computePoolHealth(options: {
   const scalerReady = condition('Ready');
   const desired = (workload?.spec as { replicas?: number } | undefined)
     ?.replicas;
-  const vmHours24 = history.vmHours(pool.id, now - DAY);
-  const vmHours30 = history.vmHours(pool.id, now - 30 * DAY);
   const round = (v: number) => Math.round(v * 100) / 100;
+  // Sums of what was sampled, so a flavor change mid-window is priced minute by minute.
+  const hours = (seconds: number | undefined) => round((seconds ?? 0) / 3600);
   return {
     poolId: pool.id,
     team: pool.team,
@@ -158,8 +158,8 @@ export function computePoolHealth(options: {
       busySlots,
       totalSlots,
       now: totalSlots ? round(busySlots / totalSlots) : 0,
-      avg1h: history.averageUtilization(pool.id, now - 3600_000),
-      avg24h: history.averageUtilization(pool.id, now - DAY),
+      avg1h: history.avg1h,
+      avg24h: history.avg24h,
     },
     queue: {
       pending: ci?.pending.length ?? 0,
@@ -180,12 +180,12 @@ export function computePoolHealth(options: {
       ready: burstReady,
     },
     cost: {
-      vcpuHours24h: round(vmHours24 * flavor.cpu),
-      gibHours24h: round(vmHours24 * flavor.memoryGiB),
-      weighted24h: round(vmHours24 * flavor.costWeight),
-      vcpuHours30d: round(vmHours30 * flavor.cpu),
-      gibHours30d: round(vmHours30 * flavor.memoryGiB),
-      weighted30d: round(vmHours30 * flavor.costWeight),
+      vcpuHours24h: hours(history.day?.vcpuSeconds),
+      gibHours24h: hours(history.day?.gibSeconds),
+      weighted24h: hours(history.day?.weightedVmSeconds),
+      vcpuHours30d: hours(history.month?.vcpuSeconds),
+      gibHours30d: hours(history.month?.gibSeconds),
+      weighted30d: hours(history.month?.weightedVmSeconds),
     },
     observedAt: new Date(ci?.polledAt ?? now).toISOString(),
   };

@@ -7,6 +7,7 @@ import type { MetricsService } from '@backstage/backend-plugin-api/alpha';
 import { LABELS } from '@runner-fleet/plugin-runners-common';
 import { CiProvider } from '@runner-fleet/plugin-runners-node';
 import { RunnersConfig } from '../config';
+import { HistoryStore } from '../database/HistoryStore';
 import { PoolStore } from '../database/PoolStore';
 import { ConnectedCluster } from '../provisioning/connectClusters';
 import { Reconciler } from '../provisioning/Reconciler';
@@ -34,6 +35,8 @@ export async function startFleet(options: {
   config: RunnersConfig;
   store: PoolStore;
   queue: ReconcileQueue;
+  /** The fleet history in the plugin database, shared by every replica. */
+  history: HistoryStore;
   ci?: CiProvider;
   clusters: ConnectedCluster[];
   scheduler: SchedulerService;
@@ -57,6 +60,7 @@ export async function startFleet(options: {
     store,
     cache,
     poller,
+    history: options.history,
     clusters: {
       primary: primary?.target.name ?? 'none',
       burst: burst?.target.name,
@@ -76,6 +80,29 @@ export async function startFleet(options: {
     timeout: { minutes: 2 },
     scope: 'local',
     fn: () => health.refresh(),
+  });
+  // Every replica refreshes its own cache above; one replica at a time samples it into the
+  // shared history. Twice a minute, so every minute bucket gets a sample despite the
+  // scheduler's jitter; a second sample of the same minute replaces the first.
+  await scheduler.scheduleTask({
+    id: 'runners-history-sample',
+    frequency: { seconds: 30 },
+    timeout: { minutes: 1 },
+    scope: 'global',
+    fn: () => health.recordHistory(),
+  });
+  await scheduler.scheduleTask({
+    id: 'runners-history-prune',
+    frequency: { hours: 1 },
+    timeout: { minutes: 10 },
+    scope: 'global',
+    initialDelay: { minutes: 1 },
+    fn: async () => {
+      const pruned = await health.pruneHistory();
+      logger.debug(
+        `fleet history: pruned ${pruned.minutes} minute and ${pruned.hours} hour rows`,
+      );
+    },
   });
 
   if (!primary || !ci) {

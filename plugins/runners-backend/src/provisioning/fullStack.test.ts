@@ -27,6 +27,7 @@ import {
   eventually,
   insertTestPool,
   newTeam,
+  testHistoryStore,
   testRunnersConfig,
   testStore,
 } from '../__testUtils__/stack';
@@ -120,6 +121,7 @@ async function startStack() {
     store,
     cache,
     poller: CiPoller.create({ ci, logger }),
+    history: await testHistoryStore(databases),
     clusters: { primary: 'local' },
     logger,
   });

@@ -57,7 +57,7 @@ export function addFleetRoutes(
       kind: 'state' as const,
       message: `${e.state}: ${e.reason}${e.actor ? ` (${e.actor})` : ''}`,
     }));
-    res.json(fleet.poolDetail(pool, events));
+    res.json(await fleet.poolDetail(pool, events));
   });
 
   router.get('/scaling/pools/:id', async (req, res) => {
