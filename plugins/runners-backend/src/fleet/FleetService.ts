@@ -211,6 +211,7 @@ export class FleetService {
         this.#view(pool.id),
         this.#poller.snapshot(pool.id),
         this.#clusters,
+        pool.flavor.os,
       ),
       events,
       history: this.#history.samples(pool.id, now - 24 * 3600_000).map(s => ({

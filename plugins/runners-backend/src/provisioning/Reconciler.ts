@@ -5,7 +5,7 @@ import {
   CiRunnerSpec,
   fleetRunnerDescription,
 } from '@runner-fleet/plugin-runners-node';
-import { RunnersConfig } from '../config';
+import { poolScalingUrl, RunnersConfig } from '../config';
 import { PoolRecord, PoolStore } from '../database/PoolStore';
 import { KeyedMutex } from '../database/KeyedMutex';
 import { ClusterClient } from './ClusterClient';
@@ -398,7 +398,7 @@ export class Reconciler {
       gitlab: { url: this.#config.gitlab.baseUrl },
       runnerToken: token,
       scaling: {
-        metricsUrl: `${scalingMetrics.baseUrl}/api/runners/scaling/pools/${pool.id}`,
+        metricsUrl: poolScalingUrl(this.#config, cluster.name, pool.id),
         metricsToken: scalingMetrics.token,
         pollingIntervalSeconds: autoscaling.pollingIntervalSeconds,
         scaleDownStabilizationSeconds:
