@@ -84,6 +84,14 @@ export interface Config {
       caFile?: string;
       /** Skip TLS verification. Never in production. */
       skipTLSVerify?: boolean;
+      /**
+       * Base URL of this backend as KEDA inside this cluster reaches it, e.g. a public ingress
+       * for a burst cluster in a public cloud. The cluster's ScaledObjects poll
+       * `<scalingUrl>/api/runners/scaling/pools/<pool id>` with the `scalingMetrics.token`, which
+       * opens only the scaling-signal endpoint (read-only, one pool's job counts). Default
+       * `scalingMetrics.baseUrl`.
+       */
+      scalingUrl?: string;
     }>;
     /** The GitLab instance runners register with. */
     gitlab?: {

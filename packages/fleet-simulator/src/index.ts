@@ -62,3 +62,10 @@ export {
   resolveTraffic,
 } from './traffic/profile';
 export type { TrafficProfile } from './traffic/profile';
+export { linuxGuest, windowsGuest } from './runner/guest';
+export type { GuestBoot, GuestShutdown } from './runner/guest';
+export {
+  generateUniqueSystemId,
+  runnerSystemId,
+  SYSTEM_ID_PATTERN,
+} from './runner/systemId';

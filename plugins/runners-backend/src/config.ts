@@ -20,6 +20,11 @@ export interface ClusterTarget {
   caData?: string;
   caFile?: string;
   skipTLSVerify?: boolean;
+  /**
+   * The backend's base URL as KEDA in this cluster reaches it (a burst cluster in a public cloud
+   * cannot reach an internal address); default `scalingMetrics.baseUrl`.
+   */
+  scalingUrl?: string;
 }
 
 /** GitLab connection settings. */
@@ -240,7 +245,14 @@ function readClusters(config: Config): ClusterTarget[] {
         caData: c.getOptionalString('caData'),
         caFile: c.getOptionalString('caFile'),
         skipTLSVerify: c.getOptionalBoolean('skipTLSVerify'),
+        scalingUrl: c.getOptionalString('scalingUrl')?.replace(/\/+$/, ''),
       };
+      if (target.scalingUrl && !/^https?:\/\/[^/\s]+/.test(target.scalingUrl)) {
+        fail(
+          `${key}.scalingUrl`,
+          `must be an http(s) URL of the backend as KEDA in this cluster reaches it, got '${target.scalingUrl}'`,
+        );
+      }
       if (
         target.authProvider === 'serviceAccount' &&
         (!target.url || !target.serviceAccountToken)
@@ -348,4 +360,19 @@ export function readRunnersConfig(root: Config): RunnersConfig {
       ? positiveInt(config, 'reconciler.intervalSeconds', 30, '')
       : 30,
   };
+}
+
+/**
+ * The URL KEDA in `clusterName` polls for a pool's scaling signal: the cluster's `scalingUrl`,
+ * else `scalingMetrics.baseUrl`, plus the pool's path under the backend's API.
+ */
+export function poolScalingUrl(
+  config: Pick<RunnersConfig, 'clusters' | 'scalingMetrics'>,
+  clusterName: string,
+  poolId: string,
+): string {
+  const base =
+    config.clusters.find(c => c.name === clusterName)?.scalingUrl ??
+    config.scalingMetrics.baseUrl;
+  return `${base}/api/runners/scaling/pools/${encodeURIComponent(poolId)}`;
 }

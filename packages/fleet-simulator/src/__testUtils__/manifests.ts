@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { stringify as toToml } from 'smol-toml';
 import { stringify as toYaml } from 'yaml';
 import { Manifest } from './cluster';
@@ -39,8 +40,22 @@ export function cloudConfig(toml: string): string {
           permissions: '0600',
           content: toml,
         },
+        {
+          // As the product's: .runner_system_id from the hostname (the VMI name).
+          path: '/usr/local/sbin/runner-fleet-system-id',
+          permissions: '0755',
+          content:
+            '#!/bin/sh\nset -eu\nprintf \'s_%s\\n\' "$(printf \'%s\' "$(hostname)" | sha256sum | cut -c1-12)"\n',
+        },
       ],
-      runcmd: [['systemctl', 'restart', 'gitlab-runner']],
+      runcmd: [
+        [
+          'sh',
+          '-c',
+          '/usr/local/sbin/runner-fleet-system-id > /etc/gitlab-runner/.runner_system_id',
+        ],
+        ['systemctl', 'restart', 'gitlab-runner'],
+      ],
     },
     { lineWidth: 0 },
   )}`;
@@ -202,4 +217,9 @@ export function windowsPool(options: {
       },
     },
   };
+}
+
+/** The system_id the guest script above writes for a VMI (s_ + sha256(name)[0:12]). */
+export function guestSystemId(vmiName: string): string {
+  return `s_${createHash('sha256').update(vmiName).digest('hex').slice(0, 12)}`;
 }

@@ -10,6 +10,7 @@ import {
   createRunner,
   linuxReplicaSet,
   runnerConfigToml,
+  guestSystemId,
 } from '../__testUtils__/manifests';
 import { SimulationClock } from '../clock';
 import { VmiObject, VmirsObject } from '../kubevirt/types';
@@ -143,7 +144,7 @@ describe('Linux runners from a VirtualMachineInstanceReplicaSet', () => {
         : undefined,
     );
     expect(registered.map(m => m.systemId).sort()).toEqual(
-      up.map(v => v.metadata.name).sort(),
+      up.map(v => guestSystemId(v.metadata.name)).sort(),
     );
     expect(
       registered.every(
@@ -158,7 +159,9 @@ describe('Linux runners from a VirtualMachineInstanceReplicaSet', () => {
         await running('rf-linux')
       ).every(v =>
         v.metadata.annotations?.[RUNNER_ANNOTATION]?.startsWith(
-          `registered: manager ${v.metadata.name} of runner ${runner.id}`,
+          `registered: manager ${guestSystemId(v.metadata.name)} of runner ${
+            runner.id
+          }`,
         ),
       ),
     );
@@ -227,7 +230,8 @@ describe('Linux runners from a VirtualMachineInstanceReplicaSet', () => {
     );
 
     const contacted = () =>
-      managers().find(m => m.systemId === victim.metadata.name)?.contactedAt;
+      managers().find(m => m.systemId === guestSystemId(victim.metadata.name))
+        ?.contactedAt;
     const before = contacted();
     await new Promise(resolve => setTimeout(resolve, 300)); // 30 s simulated: ten check intervals
     expect(contacted()).toBe(before);
@@ -238,7 +242,8 @@ describe('Linux runners from a VirtualMachineInstanceReplicaSet', () => {
       () => managers().filter(m => m.status === 'online').length === 3,
     );
     expect(
-      managers().find(m => m.systemId === victim.metadata.name)?.status,
+      managers().find(m => m.systemId === guestSystemId(victim.metadata.name))
+        ?.status,
     ).toBe('offline');
     gitlab.clock.advance(7 * 24 * 60 * 60 * 1000);
     await waitFor(
@@ -246,7 +251,8 @@ describe('Linux runners from a VirtualMachineInstanceReplicaSet', () => {
       () => managers().filter(m => m.status === 'online').length === 3,
     );
     expect(
-      managers().find(m => m.systemId === victim.metadata.name)?.status,
+      managers().find(m => m.systemId === guestSystemId(victim.metadata.name))
+        ?.status,
     ).toBe('stale');
   });
 

@@ -27,6 +27,8 @@ export interface VmiSpec {
   terminationGracePeriodSeconds?: number;
   domain?: {
     features?: { hyperv?: unknown };
+    /** `firmware.uuid` is the guest's SMBIOS system UUID. */
+    firmware?: { uuid?: string; [other: string]: unknown };
     [other: string]: unknown;
   };
   [other: string]: unknown;

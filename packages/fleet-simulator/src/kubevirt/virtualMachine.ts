@@ -14,7 +14,28 @@ import {
 } from '../kube/objects';
 import { apiVersionOf, DATA_VOLUME, VM, VMI } from '../kube/resources';
 import { WorkQueue } from '../kube/WorkQueue';
-import { isFinal, isReady, VMI_FINALIZER, VmiObject, VmObject } from './types';
+import {
+  isFinal,
+  isReady,
+  VMI_FINALIZER,
+  VmiObject,
+  VmiSpec,
+  VmObject,
+} from './types';
+
+/**
+ * The VMI's SMBIOS system UUID, as KubeVirt's VM controller sets it: the template's
+ * `firmware.uuid` if given, else the VM's uid (persistent firmware UUID, KubeVirt 1.5+, VEP 14;
+ * older releases derived a UUIDv5 from the VM name). Every VM of a pool thus has its own.
+ */
+function withFirmwareUuid(spec: VmiSpec, vmUid: string | undefined): VmiSpec {
+  const domain = spec.domain ?? {};
+  if (domain.firmware?.uuid || !vmUid) return spec;
+  return {
+    ...spec,
+    domain: { ...domain, firmware: { ...domain.firmware, uuid: vmUid } },
+  };
+}
 
 /** Run strategies under which the VM controller keeps a VMI running. */
 const RUNNING_STRATEGIES = new Set(['Always', 'RerunOnFailure', 'Once']);
@@ -144,7 +165,10 @@ export class VirtualMachineController {
           ownerReferences: [owner],
           finalizers: [VMI_FINALIZER],
         },
-        spec: structuredClone(vm.spec.template.spec),
+        spec: withFirmwareUuid(
+          structuredClone(vm.spec.template.spec),
+          vm.metadata.uid,
+        ),
       };
       await this.#ctx.kube.create(VMI, vmi);
       this.#ctx.events.record(

@@ -14,8 +14,13 @@ export type RunnerStatus =
 export interface RunnerState {
   /** `namespace/name` of the VMI. */
   vmi: string;
-  /** The manager's `system_id` (the VMI name). */
+  /**
+   * The manager's `system_id`, as gitlab-runner obtains it: `.runner_system_id` beside
+   * config.toml when valid, else a random `r_` id (see `systemId.ts`).
+   */
   systemId: string;
+  /** Whether `systemId` came from `.runner_system_id`. */
+  systemIdFromFile?: boolean;
   status: RunnerStatus;
   /** GitLab runner ids this VM registered as a manager of. */
   runnerIds: number[];
@@ -26,6 +31,8 @@ export interface RunnerState {
   jobsFailed: number;
   /** Jobs GitLab canceled while they ran (`PUT /jobs/:id` answered 403). */
   jobsCanceled: number;
+  /** Jobs still running when the VM went away: cut, never reported as finished. */
+  jobsCut: number;
   lastError?: string;
 }
 
@@ -51,7 +58,7 @@ export function durationHint(job: JobPayload): number | undefined {
 
 /**
  * gitlab-runner inside one VM: for each `[[runners]]` entry of its config.toml, `POST
- * /runners/verify` with the VMI name as `system_id` (retried with backoff on failure, as a
+ * /runners/verify` with its `system_id` (retried with backoff on failure, as a
  * runner keeps retrying), then `POST /jobs/request` every `check_interval` while fewer than
  * `concurrent` (and the entry's `limit`) jobs run. A job runs for its duration hint (or a
  * drawn duration), heartbeats with `PUT /jobs/:id` every 30 s, and ends `success` or `failed`.
@@ -100,6 +107,7 @@ export class GitLabRunnerProcess {
       jobsSucceeded: 0,
       jobsFailed: 0,
       jobsCanceled: 0,
+      jobsCut: 0,
     };
   }
 
@@ -121,6 +129,8 @@ export class GitLabRunnerProcess {
 
   /** The VM is gone: nothing more reaches GitLab; running jobs stay "running" there. */
   kill(): void {
+    if (this.#state.status !== 'stopped')
+      this.#state.jobsCut += this.#state.runningJobs;
     this.#state.status = 'stopped';
     this.#killed.abort();
     this.#draining.abort();

@@ -6,7 +6,9 @@ import { VMI } from '../kube/resources';
 import { WorkQueue } from '../kube/WorkQueue';
 import { guestOs, VmiObject } from '../kubevirt/types';
 import { GitLabRunnerProcess, RunnerState } from './gitlabRunner';
+import { GuestShutdown, readGuestBoot } from './guest';
 import { readRunnerConfig, RunnerConfigError } from './runnerConfig';
+import { runnerSystemId } from './systemId';
 
 /** Annotation on each VMI with what its gitlab-runner did (registered, or why it failed). */
 export const RUNNER_ANNOTATION = 'fleet-simulator/runner';
@@ -24,7 +26,12 @@ export class Runners {
   /** By VMI uid. */
   readonly #processes = new Map<
     string,
-    { key: string; process?: GitLabRunnerProcess; state: RunnerState }
+    {
+      key: string;
+      process?: GitLabRunnerProcess;
+      state: RunnerState;
+      shutdown?: GuestShutdown;
+    }
   >();
 
   constructor(ctx: SimContext) {
@@ -41,19 +48,47 @@ export class Runners {
     });
   }
 
-  /** The shutdown hook for KubeVirt: drains the VM's runner. */
+  /**
+   * The shutdown hook for KubeVirt: the guest stops gitlab-runner as its boot media set it up
+   * (see `guest.ts`); jobs still running when that budget ends are cut.
+   */
   drain = async (vmi: VmiObject): Promise<void> => {
     const entry = this.#processes.get(vmi.metadata.uid ?? '');
     if (!entry?.process) return;
+    const process = entry.process;
+    const shutdown = entry.shutdown ?? {
+      drainSeconds: 0,
+      why: 'unknown guest',
+    };
+    const object = objectRef(
+      VMI.kind,
+      vmi.metadata.namespace,
+      vmi.metadata.name,
+    );
     this.#ctx.events.record(
       'runner',
       'runner-draining',
-      `draining: ${entry.process.state.runningJobs} job(s) running`,
-      {
-        object: objectRef(VMI.kind, vmi.metadata.namespace, vmi.metadata.name),
-      },
+      `draining: ${process.state.runningJobs} job(s) running, at most ${shutdown.drainSeconds} s (${shutdown.why})`,
+      { object },
     );
-    await entry.process.drain();
+    const abort = new AbortController();
+    const drained = await Promise.race([
+      process.drain().then(() => true),
+      this.#ctx.clock
+        .sleep(shutdown.drainSeconds * 1000, abort.signal)
+        .then(() => false),
+    ]);
+    abort.abort();
+    if (!drained) {
+      const cut = process.state.runningJobs;
+      process.kill();
+      this.#ctx.events.record(
+        'runner',
+        'runner-jobs-cut',
+        `guest stopped gitlab-runner with ${cut} job(s) running (${shutdown.why})`,
+        { object },
+      );
+    }
   };
 
   states(): RunnerState[] {
@@ -107,6 +142,7 @@ export class Runners {
       jobsSucceeded: 0,
       jobsFailed: 0,
       jobsCanceled: 0,
+      jobsCut: 0,
     };
     this.#processes.set(uid, { key, state });
     let config;
@@ -127,9 +163,13 @@ export class Runners {
       );
       return;
     }
+    const guest = await readGuestBoot(this.#ctx.kube, vmi);
+    const identity = runnerSystemId(guest.systemIdFile);
+    state.systemId = identity.systemId;
+    state.systemIdFromFile = identity.fromFile;
     const process = new GitLabRunnerProcess(this.#ctx, {
       vmi: key,
-      systemId: name,
+      systemId: identity.systemId,
       os: guestOs(vmi),
       config,
       hooks: {
@@ -138,7 +178,7 @@ export class Runners {
             vmi,
             'Normal',
             'RunnerRegistered',
-            `registered: manager ${name} of runner ${runnerId} at ${entry.url} (concurrent ${config.concurrent})`,
+            `registered: manager ${identity.systemId} of runner ${runnerId} at ${entry.url} (concurrent ${config.concurrent})`,
             { runnerId },
           );
         },
@@ -155,6 +195,7 @@ export class Runners {
     const entry = this.#processes.get(uid);
     if (!entry) return;
     entry.process = process;
+    entry.shutdown = guest.shutdown;
     process.start();
     this.#ctx.events.record(
       'runner',

@@ -248,6 +248,7 @@ export class FleetService {
         this.#view(pool.id),
         this.#poller.snapshot(pool.id),
         this.#clusters,
+        pool.flavor.os,
       ),
       events,
       history: chart.map(p => ({

@@ -1,6 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { CiProvider } from '@runner-fleet/plugin-runners-node';
 import { PoolRecord, PoolStore } from '../database/PoolStore';
+import { vmiRunnerSystemId } from '../provisioning/render';
 import { CiPoller } from './CiPoller';
 import { CachedObject } from './FleetCache';
 
@@ -144,11 +145,14 @@ export class GhostSweeper {
     if (!snapshot) return;
     const now = clock();
     const vmis = fleet.vmisOf(pool.id);
-    const names = new Set(vmis.map(v => v.vmi.metadata.name));
+    // Pair by the system_id the VM's guest wrote for gitlab-runner, never by the VMI name.
+    const systemIdOf = (vmi: CachedObject) =>
+      vmiRunnerSystemId(vmi, pool.flavor.os);
+    const live = new Set(vmis.map(v => systemIdOf(v.vmi)));
     let runnerToken: string | undefined;
     for (const manager of snapshot.managers) {
       if (
-        names.has(manager.systemId) ||
+        live.has(manager.systemId) ||
         this.#removed.has(`${pool.id}/${manager.systemId}`)
       )
         continue;
@@ -174,7 +178,11 @@ export class GhostSweeper {
       const createdAt = vmi.metadata.creationTimestamp
         ? new Date(vmi.metadata.creationTimestamp).getTime()
         : now;
-      if (status.phase !== 'Running' || registered.has(vmi.metadata.name))
+      const systemId = systemIdOf(vmi);
+      if (
+        status.phase !== 'Running' ||
+        (systemId !== undefined && registered.has(systemId))
+      )
         continue;
       if (now - createdAt < this.#deps.registrationTimeoutMs) continue;
       result.unregisteredVms++;

@@ -22,7 +22,7 @@ import {
 } from '../__testUtils__/stack';
 import { KubernetesClusterClient } from '../provisioning/ClusterClient';
 import { Reconciler } from '../provisioning/Reconciler';
-import { teamNamespace } from '../provisioning/render';
+import { runnerSystemIdFrom, teamNamespace } from '../provisioning/render';
 import { CiPoller } from './CiPoller';
 import { FleetCache } from './FleetCache';
 import { FleetService } from './FleetService';
@@ -136,7 +136,8 @@ async function bootVm(
   const res = await fetch(`${emulator.url}/api/v4/runners/verify`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ token, system_id: name }),
+    // As real gitlab-runner: the system_id its guest wrote to .runner_system_id.
+    body: JSON.stringify({ token, system_id: runnerSystemIdFrom(name) }),
   });
   expect(res.status).toBe(200);
   return vmi;
@@ -219,7 +220,11 @@ describe('fleet health, ghost sweeper and watch cache (real control plane + GitL
       const res = await fetch(`${emulator.url}/api/v4/jobs/request`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ token, system_id: 'rf-builds-q1', info: {} }),
+        body: JSON.stringify({
+          token,
+          system_id: runnerSystemIdFrom('rf-builds-q1'),
+          info: {},
+        }),
       });
       expect(res.status).toBe(201);
     }

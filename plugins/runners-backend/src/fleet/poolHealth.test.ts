@@ -1,3 +1,4 @@
+import { runnerSystemIdFrom } from '../provisioning/render';
 import {
   EXAMPLE_FLAVOR_CATALOG,
   examplePoolSpec,
@@ -83,7 +84,8 @@ function ci(
       status: 'running',
       tags: [],
       createdAt: '',
-      systemId: `rf-builds-${i % 2}`,
+      // GitLab reports the id the guest wrote, derived from the VMI name (Linux).
+      systemId: runnerSystemIdFrom(`rf-builds-${i % 2}`),
     })),
     recent: [],
     pending: [],
@@ -161,7 +163,7 @@ describe('computePoolHealth', () => {
     const managers = [
       {
         id: 1,
-        systemId: 'rf-builds-0',
+        systemId: runnerSystemIdFrom('rf-builds-0'),
         status: 'online',
         createdAt: new Date(NOW - 600_000 + 45_000).toISOString(),
       },

@@ -5,6 +5,7 @@ import {
   VmHealth,
 } from '@runner-fleet/plugin-runners-common';
 import { PoolRecord } from '../database/PoolStore';
+import { vmiRunnerSystemId } from '../provisioning/render';
 import { CiPoolSnapshot } from './CiPoller';
 import { CachedObject, PoolObjects } from './FleetCache';
 import { PoolHistoryFigures } from './FleetHistory';
@@ -50,6 +51,7 @@ export function poolVms(
   view: PoolView,
   ci: CiPoolSnapshot | undefined,
   clusters: { primary: string; burst?: string },
+  os: 'linux' | 'windows',
 ): VmHealth[] {
   const managers = new Map((ci?.managers ?? []).map(m => [m.systemId, m]));
   const vms: VmHealth[] = [];
@@ -59,7 +61,9 @@ export function poolVms(
     role: 'primary' | 'burst',
   ) => {
     for (const vmi of vmisOf(objects)) {
-      const manager = managers.get(vmi.metadata.name);
+      // GitLab knows a VM only by the system_id its guest wrote for gitlab-runner.
+      const systemId = vmiRunnerSystemId(vmi, os);
+      const manager = systemId ? managers.get(systemId) : undefined;
       vms.push({
         name: vmi.metadata.name,
         cluster: cluster ?? '',
@@ -74,7 +78,7 @@ export function poolVms(
           firstContactAt: manager.createdAt,
         },
         runningJobs: (ci?.running ?? [])
-          .filter(j => j.systemId === vmi.metadata.name)
+          .filter(j => systemId !== undefined && j.systemId === systemId)
           .map(j => j.id),
       });
     }
@@ -101,7 +105,7 @@ export function computePoolHealth(options: {
   const burstWorkload = view.burst
     ? workloadOf(view.burst, 'burst')
     : undefined;
-  const vms = poolVms(view, ci, options.clusters);
+  const vms = poolVms(view, ci, options.clusters, flavor.os);
   const phases: Record<string, number> = {};
   for (const vm of vms) phases[vm.phase] = (phases[vm.phase] ?? 0) + 1;
   const ready = status(workload).readyReplicas ?? 0;
@@ -209,7 +213,9 @@ export function scalingSignal(
       overflow: { busyJobSlots: 0, pendingJobs: 0 },
     };
   }
-  const burstVms = new Set(vmisOf(view.burst).map(v => v.metadata.name));
+  const burstVms = new Set(
+    vmisOf(view.burst).map(v => vmiRunnerSystemId(v, pool.flavor.os)),
+  );
   const busyOnBurst = (ci?.running ?? []).filter(
     j => j.systemId && burstVms.has(j.systemId),
   ).length;

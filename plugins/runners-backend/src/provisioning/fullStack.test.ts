@@ -33,7 +33,7 @@ import {
 } from '../__testUtils__/stack';
 import { KubernetesClusterClient } from './ClusterClient';
 import { Reconciler } from './Reconciler';
-import { teamNamespace } from './render';
+import { teamNamespace, vmiRunnerSystemId } from './render';
 
 const cluster = useTestCluster();
 const databases = createTestDatabases();
@@ -177,10 +177,17 @@ it('a Linux pool boots in the simulator, registers with our token, reaches ready
     managers,
     m => m.length >= 2,
   );
-  const vmNames = fleet.vmisOf(pool.id).map(v => v.vmi.metadata.name);
-  expect(registered.map(m => m.systemId).every(s => vmNames.includes(s))).toBe(
+  // Paired by the system_id the simulated gitlab-runner read from the .runner_system_id our
+  // cloud-init script wrote (a missing or wrong file gives a random r_ id and fails here).
+  const vmIds = fleet
+    .vmisOf(pool.id)
+    .map(v => vmiRunnerSystemId(v.vmi, 'linux'));
+  expect(registered.map(m => m.systemId).every(s => vmIds.includes(s))).toBe(
     true,
   );
+  await fleet.refresh();
+  const paired = fleet.poolDetail(ready, []).vms.filter(vm => vm.manager);
+  expect(paired.length).toBeGreaterThanOrEqual(2);
 
   // Demand: 8 pending docker jobs → KEDA (simulated, reading our signal) scales to the maximum.
   await emulator.control.enqueueJobs({
@@ -285,10 +292,11 @@ it('a Windows pool clones the golden image once per VM and its runners register 
       ).find(r => r.id === ready.gitlabRunnerId)?.managers ?? [],
     m => m.length === 2,
   );
+  // Windows VMs are known to GitLab by the id sysprep derived from their SMBIOS UUID.
   expect(managers.map(m => m.systemId).sort()).toEqual(
     fleet
       .vmisOf(pool.id)
-      .map(v => v.vmi.metadata.name)
+      .map(v => vmiRunnerSystemId(v.vmi, 'windows'))
       .sort(),
   );
 }, 120_000);

@@ -1,4 +1,4 @@
-import { RunnersConfig } from '../config';
+import { poolScalingUrl, RunnersConfig } from '../config';
 import { PoolRecord } from '../database/PoolStore';
 import { ClusterClient } from './ClusterClient';
 import { RenderInput } from './render';
@@ -31,7 +31,7 @@ export function renderInputFor(
     gitlab: { url: config.gitlab.baseUrl },
     runnerToken,
     scaling: {
-      metricsUrl: `${scalingMetrics.baseUrl}/api/runners/scaling/pools/${pool.id}`,
+      metricsUrl: poolScalingUrl(config, cluster.name, pool.id),
       metricsToken: scalingMetrics.token,
       pollingIntervalSeconds: autoscaling.pollingIntervalSeconds,
       scaleDownStabilizationSeconds: autoscaling.scaleDownStabilizationSeconds,

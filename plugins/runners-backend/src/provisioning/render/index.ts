@@ -17,6 +17,8 @@ export { objectKey, renderedKinds, renderedKindOf } from './kinds';
 export {
   DEFAULT_NAMESPACE_PREFIX,
   JOB_DRAIN_SECONDS,
+  MAX_JOB_SECONDS,
+  drainTimings,
   TEAM_QUOTA_NAME,
   poolObjectNames,
   teamNamespace,
@@ -24,3 +26,10 @@ export {
 export { canonicalJson, shortHash } from './labels';
 export { VM_OVERHEAD, quotaRequests } from './team';
 export { RUNNER_METRICS_ADDRESS, secretText } from './secrets';
+export {
+  RUNNER_SYSTEM_ID_FILE,
+  RUNNER_SYSTEM_ID_PATTERN,
+  runnerSystemIdFrom,
+  vmiRunnerSystemId,
+} from './runnerSystemId';
+export type { VmiIdentity } from './runnerSystemId';

@@ -94,7 +94,36 @@ export function renderContext(input: RenderInput): RenderContext {
 }
 
 /**
- * How long a VM may take to shut down: gitlab-runner stops taking jobs and finishes the running
- * ones first (SIGQUIT on Linux), so scale-in does not kill jobs of up to an hour.
+ * The longest job a pool's VMs promise to finish when they are removed (scale-in, rollout,
+ * replacement). GitLab's own default job timeout is one hour.
  */
-export const JOB_DRAIN_SECONDS = 3600;
+export const MAX_JOB_SECONDS = 3600;
+
+/**
+ * The shutdown budget of a runner VM, each step inside the next, so no layer cuts a job that
+ * fits in `maxJobSeconds`:
+ * - `runnerStopSeconds`: systemd `TimeoutStopSec` of gitlab-runner (Windows: how long the
+ *   shutdown script waits for the service). SIGQUIT makes it take no new jobs and finish the
+ *   running ones; a minute on top for uploading the trace and artifacts of a job that ends late.
+ * - `poweroffTimeoutSeconds`: `JobTimeoutSec` of systemd's `poweroff.target`, which otherwise
+ *   forces the power-off after 30 minutes whatever the units' stop timeouts
+ *   (systemd.special(7)); a minute for the units stopped after gitlab-runner (docker, mounts).
+ *   Windows: the wait for shutdown scripts (`MaxGPOScriptWait`).
+ * - `terminationGracePeriodSeconds`: the VMI's; after it virt-launcher destroys the domain.
+ */
+export function drainTimings(maxJobSeconds: number = MAX_JOB_SECONDS): {
+  runnerStopSeconds: number;
+  poweroffTimeoutSeconds: number;
+  terminationGracePeriodSeconds: number;
+} {
+  const runnerStopSeconds = maxJobSeconds + 60;
+  const poweroffTimeoutSeconds = runnerStopSeconds + 60;
+  return {
+    runnerStopSeconds,
+    poweroffTimeoutSeconds,
+    terminationGracePeriodSeconds: poweroffTimeoutSeconds + 30,
+  };
+}
+
+/** The VMI `terminationGracePeriodSeconds` of every runner VM (see {@link drainTimings}). */
+export const JOB_DRAIN_SECONDS = drainTimings().terminationGracePeriodSeconds;

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { RenderContext } from './names';
+import { drainTimings, RenderContext } from './names';
+import { RUNNER_SYSTEM_ID_FILE } from './runnerSystemId';
 import {
   WINDOWS_RUNNER_DIR,
   renderSecret,
@@ -84,17 +85,64 @@ export function unattendXml(ctx: RenderContext): string {
   ].join('\n');
 }
 
+/** The drain script run at shutdown, in {@link WINDOWS_RUNNER_DIR}. */
+export const WINDOWS_DRAIN_SCRIPT = 'drain.ps1';
+
+/** Local Group Policy folder; `psscripts.ini` there lists PowerShell shutdown scripts. */
+const GPO_MACHINE = 'C:\\Windows\\System32\\GroupPolicy';
+/** The Scripts client-side extension and its snap-in: gpt.ini must name them to run scripts. */
+const SCRIPTS_CSE =
+  '[{42B5FAAE-6536-11D2-AE5A-0000F87571E3}{40B6664F-4972-11D1-A7CA-0000F87571E3}]';
+
 /**
- * Copies config.toml from the sysprep media and installs gitlab-runner as a service (the golden
- * image ships `gitlab-runner.exe` in {@link WINDOWS_RUNNER_DIR}).
+ * The drain at shutdown: the service control manager gives services only seconds when Windows
+ * shuts down (`WaitToKillServiceTimeout`), but Group Policy shutdown scripts run before services
+ * are stopped and may take up to `MaxGPOScriptWait`. This script stops gitlab-runner through the
+ * SCM — which gitlab-runner turns into its graceful SIGQUIT stop on Windows
+ * (`commands/multi.go`, `(*RunCommand).Stop`) — and waits for the running jobs to finish.
+ */
+function drainScript(): string {
+  const { runnerStopSeconds } = drainTimings();
+  return [
+    '$svc = Get-Service -Name gitlab-runner -ErrorAction SilentlyContinue',
+    "if ($svc -and $svc.Status -ne 'Stopped') {",
+    '  Stop-Service -Name gitlab-runner -NoWait',
+    `  $svc.WaitForStatus('Stopped', [TimeSpan]::FromSeconds(${runnerStopSeconds}))`,
+    '}',
+    '',
+  ].join('\r\n');
+}
+
+/**
+ * Runs once per VM in the specialize pass:
+ * - writes `.runner_system_id` beside config.toml: `s_` + the first 12 hex digits of SHA-256 of
+ *   the lower-case SMBIOS system UUID, which KubeVirt sets per VM (`spec.domain.firmware.uuid`);
+ *   the backend derives the same from the VMI (`vmiRunnerSystemId`);
+ * - copies config.toml from the sysprep media and installs the gitlab-runner service (the golden
+ *   image ships `gitlab-runner.exe` in {@link WINDOWS_RUNNER_DIR});
+ * - registers {@link WINDOWS_DRAIN_SCRIPT} as a local Group Policy shutdown script and lets
+ *   shutdown scripts run for the whole drain budget.
  */
 export function sysprepScript(): string {
   const dir = WINDOWS_RUNNER_DIR;
+  const { poweroffTimeoutSeconds } = drainTimings();
+  const scriptsDir = `${GPO_MACHINE}\\Machine\\Scripts`;
   return [
     "$ErrorActionPreference = 'Stop'",
     `New-Item -ItemType Directory -Force -Path '${dir}' | Out-Null`,
+    '$uuid = (Get-CimInstance -ClassName Win32_ComputerSystemProduct).UUID.ToLowerInvariant()',
+    '$bytes = [System.Security.Cryptography.SHA256]::Create().ComputeHash([System.Text.Encoding]::UTF8.GetBytes($uuid))',
+    "$hash = -join ($bytes | ForEach-Object { $_.ToString('x2') })",
+    `[System.IO.File]::WriteAllText('${dir}\\${RUNNER_SYSTEM_ID_FILE}', 's_' + $hash.Substring(0, 12))`,
     `Copy-Item -Force (Join-Path $PSScriptRoot '${SYSPREP_CONFIG}') '${dir}\\config.toml'`,
+    `Copy-Item -Force (Join-Path $PSScriptRoot '${WINDOWS_DRAIN_SCRIPT}') '${dir}\\${WINDOWS_DRAIN_SCRIPT}'`,
     `& '${dir}\\gitlab-runner.exe' install --working-directory '${dir}' --config '${dir}\\config.toml'`,
+    `New-Item -ItemType Directory -Force -Path '${scriptsDir}\\Shutdown' | Out-Null`,
+    `Set-Content -Encoding Unicode -Path '${scriptsDir}\\psscripts.ini' -Value "[Shutdown]\`r\`n0CmdLine=${dir}\\${WINDOWS_DRAIN_SCRIPT}\`r\`n0Parameters=\`r\`n"`,
+    `Set-Content -Encoding ASCII -Path '${GPO_MACHINE}\\gpt.ini' -Value "[General]\`r\`ngPCMachineExtensionNames=${SCRIPTS_CSE}\`r\`nVersion=1\`r\`n"`,
+    "New-Item -Force -Path 'HKLM:\\SOFTWARE\\Policies\\Microsoft\\Windows\\System' | Out-Null",
+    `Set-ItemProperty -Path 'HKLM:\\SOFTWARE\\Policies\\Microsoft\\Windows\\System' -Name MaxGPOScriptWait -Type DWord -Value ${poweroffTimeoutSeconds}`,
+    'gpupdate.exe /target:computer /force | Out-Null',
     `& '${dir}\\gitlab-runner.exe' start`,
     '',
   ].join('\r\n');
@@ -111,6 +159,7 @@ export function renderSysprepSecret(ctx: RenderContext): KubeObject {
     'autounattend.xml': answerFile,
     'unattend.xml': answerFile,
     [SYSPREP_SCRIPT]: sysprepScript(),
+    [WINDOWS_DRAIN_SCRIPT]: drainScript(),
     [SYSPREP_CONFIG]: windowsRunnerConfig(ctx.input),
   });
 }
