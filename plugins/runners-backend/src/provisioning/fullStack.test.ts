@@ -186,7 +186,9 @@ it('a Linux pool boots in the simulator, registers with our token, reaches ready
     true,
   );
   await fleet.refresh();
-  const paired = fleet.poolDetail(ready, []).vms.filter(vm => vm.manager);
+  const paired = (await fleet.poolDetail(ready, [])).vms.filter(
+    vm => vm.manager,
+  );
   expect(paired.length).toBeGreaterThanOrEqual(2);
 
   // Demand: 8 pending docker jobs → KEDA (simulated, reading our signal) scales to the maximum.
