@@ -46,6 +46,24 @@ export interface Config {
       /** Images for custom flavors; default: the first standard flavor's image of each OS. */
       images?: { linux?: string; windows?: string };
     };
+    /**
+     * How each Windows golden image boots. An image not listed here boots with BIOS (KubeVirt's
+     * default). The firmware must match how the image was installed: a Windows installed with
+     * UEFI does not boot with BIOS, and the other way round.
+     */
+    goldenImages?: Array<{
+      /** The golden image DataSource as `<namespace>/<name>`, as in a flavor's `image`. */
+      image: string;
+      /** `bios` (default) or `efi` (OVMF). */
+      firmware?: 'bios' | 'efi';
+      /**
+       * EFI only: Secure Boot; the VM then also gets SMM, which KubeVirt requires for it.
+       * Default true with `efi` (KubeVirt's own default).
+       */
+      secureBoot?: boolean;
+      /** EFI only: an emulated TPM 2.0 (not persistent). Windows 11 / Server 2025 expect one. Default false. */
+      tpm?: boolean;
+    }>;
     /** Per-team limits. A pool reserves its maximum size against its team's quota. */
     quotas?: {
       /** Limits for teams without an override. Default 128 vCPU, 256 GiB, 10 pools. */

@@ -1,7 +1,9 @@
-import { ConfigReader } from '@backstage/config';
+import { ConfigReader, JsonObject } from '@backstage/config';
 import { renderPool } from './provisioning/render';
 import { exampleRenderInput, findObject } from './provisioning/render/testing';
 import { poolScalingUrl, readRunnersConfig } from './config';
+import { PoolRecord } from './database/PoolStore';
+import { renderInputFor } from './provisioning/renderInput';
 
 function config(clusters: Array<Record<string, string>>) {
   return readRunnersConfig(
@@ -64,5 +66,76 @@ describe('per-cluster scaling URL', () => {
     expect(() =>
       config([primary, { ...burst, scalingUrl: 'runners.example.com' }]),
     ).toThrow(/clusters\[1\]\.scalingUrl/);
+  });
+});
+
+describe('golden image firmware', () => {
+  const withImages = (goldenImages: JsonObject[]) =>
+    readRunnersConfig(
+      new ConfigReader({
+        backend: { baseUrl: 'http://localhost:7007' },
+        runners: {
+          goldenImages,
+          scalingMetrics: { token: 'keda-token-0123456789' },
+          gitlab: { baseUrl: 'https://gitlab.example.com', token: 't' },
+        },
+      }),
+    );
+
+  it('reads EFI images (secure boot on by default, TPM off) and leaves others to BIOS', () => {
+    const parsed = withImages([
+      { image: 'images/win11', firmware: 'efi', tpm: true },
+      { image: 'images/win2019-efi', firmware: 'efi', secureBoot: false },
+      { image: 'images/win2016' },
+    ]);
+    expect(parsed.goldenImages).toEqual({
+      'images/win11': { type: 'efi', secureBoot: true, tpm: true },
+      'images/win2019-efi': { type: 'efi', secureBoot: false, tpm: false },
+      'images/win2016': { type: 'bios' },
+    });
+  });
+
+  it('renders the firmware of the Windows flavor image into the pool', () => {
+    const parsed = withImages([
+      {
+        image: 'runner-fleet-images/windows-2022-golden',
+        firmware: 'efi',
+        tpm: true,
+      },
+    ]);
+    const flavor = parsed.catalog.flavors.find(f => f.name === 'win.xlarge')!;
+    const base = exampleRenderInput();
+    const input = renderInputFor(
+      parsed,
+      {
+        id: base.pool.id,
+        team: base.pool.team,
+        name: base.pool.name,
+        spec: { ...base.pool.spec, flavor: flavor.name },
+        generation: 1,
+        flavor,
+      } as unknown as PoolRecord,
+      { name: 'onprem', role: 'primary' },
+      'glrt-token',
+    );
+    expect(input.firmware).toEqual({
+      type: 'efi',
+      secureBoot: true,
+      tpm: true,
+    });
+    const vmpool = findObject(renderPool(input), 'VirtualMachinePool');
+    expect(JSON.stringify(vmpool.spec)).toContain('"tpm":{}');
+  });
+
+  it('rejects secure boot or a TPM on BIOS and an unknown firmware, naming the key', () => {
+    expect(() =>
+      withImages([{ image: 'images/win', firmware: 'bios', tpm: true }]),
+    ).toThrow(/runners\.goldenImages\[0\]'.*need firmware: efi/);
+    expect(() =>
+      withImages([{ image: 'images/win', firmware: 'uefi' }]),
+    ).toThrow(/runners\.goldenImages\[0\]\.firmware'.*'bios' or 'efi'/);
+    expect(() => withImages([{ image: 'win' }])).toThrow(
+      /goldenImages\[0\]\.image/,
+    );
   });
 });

@@ -7,6 +7,8 @@ import {
   Quota,
   RunnerOs,
 } from '@runner-fleet/plugin-runners-common';
+import { readGoldenImages } from './goldenImages';
+import type { GuestFirmware } from './provisioning/render';
 
 /** A cluster runner VMs run on. */
 export interface ClusterTarget {
@@ -56,6 +58,8 @@ export interface RunnersConfig {
   autoscaling: AutoscalingDefaults;
   scalingMetrics: { baseUrl: string; token?: string };
   reconcilerIntervalSeconds: number;
+  /** Firmware per Windows golden image (`<namespace>/<name>`); unlisted images boot BIOS. */
+  goldenImages: Record<string, GuestFirmware>;
 }
 
 const LINUX_IMAGE = 'quay.io/runner-fleet/gitlab-runner-vm:17.11';
@@ -359,6 +363,7 @@ export function readRunnersConfig(root: Config): RunnersConfig {
     reconcilerIntervalSeconds: config
       ? positiveInt(config, 'reconciler.intervalSeconds', 30, '')
       : 30,
+    goldenImages: readGoldenImages(config),
   };
 }
 

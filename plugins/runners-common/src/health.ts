@@ -83,6 +83,8 @@ export interface PoolHealth {
   };
   /** When the numbers were last refreshed. */
   observedAt: string;
+  /** The clusters the pool uses, with what each lacks for its flavor's OS. */
+  clusters?: ClusterApiHealth[];
 }
 
 /** A pool's health with its VMs and recent events, for the detail view. */
@@ -99,10 +101,40 @@ export interface PoolHealthDetail extends PoolHealth {
   }>;
 }
 
+/**
+ * What one cluster serves of the APIs Runner Fleet needs, from its last discovery (at startup
+ * and on every reconnect). `missing` says what to install.
+ *
+ * @public
+ */
+export interface ClusterApiHealth {
+  name: string;
+  role: 'primary' | 'burst';
+  /** When discovery last answered (ISO 8601); absent before the first answer. */
+  checkedAt?: string;
+  /** Why the last discovery failed; absent when it answered. */
+  error?: string;
+  /** Served versions per API group Runner Fleet uses, e.g. `{ "pool.kubevirt.io": ["v1alpha1"] }`. */
+  served: Record<string, string[]>;
+  missing: Array<{
+    /** `group/version`, or the acceptable ones as `a or b`. */
+    apiVersion: string;
+    kind: string;
+    /** Which pools need it. */
+    neededBy: 'all' | 'linux' | 'windows';
+    /** What to install. */
+    install: string;
+  }>;
+  /** The VirtualMachinePool version Windows pools are written in on this cluster. */
+  vmPoolVersion: 'v1beta1' | 'v1alpha1';
+}
+
 /** A team's pools and totals. */
 export interface TeamHealth {
   team: string;
   pools: PoolHealth[];
+  /** The clusters the team's pools use, with what each lacks for them. */
+  clusters?: ClusterApiHealth[];
   totals: {
     vms: number;
     readyVms: number;
@@ -147,6 +179,8 @@ export interface FleetSummary {
   burst: { pools: number; replicas: number };
   cacheSynced: boolean;
   observedAt: string;
+  /** Every configured cluster, with the APIs it serves and lacks. */
+  clusters?: ClusterApiHealth[];
 }
 
 /**

@@ -9,10 +9,13 @@ import {
   KubernetesListObject,
 } from '@kubernetes/client-node';
 import { LABELS } from '@runner-fleet/plugin-runners-common';
+import type { ClusterApiReport } from '../provisioning/apiVersions';
 
 /** A kind the fleet cache watches. */
 export interface WatchedKind {
   key: WatchedKindKey;
+  /** The Kubernetes kind, as the served-API check names it. */
+  kind: string;
   group: string;
   version: string;
   plural: string;
@@ -31,36 +34,42 @@ export type WatchedKindKey =
 export const WATCHED_KINDS: readonly WatchedKind[] = [
   {
     key: 'replicaSets',
+    kind: 'VirtualMachineInstanceReplicaSet',
     group: 'kubevirt.io',
     version: 'v1',
     plural: 'virtualmachineinstancereplicasets',
   },
   {
     key: 'vmPools',
+    kind: 'VirtualMachinePool',
     group: 'pool.kubevirt.io',
     version: 'v1beta1',
     plural: 'virtualmachinepools',
   },
   {
     key: 'virtualMachines',
+    kind: 'VirtualMachine',
     group: 'kubevirt.io',
     version: 'v1',
     plural: 'virtualmachines',
   },
   {
     key: 'vmis',
+    kind: 'VirtualMachineInstance',
     group: 'kubevirt.io',
     version: 'v1',
     plural: 'virtualmachineinstances',
   },
   {
     key: 'dataVolumes',
+    kind: 'DataVolume',
     group: 'cdi.kubevirt.io',
     version: 'v1beta1',
     plural: 'datavolumes',
   },
   {
     key: 'scaledObjects',
+    kind: 'ScaledObject',
     group: 'keda.sh',
     version: 'v1alpha1',
     plural: 'scaledobjects',
@@ -83,13 +92,34 @@ const RESTART_MAX_MS = 5_000;
 
 type Watcher = Informer<CachedObject> & ObjectCache<CachedObject>;
 
+/** A cluster the cache watches, with what it serves when that is known. */
+export interface WatchedCluster {
+  name: string;
+  kubeConfig: KubeConfig;
+  /** The cluster's served-API check: VirtualMachinePools are watched in its version. */
+  apis?: { readonly report: ClusterApiReport };
+}
+
+/** A watched kind as the cluster serves it; undefined when the cluster does not serve it. */
+function servedWatch(
+  cluster: WatchedCluster,
+  kind: WatchedKind,
+): WatchedKind | undefined {
+  const report = cluster.apis?.report;
+  if (!report) return kind;
+  if (report.missing.some(m => m.kind === kind.kind)) return undefined;
+  return kind.key === 'vmPools'
+    ? { ...kind, version: report.vmPoolVersion }
+    : kind;
+}
+
 /**
  * One watch-based cache per cluster of the objects runner-fleet manages (list + watch from a
  * resourceVersion; relist on 410; restarted with backoff when the API server goes away). User
  * requests read from here, never from the cluster.
  */
 export class FleetCache {
-  readonly #clusters: Array<{ name: string; kubeConfig: KubeConfig }>;
+  readonly #clusters: WatchedCluster[];
   readonly #logger: LoggerService;
   readonly #watchers = new Map<string, Map<WatchedKindKey, Watcher>>();
   readonly #synced = new Set<string>();
@@ -108,17 +138,17 @@ export class FleetCache {
   >();
   #stopped = false;
 
+  readonly #failing = new Set<string>();
+  readonly #reconnectListeners = new Set<(cluster: string) => void>();
+
   static create(options: {
-    clusters: Array<{ name: string; kubeConfig: KubeConfig }>;
+    clusters: WatchedCluster[];
     logger: LoggerService;
   }) {
     return new FleetCache(options.clusters, options.logger);
   }
 
-  private constructor(
-    clusters: Array<{ name: string; kubeConfig: KubeConfig }>,
-    logger: LoggerService,
-  ) {
+  private constructor(clusters: WatchedCluster[], logger: LoggerService) {
     this.#clusters = clusters;
     this.#logger = logger;
   }
@@ -150,6 +180,33 @@ export class FleetCache {
     return this.#synced.size === this.#clusters.length * WATCHED_KINDS.length;
   }
 
+  /**
+   * Called when a cluster's watches connect again after failing (the API server was away):
+   * the time to read again what the cluster serves.
+   */
+  onReconnect(listener: (cluster: string) => void) {
+    this.#reconnectListeners.add(listener);
+    return () => this.#reconnectListeners.delete(listener);
+  }
+
+  /**
+   * Restarts a cluster's watches with what it serves now (after its served APIs changed, e.g.
+   * VirtualMachinePools moved from v1alpha1 to v1beta1 on an upgrade).
+   */
+  async rewatch(clusterName: string): Promise<void> {
+    const cluster = this.#clusters.find(c => c.name === clusterName);
+    if (!cluster || this.#stopped) return;
+    const byKind = this.#watchers.get(clusterName);
+    await Promise.all([...(byKind?.values() ?? [])].map(w => w.stop()));
+    this.#watchers.delete(clusterName);
+    this.#index.delete(clusterName);
+    for (const kind of WATCHED_KINDS)
+      this.#synced.delete(`${clusterName}/${kind.key}`);
+    await Promise.all(
+      WATCHED_KINDS.map(kind => this.#startWatch(cluster, kind)),
+    );
+  }
+
   /** Called on every add, update and delete (for the timeline and metrics). */
   onChange(
     listener: (
@@ -163,10 +220,14 @@ export class FleetCache {
     return () => this.#listeners.delete(listener);
   }
 
-  async #startWatch(
-    cluster: { name: string; kubeConfig: KubeConfig },
-    kind: WatchedKind,
-  ) {
+  async #startWatch(cluster: WatchedCluster, watched: WatchedKind) {
+    const id = `${cluster.name}/${watched.key}`;
+    const kind = servedWatch(cluster, watched);
+    if (!kind) {
+      // Nothing of ours can exist in a kind the cluster does not serve: done listing it.
+      this.#synced.add(id);
+      return;
+    }
     const api = cluster.kubeConfig.makeApiClient(CustomObjectsApi);
     const path = `/apis/${kind.group}/${kind.version}/${kind.plural}`;
     const list = async () =>
@@ -182,7 +243,6 @@ export class FleetCache {
       list,
       SELECTOR,
     );
-    const id = `${cluster.name}/${kind.key}`;
     for (const verb of ['add', 'update', 'delete'] as const) {
       informer.on(verb, object => {
         this.#indexObject(cluster.name, kind.key, object, verb === 'delete');
@@ -194,9 +254,13 @@ export class FleetCache {
     informer.on('connect', () => {
       delay = RESTART_MIN_MS;
       this.#synced.add(id);
+      if (this.#failing.delete(cluster.name)) {
+        for (const listener of this.#reconnectListeners) listener(cluster.name);
+      }
     });
     informer.on('error', error => {
       if (this.#stopped) return;
+      this.#failing.add(cluster.name);
       this.#logger.warn(
         `fleet cache: watch of ${kind.plural} on cluster '${
           cluster.name
@@ -207,7 +271,12 @@ export class FleetCache {
       const wait = delay;
       delay = Math.min(delay * 2, RESTART_MAX_MS);
       setTimeout(() => {
-        if (!this.#stopped) informer.start().catch(() => undefined);
+        // A rewatch may have replaced this informer meanwhile.
+        if (
+          !this.#stopped &&
+          this.#watchers.get(cluster.name)?.get(kind.key) === informer
+        )
+          informer.start().catch(() => undefined);
       }, wait).unref();
     });
     const byKind =
@@ -218,6 +287,7 @@ export class FleetCache {
       await informer.start();
       this.#synced.add(id);
     } catch (error) {
+      this.#failing.add(cluster.name);
       this.#logger.warn(
         `fleet cache: cannot list ${kind.plural} on cluster '${
           cluster.name

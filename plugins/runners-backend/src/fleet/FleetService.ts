@@ -1,5 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
+  ClusterApiHealth,
   FleetEvent,
   FleetSummary,
   LABELS,
@@ -42,6 +43,7 @@ export class FleetService {
   readonly #poller: CiPoller;
   readonly #history: FleetHistory;
   readonly #clusters: { primary: string; burst?: string };
+  readonly #apis: ReadonlyArray<{ readonly report: ClusterApiHealth }>;
   readonly #logger: LoggerService;
   readonly #clock: () => number;
   readonly #events = new Map<string, FleetEvent[]>();
@@ -66,6 +68,8 @@ export class FleetService {
     /** The persisted fleet history every replica reads. */
     history: HistoryStore;
     clusters: { primary: string; burst?: string };
+    /** Each cluster's served-API check, for the `clusters` fields of health. */
+    apis?: ReadonlyArray<{ readonly report: ClusterApiHealth }>;
     logger: LoggerService;
     clock?: () => number;
   }) {
@@ -77,6 +81,7 @@ export class FleetService {
     this.#cache = o.cache;
     this.#poller = o.poller;
     this.#clusters = o.clusters;
+    this.#apis = o.apis ?? [];
     this.#logger = o.logger;
     this.#clock = o.clock ?? Date.now;
     this.#history = FleetHistory.create({
@@ -187,8 +192,27 @@ export class FleetService {
     };
   }
 
+  /**
+   * The clusters' served-API reports; with `pools`, only the clusters those pools use and only
+   * what their flavors' OSes need.
+   */
+  #clusterApis(pools?: PoolRecord[]): ClusterApiHealth[] {
+    const reports = this.#apis.map(a => a.report);
+    if (!pools) return reports;
+    const os = new Set(pools.map(p => p.flavor.os));
+    const burst = pools.some(p => p.spec.autoscaling.burst);
+    return reports
+      .filter(r => r.role === 'primary' || burst)
+      .map(r => ({
+        ...r,
+        missing: r.missing.filter(
+          m => m.neededBy === 'all' || os.has(m.neededBy),
+        ),
+      }));
+  }
+
   #health(pool: PoolRecord, now = this.#clock()): PoolHealth {
-    return computePoolHealth({
+    const health = computePoolHealth({
       pool,
       view: this.#view(pool.id),
       ci: this.#poller.snapshot(pool.id),
@@ -197,6 +221,7 @@ export class FleetService {
       now,
       clusters: this.#clusters,
     });
+    return { ...health, clusters: this.#clusterApis([pool]) };
   }
 
   /** Every VMI of a pool, across clusters (for the sweeper). */
@@ -274,16 +299,22 @@ export class FleetService {
   /** Health of the given pools grouped by team. */
   teams(pools: PoolRecord[]): TeamHealth[] {
     const byTeam = new Map<string, PoolHealth[]>();
+    const recordsByTeam = new Map<string, PoolRecord[]>();
     for (const pool of pools) {
       const list = byTeam.get(pool.team) ?? [];
       list.push(this.#cachedHealth(pool));
       byTeam.set(pool.team, list);
+      recordsByTeam.set(pool.team, [
+        ...(recordsByTeam.get(pool.team) ?? []),
+        pool,
+      ]);
     }
     return [...byTeam.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([team, list]) => ({
         team,
         pools: list,
+        clusters: this.#clusterApis(recordsByTeam.get(team)),
         totals: {
           vms: list.reduce(
             (n, p) => n + p.replicas.current + p.burst.replicas,
@@ -349,6 +380,7 @@ export class FleetService {
       },
       cacheSynced: this.#cache.synced,
       observedAt: new Date(this.#clock()).toISOString(),
+      clusters: this.#clusterApis(),
     };
   }
 

@@ -4,7 +4,7 @@ import {
   SchedulerService,
 } from '@backstage/backend-plugin-api';
 import type { MetricsService } from '@backstage/backend-plugin-api/alpha';
-import { LABELS } from '@runner-fleet/plugin-runners-common';
+import { ClusterApiHealth, LABELS } from '@runner-fleet/plugin-runners-common';
 import { CiProvider } from '@runner-fleet/plugin-runners-node';
 import { RunnersConfig } from '../config';
 import { HistoryStore } from '../database/HistoryStore';
@@ -18,6 +18,14 @@ import { FleetCache } from './FleetCache';
 import { FleetService } from './FleetService';
 import { GhostSweeper } from './GhostSweeper';
 import { registerFleetMetrics } from './FleetMetrics';
+
+/** What decides the fleet cache's watches: the VirtualMachinePool version and what is missing. */
+function servedShape(report: ClusterApiHealth): string {
+  return JSON.stringify([
+    report.vmPoolVersion,
+    report.missing.map(m => m.kind),
+  ]);
+}
 
 /** The running fleet machinery: what the API needs from it. */
 export interface Fleet {
@@ -52,6 +60,7 @@ export async function startFleet(options: {
     clusters: clusters.map(c => ({
       name: c.target.name,
       kubeConfig: c.kubeConfig,
+      apis: c.apis,
     })),
     logger,
   });
@@ -65,15 +74,32 @@ export async function startFleet(options: {
       primary: primary?.target.name ?? 'none',
       burst: burst?.target.name,
     },
+    apis: clusters.map(c => c.apis),
     logger,
   });
 
   const counters =
     options.metrics && registerFleetMetrics(options.metrics, health);
   lifecycle.addShutdownHook(() => cache.stop());
-  cache
-    .start()
+  // What each cluster serves decides which VirtualMachinePool version the cache watches (and
+  // the renderers write), so read it first; refresh() never throws. Again on every reconnect: a
+  // cluster that was away may have been upgraded, e.g. from v1alpha1 to v1beta1 pools.
+  Promise.all(clusters.map(c => c.apis.refresh()))
+    .then(() => cache.start())
     .catch(error => logger.warn(`fleet cache did not start: ${error.message}`));
+  cache.onReconnect(name => {
+    const check = clusters.find(c => c.target.name === name)?.apis;
+    if (!check) return;
+    const before = servedShape(check.report);
+    check
+      .refresh()
+      .then(report =>
+        servedShape(report) === before ? undefined : cache.rewatch(name),
+      )
+      .catch(error =>
+        logger.warn(`cluster '${name}': re-reading served APIs failed`, error),
+      );
+  });
   await scheduler.scheduleTask({
     id: 'runners-fleet-refresh',
     frequency: { seconds: 15 },

@@ -6,6 +6,7 @@ import {
 } from '@kubernetes/client-node';
 import { MANAGER } from '@runner-fleet/plugin-runners-common';
 import { ClusterTarget } from '../config';
+import type { ServedApiCheck } from './apiVersions';
 import { KubeObject, RenderedKind } from './render';
 
 /** Identifies one object in a cluster. */
@@ -23,6 +24,11 @@ export interface ObjectRef {
 export interface ClusterClient {
   readonly name: string;
   readonly role: 'primary' | 'burst';
+  /**
+   * What the cluster serves (from discovery), when checked: renderers and reads pick the
+   * VirtualMachinePool version from it. Absent: v1beta1 is assumed.
+   */
+  readonly apis?: ServedApiCheck;
   /**
    * Server-side apply with field manager `runner-fleet` (or `options.fieldManager`), taking
    * ownership of conflicts.
@@ -115,17 +121,20 @@ function clusterError(
 export class KubernetesClusterClient implements ClusterClient {
   readonly name: string;
   readonly role: 'primary' | 'burst';
+  readonly apis?: ServedApiCheck;
   readonly #api: KubernetesObjectApi;
 
   static create(options: {
     name: string;
     role: 'primary' | 'burst';
     kubeConfig: KubeConfig;
+    apis?: ServedApiCheck;
   }) {
     return new KubernetesClusterClient(
       options.name,
       options.role,
       options.kubeConfig,
+      options.apis,
     );
   }
 
@@ -137,9 +146,15 @@ export class KubernetesClusterClient implements ClusterClient {
     });
   }
 
-  private constructor(name: string, role: 'primary' | 'burst', kc: KubeConfig) {
+  private constructor(
+    name: string,
+    role: 'primary' | 'burst',
+    kc: KubeConfig,
+    apis?: ServedApiCheck,
+  ) {
     this.name = name;
     this.role = role;
+    this.apis = apis;
     this.#api = KubernetesObjectApi.makeApiClient(kc);
   }
 

@@ -195,8 +195,12 @@ export class Reconciler {
     const windows = pool.flavor.os === 'windows';
     // Read the workload now: a snapshot from the start of the pass may predate VMs becoming
     // ready, and a state must never step back because of an old read.
-    const workload = await this.#primary().get({
-      apiVersion: windows ? 'pool.kubevirt.io/v1beta1' : 'kubevirt.io/v1',
+    const primary = this.#primary();
+    const workload = await primary.get({
+      // The version the renderers wrote it in (see renderInputFor).
+      apiVersion: windows
+        ? `pool.kubevirt.io/${primary.apis?.vmPoolVersion ?? 'v1beta1'}`
+        : 'kubevirt.io/v1',
       kind: windows ? 'VirtualMachinePool' : 'VirtualMachineInstanceReplicaSet',
       metadata: {
         namespace: teamNamespace(pool.team),

@@ -1,6 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { KubeConfig } from '@kubernetes/client-node';
 import { ClusterTarget } from '../config';
+import { kubeDiscovery, ServedApiCheck } from './apiVersions';
 import {
   ClusterClient,
   KubernetesClusterClient,
@@ -12,6 +13,8 @@ export interface ConnectedCluster {
   target: ClusterTarget;
   kubeConfig: KubeConfig;
   client: ClusterClient;
+  /** The cluster's served-API check, shared by its client, the fleet cache and health. */
+  apis: ServedApiCheck;
 }
 
 /**
@@ -27,13 +30,21 @@ export function connectClusters(
   targets.forEach((target, i) => {
     try {
       const kubeConfig = kubeConfigFor(target);
+      const apis = ServedApiCheck.create({
+        name: target.name,
+        role: target.role,
+        discovery: kubeDiscovery(kubeConfig),
+        logger,
+      });
       connected.push({
         target,
         kubeConfig,
+        apis,
         client: KubernetesClusterClient.create({
           name: target.name,
           role: target.role,
           kubeConfig,
+          apis,
         }),
       });
     } catch (error) {

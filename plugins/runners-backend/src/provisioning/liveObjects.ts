@@ -1,6 +1,6 @@
 import { LABELS, MANAGER } from '@runner-fleet/plugin-runners-common';
 import { ClusterClient } from './ClusterClient';
-import { KubeObject, objectKey, renderedKinds } from './render';
+import { KubeObject, objectKey, renderedKinds, servedKind } from './render';
 
 /**
  * Pool-scoped objects on the clusters, grouped by pool id and cluster name. Secrets are not
@@ -23,6 +23,13 @@ export class LiveObjects {
       clusters.flatMap(cluster =>
         renderedKinds
           .filter(kind => kind.scope === 'pool' && kind.kind !== 'Secret')
+          // A kind the cluster does not serve holds nothing of ours (a Linux-only cluster
+          // without VirtualMachinePools); listing it would fail every pass.
+          .filter(
+            kind =>
+              !cluster.apis?.report.missing.some(m => m.kind === kind.kind),
+          )
+          .map(kind => servedKind(kind, cluster.apis?.vmPoolVersion))
           .map(async kind => {
             for (const object of await cluster.list(kind, labels)) {
               live.#add(cluster.name, object);

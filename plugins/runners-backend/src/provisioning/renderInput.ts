@@ -7,7 +7,7 @@ import { RenderInput } from './render';
 export function renderInputFor(
   config: RunnersConfig,
   pool: PoolRecord,
-  cluster: Pick<ClusterClient, 'name' | 'role'>,
+  cluster: Pick<ClusterClient, 'name' | 'role' | 'apis'>,
   runnerToken: string,
 ): RenderInput {
   const { scalingMetrics, autoscaling, quotas } = config;
@@ -17,6 +17,10 @@ export function renderInputFor(
     );
   }
   if (!config.gitlab) throw new Error('runners.gitlab is not configured');
+  // A pool that has nothing on this cluster (no burst) needs nothing from it.
+  if (cluster.role === 'primary' || pool.spec.autoscaling.burst) {
+    cluster.apis?.assertServes(pool.flavor.os, `${pool.team}/${pool.name}`);
+  }
   return {
     pool: {
       id: pool.id,
@@ -26,7 +30,14 @@ export function renderInputFor(
       generation: pool.generation,
     },
     flavor: pool.flavor,
-    cluster: { name: cluster.name, role: cluster.role },
+    cluster: {
+      name: cluster.name,
+      role: cluster.role,
+      vmPoolVersion: cluster.apis?.vmPoolVersion ?? 'v1beta1',
+    },
+    ...(pool.flavor.os === 'windows'
+      ? { firmware: config.goldenImages[pool.flavor.image] ?? { type: 'bios' } }
+      : {}),
     teamQuota: quotas.teams[pool.team] ?? quotas.default,
     gitlab: { url: config.gitlab.baseUrl },
     runnerToken,

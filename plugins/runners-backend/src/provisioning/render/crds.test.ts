@@ -12,6 +12,8 @@ const CRD_FILES: Record<string, string> = {
     'kubevirt.io_virtualmachineinstancereplicasets.yaml',
   'pool.kubevirt.io/v1beta1 VirtualMachinePool':
     'pool.kubevirt.io_virtualmachinepools.yaml',
+  'pool.kubevirt.io/v1alpha1 VirtualMachinePool':
+    'pool.kubevirt.io_virtualmachinepools.yaml',
   'keda.sh/v1alpha1 ScaledObject': 'keda.sh_scaledobjects.yaml',
   'keda.sh/v1alpha1 TriggerAuthentication':
     'keda.sh_triggerauthentications.yaml',
@@ -53,6 +55,28 @@ function customObjects(objects: KubeObject[]): KubeObject[] {
         'windows',
         renderPool(exampleRenderInput({ flavor: exampleFlavor('win.xlarge') })),
       ],
+      [
+        'windows, EFI with secure boot and a TPM',
+        renderPool(
+          exampleRenderInput({
+            flavor: exampleFlavor('win.xlarge'),
+            firmware: { type: 'efi', secureBoot: true, tpm: true },
+          }),
+        ),
+      ],
+      [
+        'windows on a cluster serving only v1alpha1 pools',
+        renderPool(
+          exampleRenderInput({
+            flavor: exampleFlavor('win.xlarge'),
+            cluster: {
+              name: 'kv-primary',
+              role: 'primary',
+              vmPoolVersion: 'v1alpha1',
+            },
+          }),
+        ),
+      ],
     ];
 
     it.each(renderings)('%s: every field is known and valid', (_, objects) => {
@@ -64,6 +88,24 @@ function customObjects(objects: KubeObject[]): KubeObject[] {
           errors: [],
         });
       }
+    });
+
+    it('catches a misplaced firmware field, so the EFI pass means something', () => {
+      const [vmpool] = renderPool(
+        exampleRenderInput({
+          flavor: exampleFlavor('win.xlarge'),
+          firmware: { type: 'efi', secureBoot: true, tpm: true },
+        }),
+      ).filter(o => o.kind === 'VirtualMachinePool');
+      const broken = JSON.parse(
+        JSON.stringify(vmpool).replace(
+          '"secureBoot":true',
+          '"secureboot":true',
+        ),
+      );
+      expect(errorsOf(broken)).toEqual([
+        '.spec.virtualMachineTemplate.spec.template.spec.domain.firmware.bootloader.efi.secureboot: unknown field',
+      ]);
     });
 
     it('catches a misspelt field, so a pass means something', () => {

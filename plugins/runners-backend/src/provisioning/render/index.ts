@@ -6,14 +6,16 @@
  */
 export type {
   ClusterRole,
+  GuestFirmware,
   KubeObject,
   PoolScalingMetrics,
   RenderedKind,
   RenderInput,
+  VmPoolVersion,
 } from './types';
 export { SCALING_VALUE_LOCATIONS } from './types';
 export { burstSupported, renderPool, renderTeam } from './renderPool';
-export { objectKey, renderedKinds, renderedKindOf } from './kinds';
+export { objectKey, renderedKinds, renderedKindOf, servedKind } from './kinds';
 export {
   DEFAULT_NAMESPACE_PREFIX,
   JOB_DRAIN_SECONDS,

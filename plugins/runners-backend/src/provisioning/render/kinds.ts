@@ -1,4 +1,4 @@
-import { KubeObject, RenderedKind } from './types';
+import { KubeObject, RenderedKind, VmPoolVersion } from './types';
 
 function kind(
   apiVersion: string,
@@ -52,6 +52,24 @@ export const renderedKinds: readonly RenderedKind[] = Object.freeze([
   ),
   kind('keda.sh/v1alpha1', 'ScaledObject', 'scaledobjects', true, 'pool'),
 ]);
+
+/**
+ * A rendered kind as a cluster serves it: VirtualMachinePool in the cluster's version (see
+ * {@link VmPoolVersion}), every other kind as rendered.
+ */
+export function servedKind(
+  kindRef: RenderedKind,
+  vmPoolVersion: VmPoolVersion = 'v1beta1',
+): RenderedKind {
+  if (kindRef.kind !== 'VirtualMachinePool') return kindRef;
+  return kind(
+    `${kindRef.group}/${vmPoolVersion}`,
+    kindRef.kind,
+    kindRef.plural,
+    kindRef.namespaced,
+    kindRef.scope,
+  );
+}
 
 /** The rendered kind of an object's apiVersion and kind; throws for a kind we never render. */
 export function renderedKindOf(apiVersion: string, kindName: string) {

@@ -4,6 +4,25 @@ import { Flavor, PoolSpec, Quota } from '@runner-fleet/plugin-runners-common';
 export type ClusterRole = 'primary' | 'burst';
 
 /**
+ * The `pool.kubevirt.io` version a cluster serves VirtualMachinePools in, preferred first.
+ * KubeVirt 1.7 added v1beta1; 1.5 and 1.6 serve only v1alpha1 (behind the VMPool gate).
+ *
+ * @public
+ */
+export type VmPoolVersion = 'v1beta1' | 'v1alpha1';
+
+/**
+ * How a Windows golden image boots. `bios` is KubeVirt's default (SeaBIOS). `efi` boots OVMF;
+ * with `secureBoot` the VM also gets SMM (KubeVirt refuses secure boot without it), and `tpm`
+ * adds an emulated TPM 2.0 (Windows 11 and Server 2025 images expect both).
+ *
+ * @public
+ */
+export type GuestFirmware =
+  | { type: 'bios' }
+  | { type: 'efi'; secureBoot: boolean; tpm: boolean };
+
+/**
  * Everything the renderers need to produce the Kubernetes objects of one pool on one cluster.
  * Renderers read nothing else: same input, byte-identical output.
  *
@@ -24,7 +43,14 @@ export interface RenderInput {
   };
   /** The pool's resolved flavor. */
   flavor: Flavor;
-  cluster: { name: string; role: ClusterRole };
+  cluster: {
+    name: string;
+    role: ClusterRole;
+    /** The VirtualMachinePool version the cluster serves (discovery). Default `v1beta1`. */
+    vmPoolVersion?: VmPoolVersion;
+  };
+  /** Firmware of the flavor's golden image (Windows only). Default BIOS. */
+  firmware?: GuestFirmware;
   /** The team's limits, rendered as the ResourceQuota of the team namespace. */
   teamQuota: Quota;
   /** GitLab base URL written into gitlab-runner's config.toml. */

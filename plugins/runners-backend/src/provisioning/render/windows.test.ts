@@ -12,6 +12,7 @@ import {
   findObject,
   withAutoscaling,
 } from './testing';
+import { RenderInput } from './types';
 
 describe('renderPool for a Windows pool', () => {
   const input = exampleRenderInput({ flavor: exampleFlavor('win.xlarge') });
@@ -121,6 +122,95 @@ describe('renderPool for a Windows pool', () => {
     const flavor = { ...exampleFlavor('win.xlarge'), image: 'golden' };
     expect(() => renderPool({ ...input, flavor })).toThrow(
       /<namespace>\/<DataSource name>/,
+    );
+  });
+});
+
+describe('Windows firmware per golden image', () => {
+  const domainOf = (firmware?: RenderInput['firmware']) => {
+    const vmpool = findObject(
+      renderPool(
+        exampleRenderInput({ flavor: exampleFlavor('win.xlarge'), firmware }),
+      ),
+      'VirtualMachinePool',
+    );
+    return {
+      domain: at(
+        vmpool,
+        'spec',
+        'virtualMachineTemplate',
+        'spec',
+        'template',
+        'spec',
+        'domain',
+      ),
+      hash: vmpool.metadata.labels[LABELS.templateHash],
+    };
+  };
+
+  it('boots BIOS by default: no firmware, SMM or TPM rendered', () => {
+    const { domain } = domainOf();
+    expect(at(domain, 'firmware')).toBeUndefined();
+    expect(at(domain, 'features', 'smm')).toBeUndefined();
+    expect(at(domain, 'devices', 'tpm')).toBeUndefined();
+    expect(domainOf({ type: 'bios' })).toEqual(domainOf());
+  });
+
+  it('boots EFI with secure boot on SMM and a TPM when the image says so', () => {
+    const { domain } = domainOf({ type: 'efi', secureBoot: true, tpm: true });
+    expect(at(domain, 'firmware')).toEqual({
+      bootloader: { efi: { secureBoot: true } },
+    });
+    expect(at(domain, 'features', 'smm')).toEqual({ enabled: true });
+    expect(at(domain, 'features', 'hyperv')).toBeDefined();
+    expect(at(domain, 'devices', 'tpm')).toEqual({});
+    expect(at(domain, 'devices', 'disks')).toHaveLength(2);
+  });
+
+  it('states secure boot off explicitly (KubeVirt defaults it to on) and then needs no SMM', () => {
+    const { domain } = domainOf({ type: 'efi', secureBoot: false, tpm: false });
+    expect(at(domain, 'firmware', 'bootloader', 'efi')).toEqual({
+      secureBoot: false,
+    });
+    expect(at(domain, 'features', 'smm')).toBeUndefined();
+    expect(at(domain, 'devices', 'tpm')).toBeUndefined();
+  });
+
+  it('rolls the VMs when the firmware changes', () => {
+    expect(
+      domainOf({ type: 'efi', secureBoot: true, tpm: false }).hash,
+    ).not.toBe(domainOf().hash);
+  });
+});
+
+describe('Windows pool on a cluster that serves only pool.kubevirt.io/v1alpha1', () => {
+  const render = (vmPoolVersion?: 'v1alpha1' | 'v1beta1') =>
+    findObject(
+      renderPool(
+        exampleRenderInput({
+          flavor: exampleFlavor('win.xlarge'),
+          cluster: { name: 'kv-primary', role: 'primary', vmPoolVersion },
+        }),
+      ),
+      'VirtualMachinePool',
+    );
+
+  it('renders v1alpha1 without scaleInStrategy, which KubeVirt 1.5 does not know', () => {
+    const vmpool = render('v1alpha1');
+    expect(vmpool.apiVersion).toBe('pool.kubevirt.io/v1alpha1');
+    expect(Object.keys(vmpool.spec as object).sort()).toEqual([
+      'selector',
+      'virtualMachineTemplate',
+    ]);
+  });
+
+  it('keeps the same VMs: only the pool object differs from the v1beta1 rendering', () => {
+    const alpha = render('v1alpha1');
+    const beta = render();
+    expect(beta.apiVersion).toBe('pool.kubevirt.io/v1beta1');
+    expect(at(beta, 'spec', 'scaleInStrategy')).toBeDefined();
+    expect(at(alpha, 'spec', 'virtualMachineTemplate')).toEqual(
+      at(beta, 'spec', 'virtualMachineTemplate'),
     );
   });
 });

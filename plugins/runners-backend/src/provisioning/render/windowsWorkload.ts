@@ -6,7 +6,7 @@ import {
   workloadSelector,
 } from './labels';
 import { JOB_DRAIN_SECONDS, RenderContext } from './names';
-import { KubeObject } from './types';
+import { GuestFirmware, KubeObject } from './types';
 
 /** Splits a Windows flavor image, `<namespace>/<DataSource name>`. */
 export function goldenImageRef(image: string): {
@@ -23,21 +23,47 @@ export function goldenImageRef(image: string): {
 }
 
 /**
+ * The firmware parts of the domain for the golden image's boot mode. BIOS renders nothing
+ * (KubeVirt's default). EFI states `secureBoot` explicitly because KubeVirt defaults it to true;
+ * secure boot needs SMM, or KubeVirt's admission rejects the VM. The TPM is not persistent: every
+ * runner VM starts from a fresh clone, so there is no state worth keeping (and persistence would
+ * need a VM state storage class).
+ */
+function firmwareParts(firmware: GuestFirmware = { type: 'bios' }): {
+  firmware?: Record<string, unknown>;
+  features: Record<string, unknown>;
+  devices: Record<string, unknown>;
+} {
+  if (firmware.type === 'bios') return { features: {}, devices: {} };
+  return {
+    firmware: {
+      bootloader: { efi: { secureBoot: firmware.secureBoot } },
+    },
+    features: firmware.secureBoot ? { smm: { enabled: true } } : {},
+    devices: firmware.tpm ? { tpm: {} } : {},
+  };
+}
+
+/**
  * The VMI spec of a Windows runner: the per-VM clone as boot disk, the sysprep Secret as CD-ROM,
- * Hyper-V enlightenments and the clock settings KubeVirt's Windows templates use.
+ * Hyper-V enlightenments and the clock settings KubeVirt's Windows templates use, and the
+ * golden image's firmware.
  */
 function windowsVmiSpec(ctx: RenderContext): Record<string, unknown> {
   const { flavor } = ctx.input;
+  const boot = firmwareParts(ctx.input.firmware);
   return {
     terminationGracePeriodSeconds: JOB_DRAIN_SECONDS,
     domain: {
       cpu: { cores: flavor.cpu },
       memory: { guest: `${flavor.memoryGiB}Gi` },
       resources: { requests: { cpu: `${flavor.cpu}` } },
+      ...(boot.firmware ? { firmware: boot.firmware } : {}),
       features: {
         acpi: {},
         apic: {},
         hyperv: { relaxed: {}, vapic: {}, spinlocks: { spinlocks: 8191 } },
+        ...boot.features,
       },
       clock: {
         utc: {},
@@ -54,6 +80,7 @@ function windowsVmiSpec(ctx: RenderContext): Record<string, unknown> {
           { name: 'sysprep', cdrom: { bus: 'sata' } },
         ],
         interfaces: [{ name: 'default', masquerade: {} }],
+        ...boot.devices,
       },
     },
     networks: [{ name: 'default', pod: {} }],
@@ -76,6 +103,12 @@ function windowsVmiSpec(ctx: RenderContext): Record<string, unknown> {
  * highest index first, so the pool stays a dense `-0..-n` range, and `statePreservation:
  * Disabled` drops the removed VM's disk: every new VM starts from a fresh clone.
  * `spec.replicas` is left to KEDA, as for the Linux replica set (see `renderLinuxWorkload`).
+ *
+ * Where a cluster serves only `pool.kubevirt.io/v1alpha1` (KubeVirt 1.5 and 1.6), the pool is
+ * rendered in that version without `scaleInStrategy`: 1.5's v1alpha1 has no such field (its
+ * structural schema would reject the apply) and 1.6's knows only `basePolicy`, which discovery
+ * cannot tell apart from 1.5. Those releases then scale in at random; the guest's drain keeps a
+ * removed busy VM's job alive either way.
  *
  * @param bootSecretHash - template hash of the sysprep Secret, part of the VM template hash.
  */
@@ -102,8 +135,20 @@ export function renderWindowsWorkload(
     spec,
     bootSecretHash,
   });
+  const version = ctx.input.cluster.vmPoolVersion ?? 'v1beta1';
+  const scaleIn =
+    version === 'v1beta1'
+      ? {
+          scaleInStrategy: {
+            proactive: {
+              selectionPolicy: { sortPolicy: 'DescendingOrder' },
+              statePreservation: 'Disabled',
+            },
+          },
+        }
+      : {};
   return withTemplateHash({
-    apiVersion: 'pool.kubevirt.io/v1beta1',
+    apiVersion: `pool.kubevirt.io/${version}`,
     kind: 'VirtualMachinePool',
     metadata: {
       name: ctx.names.workload,
@@ -112,12 +157,7 @@ export function renderWindowsWorkload(
     },
     spec: {
       selector: { matchLabels: workloadSelector(ctx.input, role) },
-      scaleInStrategy: {
-        proactive: {
-          selectionPolicy: { sortPolicy: 'DescendingOrder' },
-          statePreservation: 'Disabled',
-        },
-      },
+      ...scaleIn,
       virtualMachineTemplate: {
         metadata: { labels },
         spec: {

@@ -1159,6 +1159,68 @@ export const spec = {
           observedAt: {
             type: 'string',
           },
+          clusters: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ClusterApiHealth',
+            },
+          },
+        },
+      },
+      ClusterApiHealth: {
+        type: 'object',
+        description:
+          'What one cluster serves of the APIs Runner Fleet needs (discovery at startup and on every reconnect), and what it lacks with what to install.',
+        required: ['name', 'role', 'served', 'missing', 'vmPoolVersion'],
+        properties: {
+          name: {
+            type: 'string',
+          },
+          role: {
+            type: 'string',
+            enum: ['primary', 'burst'],
+          },
+          checkedAt: {
+            type: 'string',
+          },
+          error: {
+            type: 'string',
+          },
+          served: {
+            type: 'object',
+            additionalProperties: {
+              type: 'array',
+              items: {
+                type: 'string',
+              },
+            },
+          },
+          missing: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['apiVersion', 'kind', 'neededBy', 'install'],
+              properties: {
+                apiVersion: {
+                  type: 'string',
+                },
+                kind: {
+                  type: 'string',
+                },
+                neededBy: {
+                  type: 'string',
+                  enum: ['all', 'linux', 'windows'],
+                },
+                install: {
+                  type: 'string',
+                },
+              },
+            },
+          },
+          vmPoolVersion: {
+            type: 'string',
+            enum: ['v1beta1', 'v1alpha1'],
+          },
         },
       },
       TeamHealth: {
@@ -1176,6 +1238,12 @@ export const spec = {
           },
           totals: {
             type: 'object',
+          },
+          clusters: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ClusterApiHealth',
+            },
           },
         },
       },
@@ -1247,6 +1315,12 @@ export const spec = {
           },
           observedAt: {
             type: 'string',
+          },
+          clusters: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ClusterApiHealth',
+            },
           },
         },
       },

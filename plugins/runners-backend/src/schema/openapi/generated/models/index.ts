@@ -2,6 +2,8 @@
 
 export * from '../models/ApprovalRequest.model';
 export * from '../models/AutoscalingSpec.model';
+export * from '../models/ClusterApiHealth.model';
+export * from '../models/ClusterApiHealthMissingInner.model';
 export * from '../models/CustomFlavorRequest.model';
 export * from '../models/Decision.model';
 export * from '../models/ErrorError.model';
