@@ -52,8 +52,7 @@ const REQUIREMENTS: readonly ApiRequirement[] = [
     versions: ['v1beta1', 'v1alpha1'],
     kinds: ['VirtualMachinePool'],
     neededBy: 'windows',
-    install:
-      'KubeVirt 1.7 or later (v1beta1), or KubeVirt 1.5/1.6 with the VMPool feature gate (v1alpha1)',
+    install: 'KubeVirt 1.7 or later (v1beta1), or KubeVirt 1.5/1.6 (v1alpha1)',
   },
   {
     group: 'cdi.kubevirt.io',

@@ -5,7 +5,7 @@ export type ClusterRole = 'primary' | 'burst';
 
 /**
  * The `pool.kubevirt.io` version a cluster serves VirtualMachinePools in, preferred first.
- * KubeVirt 1.7 added v1beta1; 1.5 and 1.6 serve only v1alpha1 (behind the VMPool gate).
+ * KubeVirt 1.7 added v1beta1; 1.5 and 1.6 serve only v1alpha1.
  *
  * @public
  */
