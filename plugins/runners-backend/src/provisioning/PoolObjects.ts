@@ -11,7 +11,7 @@ import {
   teamNamespace,
 } from './render';
 import { renderInputFor } from './renderInput';
-import type { ReconcileStep } from './Reconciler';
+import type { StepHook } from './Reconciler';
 
 const WORKLOAD_KINDS = new Set([
   'VirtualMachineInstanceReplicaSet',
@@ -28,12 +28,12 @@ const REPLICAS_SEED_MANAGER = 'runner-fleet-replicas-seed';
 export class PoolObjects {
   readonly #clusters: ClusterClient[];
   readonly #config: RunnersConfig;
-  readonly #onStep: (step: ReconcileStep, poolId: string) => void;
+  readonly #onStep: StepHook;
 
   constructor(options: {
     clusters: ClusterClient[];
     config: RunnersConfig;
-    onStep: (step: ReconcileStep, poolId: string) => void;
+    onStep: StepHook;
   }) {
     this.#clusters = options.clusters;
     this.#config = options.config;
@@ -70,14 +70,14 @@ export class PoolObjects {
           continue;
         await cluster.apply(object);
         applied++;
-        this.#onStep('object-applied', pool.id);
+        await this.#onStep('object-applied', pool.id);
       }
       applied += await this.#seedReplicas(cluster, pool, desired, current);
       const wanted = new Set(desired.map(objectKey));
       for (const [key, object] of current) {
         if (wanted.has(key)) continue;
         if (await cluster.delete(object)) deleted++;
-        this.#onStep('object-pruned', pool.id);
+        await this.#onStep('object-pruned', pool.id);
       }
     }
     return { applied, deleted };

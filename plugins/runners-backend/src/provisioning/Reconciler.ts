@@ -25,6 +25,7 @@ export interface ReconcileResult {
 /** Steps the reconciler reports, so tests can crash between any two of them. */
 export type ReconcileStep =
   | 'pass-started'
+  | 'status-read'
   | 'runner-created'
   | 'runner-recorded'
   | 'token-stored'
@@ -32,6 +33,15 @@ export type ReconcileStep =
   | 'object-pruned'
   | 'objects-deleted'
   | 'runner-deleted';
+
+/**
+ * Told at each step of a pass; a pass waits for it. Tests crash a pass here, or change the pool
+ * at exactly this moment.
+ */
+export type StepHook = (
+  step: ReconcileStep,
+  poolId: string,
+) => void | Promise<void>;
 
 /** States a pass acts on; the others wait for a person (approval) or are final. */
 export const RECONCILED_STATES: PoolState[] = [
@@ -55,7 +65,7 @@ export class Reconciler {
   readonly #store: PoolStore;
   readonly #clusters: ClusterClient[];
   readonly #logger: LoggerService;
-  readonly #onStep: (step: ReconcileStep, poolId: string) => void;
+  readonly #onStep: StepHook;
   readonly #onPass: (result: ReconcileResult | Error) => void;
   readonly #runners: RunnerRegistration;
   readonly #objects: PoolObjects;
@@ -67,7 +77,7 @@ export class Reconciler {
     clusters: ClusterClient[];
     config: RunnersConfig;
     logger: LoggerService;
-    onStep?: (step: ReconcileStep, poolId: string) => void;
+    onStep?: StepHook;
     /** Told about every pass over a pool (for metrics). */
     onPass?: (result: ReconcileResult | Error) => void;
     /** How long running jobs may drain after a delete; default the VMs' grace period. */
@@ -85,8 +95,7 @@ export class Reconciler {
     this.#logger = options.logger;
     this.#onStep = options.onStep ?? (() => {});
     this.#onPass = options.onPass ?? (() => {});
-    const onStep = (step: ReconcileStep, poolId: string) =>
-      this.#onStep(step, poolId);
+    const onStep: StepHook = (step, poolId) => this.#onStep(step, poolId);
     this.#runners = new RunnerRegistration({
       ci: options.ci,
       primary: () => this.#primary(),
@@ -123,7 +132,7 @@ export class Reconciler {
     if (!pool || !RECONCILED_STATES.includes(pool.state)) return undefined;
     const pass = new PassPool(this.#store, pool);
     try {
-      this.#onStep('pass-started', pool.id);
+      await this.#onStep('pass-started', pool.id);
       const result = await this.#run(
         pass,
         await LiveObjects.load(this.#clusters, poolId),
@@ -203,6 +212,7 @@ export class Reconciler {
         name: poolObjectNames(pool.name).workload,
       },
     });
+    await this.#onStep('status-read', pool.id);
     const next = workloadState(
       pool,
       workload as { status?: WorkloadStatus } | undefined,
