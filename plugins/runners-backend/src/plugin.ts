@@ -20,6 +20,7 @@ import { connectClusters } from './provisioning/connectClusters';
 import { PoolPermissions } from './service/PoolPermissions';
 import { PoolService } from './service/PoolService';
 import { ApprovalService } from './service/ApprovalService';
+import { PoolQueries } from './service/PoolQueries';
 import { createRouter } from './service/router';
 
 /**
@@ -96,7 +97,6 @@ export const runnersPlugin = createBackendPlugin({
           store,
           config,
           permissions,
-          userInfo: deps.userInfo,
           catalog: deps.catalog,
           auditor: deps.auditor,
           logger,
@@ -114,6 +114,12 @@ export const runnersPlugin = createBackendPlugin({
             httpAuth: deps.httpAuth,
             pools,
             approvals,
+            queries: PoolQueries.create({
+              store,
+              config,
+              permissions,
+              userInfo: deps.userInfo,
+            }),
             permissions,
             fleet: fleet.health,
           }),

@@ -4,6 +4,7 @@ import { createOpenApiRouter } from '../schema/openapi';
 import { assertKnownFields } from './normalize';
 import { PoolService } from './PoolService';
 import { ApprovalService } from './ApprovalService';
+import { PoolQueries } from './PoolQueries';
 import { PreconditionFailedError } from './conflicts';
 import { PoolPermissions } from './PoolPermissions';
 import { FleetService } from '../fleet/FleetService';
@@ -17,10 +18,11 @@ export async function createRouter(options: {
   httpAuth: HttpAuthService;
   pools: PoolService;
   approvals: ApprovalService;
+  queries: PoolQueries;
   permissions: PoolPermissions;
   fleet: FleetService;
 }): Promise<express.Router> {
-  const { httpAuth, pools, approvals } = options;
+  const { httpAuth, pools, approvals, queries } = options;
   const router = await createOpenApiRouter();
   addFleetRoutes(router, options);
   // Reads are open to users and services; changes act for a user, whose teams decide.
@@ -29,7 +31,7 @@ export async function createRouter(options: {
 
   router.get('/flavors', async (req, res) => {
     await httpAuth.credentials(req, readers);
-    res.json(pools.listFlavors());
+    res.json(queries.listFlavors());
   });
 
   router.get('/pools', async (req, res) => {
@@ -54,7 +56,10 @@ export async function createRouter(options: {
   router.post('/pools/validate', async (req, res) => {
     assertKnownFields(req.body, 'spec');
     res.json(
-      await pools.validate(req.body, await httpAuth.credentials(req, readers)),
+      await queries.validate(
+        req.body,
+        await httpAuth.credentials(req, readers),
+      ),
     );
   });
 
@@ -131,7 +136,7 @@ export async function createRouter(options: {
 
   router.get('/quotas', async (req, res) => {
     res.json({
-      items: await pools.listQuotas(
+      items: await queries.listQuotas(
         await httpAuth.credentials(req, readers),
         req.query.team,
       ),
