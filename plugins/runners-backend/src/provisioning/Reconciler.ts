@@ -1,5 +1,8 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { PoolState } from '@runner-fleet/plugin-runners-common';
+import {
+  PoolState,
+  RECONCILED_POOL_STATES,
+} from '@runner-fleet/plugin-runners-common';
 import { CiProvider } from '@runner-fleet/plugin-runners-node';
 import { RunnersConfig } from '../config';
 import { PoolRecord, PoolStore } from '../database/PoolStore';
@@ -43,14 +46,6 @@ export type StepHook = (
   poolId: string,
 ) => void | Promise<void>;
 
-/** States a pass acts on; the others wait for a person (approval) or are final. */
-export const RECONCILED_STATES: PoolState[] = [
-  'provisioning',
-  'ready',
-  'degraded',
-  'failed',
-  'deleting',
-];
 /** Consecutive failed passes after which a provisioning pool is marked failed. */
 const FAILURES_BEFORE_FAILED = 5;
 
@@ -106,6 +101,7 @@ export class Reconciler {
     this.#objects = new PoolObjects({
       clusters: options.clusters,
       config: options.config,
+      runnerUrl: options.ci.runnerUrl,
       onStep,
     });
     this.#teardown = new Teardown({
@@ -129,7 +125,7 @@ export class Reconciler {
     options: { failuresSoFar?: number } = {},
   ): Promise<ReconcileResult | undefined> {
     const pool = await this.#store.getPool(poolId);
-    if (!pool || !RECONCILED_STATES.includes(pool.state)) return undefined;
+    if (!pool || !RECONCILED_POOL_STATES.includes(pool.state)) return undefined;
     const pass = new PassPool(this.#store, pool);
     try {
       await this.#onStep('pass-started', pool.id);
@@ -242,7 +238,7 @@ export class Reconciler {
       `pool ${current.team}/${current.name}: pass failed (${failures} in a row)`,
       error,
     );
-    if (!RECONCILED_STATES.includes(current.state)) return;
+    if (!RECONCILED_POOL_STATES.includes(current.state)) return;
     if (current.state === 'deleting') {
       await new PassPool(this.#store, current)
         .transition({

@@ -135,7 +135,7 @@ export class RunnerRegistration {
   async #storeToken(pool: PoolRecord, token: string): Promise<void> {
     const primary = this.#primary();
     const objects = renderPool(
-      renderInputFor(this.#config, pool, primary, token),
+      renderInputFor(this.#config, pool, primary, token, this.#ci.runnerUrl),
     );
     const tokenSecret = poolObjectNames(pool.name).tokenSecret;
     for (const object of objects) {

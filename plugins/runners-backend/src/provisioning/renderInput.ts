@@ -9,6 +9,7 @@ export function renderInputFor(
   pool: PoolRecord,
   cluster: Pick<ClusterClient, 'name' | 'role'>,
   runnerToken: string,
+  runnerUrl: string,
 ): RenderInput {
   const { scalingMetrics, autoscaling, quotas } = config;
   if (!scalingMetrics.token) {
@@ -16,7 +17,6 @@ export function renderInputFor(
       "runners.scalingMetrics.token is not set; KEDA needs it to read the pool's scaling metrics",
     );
   }
-  if (!config.gitlab) throw new Error('runners.gitlab is not configured');
   return {
     pool: {
       id: pool.id,
@@ -28,7 +28,7 @@ export function renderInputFor(
     flavor: pool.flavor,
     cluster: { name: cluster.name, role: cluster.role },
     teamQuota: quotas.teams[pool.team] ?? quotas.default,
-    gitlab: { url: config.gitlab.baseUrl },
+    gitlab: { url: runnerUrl },
     runnerToken,
     scaling: {
       metricsUrl: poolScalingUrl(config, cluster.name, pool.id),
