@@ -73,7 +73,7 @@ export async function startFleet(options: {
   lifecycle.addShutdownHook(() => cache.stop());
   cache
     .start()
-    .catch(error => logger.warn(`fleet cache did not start: ${error.message}`));
+    .catch(error => logger.warn('fleet cache did not start', error));
   await scheduler.scheduleTask({
     id: 'runners-fleet-refresh',
     frequency: { seconds: 15 },
