@@ -71,9 +71,7 @@ export async function startFleet(options: {
   const counters =
     options.metrics && registerFleetMetrics(options.metrics, health);
   lifecycle.addShutdownHook(() => cache.stop());
-  cache
-    .start()
-    .catch(error => logger.warn('fleet cache did not start', error));
+  cache.start().catch(error => logger.warn('fleet cache did not start', error));
   await scheduler.scheduleTask({
     id: 'runners-fleet-refresh',
     frequency: { seconds: 15 },

@@ -14,7 +14,7 @@ import {
   teamNamespace,
 } from './render';
 import { renderInputFor } from './renderInput';
-import type { StepHook } from './Reconciler';
+import type { StepHook } from './steps';
 
 const WORKLOAD_KINDS = new Set([
   'VirtualMachineInstanceReplicaSet',

@@ -13,7 +13,10 @@ import { PoolObjects } from './PoolObjects';
 import { workloadState, WorkloadStatus } from './poolStatus';
 import { JOB_DRAIN_SECONDS, poolObjectNames, teamNamespace } from './render';
 import { RunnerRegistration } from './RunnerRegistration';
+import { StepHook } from './steps';
 import { Teardown } from './Teardown';
+
+export type { ReconcileStep, StepHook } from './steps';
 
 /** What one pass over a pool did. */
 export interface ReconcileResult {
@@ -24,27 +27,6 @@ export interface ReconcileResult {
   /** When set, the pool wants its next pass this soon (e.g. a drain that waits for jobs). */
   requeueAfterMs?: number;
 }
-
-/** Steps the reconciler reports, so tests can crash between any two of them. */
-export type ReconcileStep =
-  | 'pass-started'
-  | 'status-read'
-  | 'runner-created'
-  | 'runner-recorded'
-  | 'token-stored'
-  | 'object-applied'
-  | 'object-pruned'
-  | 'objects-deleted'
-  | 'runner-deleted';
-
-/**
- * Told at each step of a pass; a pass waits for it. Tests crash a pass here, or change the pool
- * at exactly this moment.
- */
-export type StepHook = (
-  step: ReconcileStep,
-  poolId: string,
-) => void | Promise<void>;
 
 /** Consecutive failed passes after which a provisioning pool is marked failed. */
 const FAILURES_BEFORE_FAILED = 5;

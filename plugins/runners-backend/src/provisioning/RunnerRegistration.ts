@@ -10,7 +10,7 @@ import { ClusterClient } from './ClusterClient';
 import { PassPool, PoolChangedError } from './PassPool';
 import { poolObjectNames, renderPool, teamNamespace } from './render';
 import { renderInputFor } from './renderInput';
-import type { StepHook } from './Reconciler';
+import type { StepHook } from './steps';
 
 /** The CI-side registration a pool's spec asks for. */
 export function runnerSpecOf(pool: PoolRecord): CiRunnerSpec {

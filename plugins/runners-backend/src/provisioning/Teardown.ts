@@ -3,7 +3,7 @@ import { PoolRecord } from '../database/PoolStore';
 import { LiveObjects } from './liveObjects';
 import { PassPool } from './PassPool';
 import { PoolObjects } from './PoolObjects';
-import type { StepHook } from './Reconciler';
+import type { StepHook } from './steps';
 
 /** What a teardown pass did: finished, or waits for running jobs and wants to look again. */
 export type TeardownResult =

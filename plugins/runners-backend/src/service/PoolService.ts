@@ -24,7 +24,9 @@ import { audited } from './audit';
 import { PreconditionFailedError, untilWritten } from './conflicts';
 import { ifMatchAllows, poolETag } from './etag';
 import { PoolSpecInput } from './normalize';
-import { PoolChanges } from './PoolChanges';
+import { PoolChanges, PoolUpdateInput } from './PoolChanges';
+
+export type { PoolUpdateInput } from './PoolChanges';
 import { PoolPermissions } from './PoolPermissions';
 import { describeFlavor, PoolSpecs } from './PoolSpecs';
 import { Quotas } from './Quotas';
@@ -33,15 +35,6 @@ import { Quotas } from './Quotas';
 export interface PoolChange {
   pool: Pool;
   request?: ApprovalRequest;
-}
-
-/** Fields of a pool a team may change after creation. */
-export interface PoolUpdateInput {
-  description?: string;
-  flavor?: PoolSpec['flavor'];
-  autoscaling?: PoolSpecInput['autoscaling'];
-  tags?: string[];
-  runUntagged?: boolean;
 }
 
 /** What the API shows of a stored pool. */
