@@ -6,6 +6,7 @@ import { PoolService } from './PoolService';
 import { PoolPermissions } from './PoolPermissions';
 import { FleetService } from '../fleet/FleetService';
 import { addFleetRoutes } from './fleetRoutes';
+import { jsonBody } from './jsonBody';
 
 /**
  * The runners HTTP API. Shapes are validated by the OpenAPI spec (src/schema/openapi.yaml);
@@ -18,7 +19,7 @@ export async function createRouter(options: {
   fleet: FleetService;
 }): Promise<express.Router> {
   const { httpAuth, pools } = options;
-  const router = await createOpenApiRouter();
+  const router = await createOpenApiRouter({ middleware: jsonBody() });
   addFleetRoutes(router, options);
   // Reads are open to users and services; changes act for a user, whose teams decide.
   const readers = { allow: ['user', 'service'] as Array<'user' | 'service'> };
