@@ -2,7 +2,9 @@ import {
   BackstageCredentials,
   HttpAuthService,
 } from '@backstage/backend-plugin-api';
-import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import { NotFoundError } from '@backstage/errors';
+import { RequestHandler } from 'express';
+import { reply } from './jsonBody';
 import {
   runnersFleetReadPermission,
   runnersPoolReadPermission,
@@ -40,6 +42,31 @@ function isPermissionRestricted(credentials: BackstageCredentials): boolean {
   );
 }
 
+/**
+ * Refuses a permission-restricted token (KEDA's) on every runners route but
+ * `GET /scaling/pools/{id}`, before body parsing and validation, so it is told 403 and
+ * nothing else. Goes first in the router's middleware.
+ */
+export function refuseRestrictedTokens(
+  httpAuth: HttpAuthService,
+): RequestHandler {
+  return async (req, res, next) => {
+    if (req.method === 'GET' && SCALING_ROUTE.test(req.path)) return next();
+    // A missing or invalid token is for the route's own check to answer (401).
+    const credentials = await httpAuth.credentials(req).catch(() => undefined);
+    if (credentials && isPermissionRestricted(credentials)) {
+      return reply(
+        req,
+        res,
+        403,
+        'NotAllowedError',
+        `this token is restricted to ${runnersScalingReadPermission.name}: it may only GET /scaling/pools/{id}`,
+      );
+    }
+    return next();
+  };
+}
+
 /** Fleet health and the KEDA scaling signal. Everything is served from memory. */
 export function addFleetRoutes(
   router: ApiRouter,
@@ -52,22 +79,6 @@ export function addFleetRoutes(
 ): void {
   const { httpAuth, pools, permissions, fleet } = options;
   const readers = { allow: ['user', 'service'] as Array<'user' | 'service'> };
-
-  // Registered first, so it runs before every runners route.
-  router.use(async (req, _res, next) => {
-    try {
-      if (req.method === 'GET' && SCALING_ROUTE.test(req.path)) return next();
-      const credentials = await httpAuth.credentials(req);
-      if (isPermissionRestricted(credentials)) {
-        throw new NotAllowedError(
-          `this token is restricted to ${runnersScalingReadPermission.name}: it may only GET /scaling/pools/{id}`,
-        );
-      }
-      return next();
-    } catch (error) {
-      return next(error);
-    }
-  });
 
   router.get('/health', async (req, res) => {
     const credentials = await httpAuth.credentials(req, readers);

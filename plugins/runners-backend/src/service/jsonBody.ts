@@ -4,10 +4,11 @@ import express, { NextFunction, Request, Response } from 'express';
 export const JSON_BODY_LIMIT = '100kb';
 
 /**
- * Answers with Backstage's error body shape. Written here rather than passed on: the OpenAPI
- * router turns every error it sees into an InputError (400), which would hide the status.
+ * Answers with Backstage's error body shape. For middleware that runs before the OpenAPI
+ * validator: it answers rather than passing the error on, because the OpenAPI router turns
+ * every error it sees into an InputError (400), which would hide the status.
  */
-function reply(
+export function reply(
   req: Request,
   res: Response,
   statusCode: number,

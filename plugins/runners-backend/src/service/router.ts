@@ -5,7 +5,7 @@ import { assertKnownFields } from './normalize';
 import { PoolService } from './PoolService';
 import { PoolPermissions } from './PoolPermissions';
 import { FleetService } from '../fleet/FleetService';
-import { addFleetRoutes } from './fleetRoutes';
+import { addFleetRoutes, refuseRestrictedTokens } from './fleetRoutes';
 import { jsonBody } from './jsonBody';
 
 /**
@@ -19,7 +19,9 @@ export async function createRouter(options: {
   fleet: FleetService;
 }): Promise<express.Router> {
   const { httpAuth, pools } = options;
-  const router = await createOpenApiRouter({ middleware: jsonBody() });
+  const router = await createOpenApiRouter({
+    middleware: [refuseRestrictedTokens(httpAuth), ...jsonBody()],
+  });
   addFleetRoutes(router, options);
   // Reads are open to users and services; changes act for a user, whose teams decide.
   const readers = { allow: ['user', 'service'] as Array<'user' | 'service'> };
