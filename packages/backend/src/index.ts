@@ -34,6 +34,8 @@ backend.add(import('@backstage/plugin-search-backend-module-catalog'));
 backend.add(import('@backstage/plugin-kubernetes-backend'));
 
 backend.add(import('@runner-fleet/plugin-runners-backend'));
+// KEDA's token reads scaling signals and nothing else, Backstage's own routes included.
+backend.add(import('./modules/restrictedTokens'));
 
 backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
