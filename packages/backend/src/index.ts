@@ -5,8 +5,12 @@
 // First: the metrics exporter must be in place before plugins create their meters.
 import './instrumentation';
 import { createBackend } from '@backstage/backend-defaults';
+import { rootHttpRouter } from './rootHttpRouter';
 
 const backend = createBackend();
+
+// 414 for an oversized URL, before any plugin sees it.
+backend.add(rootHttpRouter);
 
 backend.add(import('@backstage/plugin-app-backend'));
 backend.add(import('@backstage/plugin-proxy-backend'));
