@@ -41,7 +41,8 @@ const PUBLIC = [
   /^(\/api\/[\w-]+)?\/\.backstage\/auth\/v1\/(jwks\.json|cookie)$/,
   /^\/api\/auth\/(?!v1\/)/,
   /^\/api\/no-such-plugin$/,
-  /^\/api\/app\//,
+  /^\/api\/app(\/|$)/,
+  /^\/$/, // the frontend's index.html, when packages/app is built
 ];
 
 const KUBERNETES_PROXY_PROBES: Array<{
@@ -305,7 +306,7 @@ describe('identity × route matrix and token scan of the example backend', () =>
       if (route.path === '/api/*') {
         return [{ method: 'GET' as const, path: '/api/no-such-plugin' }];
       }
-      const path = concrete(route).replace(/\/\*$/, '');
+      const path = concrete(route).replace(/\/\*$/, '') || '/';
       return [{ method: route.method, path, body: {} as object | undefined }];
     });
     for (const route of routes) {
