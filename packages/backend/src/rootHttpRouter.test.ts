@@ -1,5 +1,11 @@
-import { mockCredentials, startTestBackend } from '@backstage/backend-test-utils';
-import { createBackendPlugin, coreServices } from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import {
+  createBackendPlugin,
+  coreServices,
+} from '@backstage/backend-plugin-api';
 import { connect } from 'node:net';
 import { AddressInfo } from 'node:net';
 import { Server } from 'node:http';
@@ -17,7 +23,9 @@ function rawGet(server: Server, path: string): Promise<string> {
     socket.on('data', chunk => {
       data += chunk;
     });
-    socket.on('error', error => resolve(`error ${(error as { code?: string }).code}`));
+    socket.on('error', error =>
+      resolve(`error ${(error as { code?: string }).code}`),
+    );
     socket.on('close', () => resolve(data.split('\r\n')[0]));
   });
 }
@@ -39,9 +47,7 @@ describe('oversized URLs and headers', () => {
       },
     });
     ({ server } = await startTestBackend({
-      features: [
-        urlLimit,
-      ],
+      features: [urlLimit],
     }));
   });
 

@@ -44,7 +44,9 @@ export default createBackendModule({
       },
       async init({ httpRouter, httpAuth }) {
         httpRouter.use(async (req, _res, next) => {
-          if (ALLOWED.some(a => a.method === req.method && a.path.test(req.path))) {
+          if (
+            ALLOWED.some(a => a.method === req.method && a.path.test(req.path))
+          ) {
             return next();
           }
           const credentials = await httpAuth
