@@ -5,6 +5,7 @@ import {
 } from '@runner-fleet/gitlab-emulator';
 import { readTestClusterConnection } from '@runner-fleet/testenv/jest';
 import { kubeConfigFor } from '@runner-fleet/testenv';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +20,11 @@ import { Needles, scanFiles, scanTexts } from './__testUtils__/secretScan';
 jest.setTimeout(300_000);
 
 const KEDA_TOKEN = 'local-dev-keda-scaling-token'; // app-config.yaml's default
+// Unique per run: the control plane may be shared with other test files and earlier runs.
+const RUN = randomBytes(3).toString('hex');
+const POOL = `sec-matrix-${RUN}`;
+const CANARY = `matrix-canary-${RUN}`;
+const PROBE = `matrix-probe-${RUN}`;
 const SERVICE_TOKEN = 'security-test-service-token-0123456789';
 const IDENTITIES = [
   'anonymous',
@@ -61,12 +67,12 @@ const KUBERNETES_PROXY_PROBES: Array<{
     body: {
       apiVersion: 'v1',
       kind: 'Secret',
-      metadata: { name: 'matrix-probe' },
+      metadata: { name: PROBE },
     },
   },
   {
     method: 'DELETE',
-    path: '/api/kubernetes/proxy/api/v1/namespaces/runners-payments/secrets/matrix-canary',
+    path: `/api/kubernetes/proxy/api/v1/namespaces/runners-payments/secrets/${CANARY}`,
   },
 ];
 
@@ -230,7 +236,7 @@ describe('identity × route matrix and token scan of the example backend', () =>
 
     const created = await send('own', 'POST', '/api/runners/pools', {
       team: 'payments',
-      name: 'sec-matrix',
+      name: POOL,
       flavor: 'm1.large',
       autoscaling: { minReplicas: 0, maxReplicas: 2 },
       gitlab: { scope: { type: 'group', path: 'engineering/payments' } },
@@ -246,7 +252,7 @@ describe('identity × route matrix and token scan of the example backend', () =>
       const secret = await core
         .readNamespacedSecret({
           namespace: 'runners-payments',
-          name: 'rf-sec-matrix-token',
+          name: `rf-${POOL}-token`,
         })
         .catch(() => undefined);
       const value =
@@ -259,7 +265,7 @@ describe('identity × route matrix and token scan of the example backend', () =>
     await core.createNamespacedSecret({
       namespace: 'runners-payments',
       body: {
-        metadata: { name: 'matrix-canary' },
+        metadata: { name: CANARY },
         stringData: { note: 'must survive' },
       },
     });
@@ -309,6 +315,10 @@ describe('identity × route matrix and token scan of the example backend', () =>
       const path = concrete(route).replace(/\/\*$/, '') || '/';
       return [{ method: route.method, path, body: {} as object | undefined }];
     });
+    // Deletes last: the pool a DELETE removes must still be there for every other route.
+    routes.sort(
+      (a, b) => Number(a.method === 'DELETE') - Number(b.method === 'DELETE'),
+    );
     for (const route of routes) {
       for (const who of IDENTITIES) {
         const res = await send(who, route.method, route.path, route.body);
@@ -382,14 +392,14 @@ describe('identity × route matrix and token scan of the example backend', () =>
     await expect(
       core.readNamespacedSecret({
         namespace: 'runners-search',
-        name: 'matrix-probe',
+        name: PROBE,
       }),
     ).rejects.toMatchObject({ code: 404 });
     const canary = await core.readNamespacedSecret({
       namespace: 'runners-payments',
-      name: 'matrix-canary',
+      name: CANARY,
     });
-    expect(canary.metadata?.name).toBe('matrix-canary');
+    expect(canary.metadata?.name).toBe(CANARY);
   });
 
   it('finds no runner or cluster token in any response, log line or database file', () => {
