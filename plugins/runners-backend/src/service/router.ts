@@ -8,7 +8,8 @@ import { PoolQueries } from './PoolQueries';
 import { PreconditionFailedError } from './conflicts';
 import { PoolPermissions } from './PoolPermissions';
 import { FleetService } from '../fleet/FleetService';
-import { addFleetRoutes } from './fleetRoutes';
+import { addFleetRoutes, refuseRestrictedTokens } from './fleetRoutes';
+import { jsonBody } from './jsonBody';
 
 /**
  * The runners HTTP API. Shapes are validated by the OpenAPI spec (src/schema/openapi.yaml);
@@ -23,7 +24,9 @@ export async function createRouter(options: {
   fleet: FleetService;
 }): Promise<express.Router> {
   const { httpAuth, pools, approvals, queries } = options;
-  const router = await createOpenApiRouter();
+  const router = await createOpenApiRouter({
+    middleware: [refuseRestrictedTokens(httpAuth), ...jsonBody()],
+  });
   addFleetRoutes(router, options);
   // Reads are open to users and services; changes act for a user, whose teams decide.
   const readers = { allow: ['user', 'service'] as Array<'user' | 'service'> };
