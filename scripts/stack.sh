@@ -90,9 +90,10 @@ start_cluster() {
 start_cluster k8s-local "$data/k8s"
 start_cluster k8s-burst "$data/k8s-burst"
 
-# The Kubernetes plugin reads the same clusters (its identity: the local admin).
+# The Kubernetes plugin reads the same clusters as the read-only portal viewer (no Secrets, no
+# writes: k8s/rbac/runner-fleet-portal-viewer.*.yaml), never as the admin or the backend.
 cluster_env() {
-  node -e 'const c = require(process.argv[1]); console.log(`${c.server}\n${c.tokens.admin}\n${c.caData}`)' "$1"
+  node -e 'const c = require(process.argv[1]); console.log(`${c.server}\n${c.tokens["runner-fleet-portal-viewer"]}\n${c.caData}`)' "$1"
 }
 { read -r RUNNER_FLEET_K8S_LOCAL_URL; read -r RUNNER_FLEET_K8S_LOCAL_TOKEN; read -r RUNNER_FLEET_K8S_LOCAL_CA; } < <(cluster_env "$data/k8s/cluster.json")
 { read -r RUNNER_FLEET_K8S_BURST_URL; read -r RUNNER_FLEET_K8S_BURST_TOKEN; read -r RUNNER_FLEET_K8S_BURST_CA; } < <(cluster_env "$data/k8s-burst/cluster.json")

@@ -5,8 +5,12 @@
 // First: the metrics exporter must be in place before plugins create their meters.
 import './instrumentation';
 import { createBackend } from '@backstage/backend-defaults';
+import { rootHttpRouter } from './rootHttpRouter';
 
 const backend = createBackend();
+
+// 414 for an oversized URL, before any plugin sees it.
+backend.add(rootHttpRouter);
 
 backend.add(import('@backstage/plugin-app-backend'));
 backend.add(import('@backstage/plugin-proxy-backend'));
@@ -34,6 +38,8 @@ backend.add(import('@backstage/plugin-search-backend-module-catalog'));
 backend.add(import('@backstage/plugin-kubernetes-backend'));
 
 backend.add(import('@runner-fleet/plugin-runners-backend'));
+// KEDA's token reads scaling signals and nothing else, Backstage's own routes included.
+backend.add(import('./modules/restrictedTokens'));
 
 backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));

@@ -28,6 +28,7 @@ cluster.json (server, caData, tokens) into the data dir.
 export const KUBECONFIG_FILES: Record<Identity, string> = {
   admin: 'admin.kubeconfig',
   'runner-fleet-backend': 'backend.kubeconfig',
+  'runner-fleet-portal-viewer': 'portal-viewer.kubeconfig',
   'fleet-simulator': 'fleet-simulator.kubeconfig',
   alice: 'alice.kubeconfig',
 };

@@ -7,6 +7,8 @@ import { join } from 'node:path';
  *
  * - `admin` — `system:masters`, for setup and assertions.
  * - `runner-fleet-backend` — the Runner Fleet backend, bound to the roles in `k8s/rbac/`.
+ * - `runner-fleet-portal-viewer` — the Backstage Kubernetes plugin: read-only, no Secrets
+ *   (`k8s/rbac/runner-fleet-portal-viewer.*.yaml`).
  * - `fleet-simulator` — plays KubeVirt, CDI and KEDA controllers; `system:masters`.
  * - `alice` — authenticated but granted nothing: every request is forbidden.
  *
@@ -15,6 +17,7 @@ import { join } from 'node:path';
 export const IDENTITIES = [
   'admin',
   'runner-fleet-backend',
+  'runner-fleet-portal-viewer',
   'fleet-simulator',
   'alice',
 ] as const;
@@ -28,6 +31,7 @@ export type IdentityTokens = Record<Identity, string>;
 const GROUPS: Record<Identity, string[]> = {
   admin: ['system:masters'],
   'runner-fleet-backend': [],
+  'runner-fleet-portal-viewer': [],
   'fleet-simulator': ['system:masters'],
   alice: [],
 };

@@ -8,6 +8,7 @@ describe('identities', () => {
   it.each([
     ['admin', ['system:masters', 'system:authenticated']],
     ['runner-fleet-backend', ['system:authenticated']],
+    ['runner-fleet-portal-viewer', ['system:authenticated']],
     ['fleet-simulator', ['system:masters', 'system:authenticated']],
     ['alice', ['system:authenticated']],
   ] as const)(

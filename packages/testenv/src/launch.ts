@@ -6,14 +6,10 @@ import { CredentialFiles } from './credentials';
 import { pollUntil } from './crds';
 import { freePorts } from './ports';
 import { ManagedProcess } from './processes';
+import { ControlPlanePorts } from './ports';
 import { readSavedPorts, savePorts } from './savedPorts';
 
-/** Ports of one control plane on 127.0.0.1. */
-export interface ControlPlanePorts {
-  apiserver: number;
-  etcdClient: number;
-  etcdPeer: number;
-}
+export type { ControlPlanePorts } from './ports';
 
 /** A started etcd + kube-apiserver pair whose `/readyz` answered 200. */
 export interface LaunchedControlPlane {

@@ -1,5 +1,12 @@
 import { createServer, Server } from 'node:net';
 
+/** Ports of one control plane on 127.0.0.1. */
+export interface ControlPlanePorts {
+  apiserver: number;
+  etcdClient: number;
+  etcdPeer: number;
+}
+
 function listen(port: number): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = createServer();

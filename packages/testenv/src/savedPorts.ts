@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ControlPlanePorts } from './launch';
+import { ControlPlanePorts } from './ports';
 
 const FILE = 'ports.json';
 

@@ -117,6 +117,7 @@ describe('golden image firmware', () => {
       } as unknown as PoolRecord,
       { name: 'onprem', role: 'primary' },
       'glrt-token',
+      'https://gitlab.example.com',
     );
     expect(input.firmware).toEqual({
       type: 'efi',
@@ -137,5 +138,38 @@ describe('golden image firmware', () => {
     expect(() => withImages([{ image: 'win' }])).toThrow(
       /goldenImages\[0\]\.image/,
     );
+  });
+});
+
+describe('config errors name the key and what to do', () => {
+  type AppConfig = ConstructorParameters<typeof ConfigReader>[0];
+  const read = (runners: NonNullable<AppConfig>[string]) =>
+    readRunnersConfig(
+      new ConfigReader({
+        backend: { baseUrl: 'http://localhost:7007' },
+        runners,
+      }),
+    );
+
+  it('refuses to start without the KEDA token once a cluster is configured', () => {
+    expect(() => read({ clusters: [primary] })).toThrow(
+      "Invalid config at 'runners.scalingMetrics.token': is required when runners.clusters is set",
+    );
+    expect(read({}).scalingMetrics.token).toBeUndefined();
+  });
+
+  it('refuses 0 where 0 would break the product, and accepts a quota of 0', () => {
+    expect(() => read({ reconciler: { intervalSeconds: 0 } })).toThrow(
+      "Invalid config at 'runners.reconciler.intervalSeconds': must be a whole number of 1 or more, got 0",
+    );
+    expect(() =>
+      read({
+        gitlab: { baseUrl: 'http://g', token: 't', requestsPerMinute: 0 },
+      }),
+    ).toThrow("'runners.gitlab.requestsPerMinute'");
+    expect(
+      read({ quotas: { teams: { interns: { maxPools: 0 } } } }).quotas.teams
+        .interns.maxPools,
+    ).toBe(0);
   });
 });

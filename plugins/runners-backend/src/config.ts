@@ -114,20 +114,32 @@ function fail(key: string, message: string): never {
   throw new Error(`Invalid config at 'runners.${key}': ${message}`);
 }
 
+/** A whole number of at least `min`; the error names the key and what it got. */
+function wholeNumber(
+  config: Config,
+  key: string,
+  fallback: number,
+  prefix: string,
+  min: number,
+): number {
+  const value = config.getOptionalNumber(key) ?? fallback;
+  if (!Number.isInteger(value) || value < min) {
+    fail(
+      `${prefix}${key}`,
+      `must be a whole number of ${min} or more, got ${value}`,
+    );
+  }
+  return value;
+}
+
+/** A whole number of at least 1 (sizes, intervals, limits that 0 would break). */
 function positiveInt(
   config: Config,
   key: string,
   fallback: number,
   prefix: string,
 ): number {
-  const value = config.getOptionalNumber(key) ?? fallback;
-  if (!Number.isInteger(value) || value < 0) {
-    fail(
-      `${prefix}${key}`,
-      `must be a whole number of 0 or more, got ${value}`,
-    );
-  }
-  return value;
+  return wholeNumber(config, key, fallback, prefix, 1);
 }
 
 function readFlavors(config: Config): Flavor[] {
@@ -211,14 +223,16 @@ function readQuota(
 ): Quota {
   if (!config) return fallback;
   return {
-    maxCpu: positiveInt(config, 'maxCpu', fallback.maxCpu, prefix),
-    maxMemoryGiB: positiveInt(
+    // 0 is a valid quota: the team may not have pools (of that size).
+    maxCpu: wholeNumber(config, 'maxCpu', fallback.maxCpu, prefix, 0),
+    maxMemoryGiB: wholeNumber(
       config,
       'maxMemoryGiB',
       fallback.maxMemoryGiB,
       prefix,
+      0,
     ),
-    maxPools: positiveInt(config, 'maxPools', fallback.maxPools, prefix),
+    maxPools: wholeNumber(config, 'maxPools', fallback.maxPools, prefix, 0),
   };
 }
 
@@ -358,13 +372,28 @@ export function readRunnersConfig(root: Config): RunnersConfig {
         config?.getOptionalString('scalingMetrics.baseUrl') ??
         root.getString('backend.baseUrl')
       ).replace(/\/+$/, ''),
-      token: config?.getOptionalString('scalingMetrics.token'),
+      token: scalingToken(config),
     },
     reconcilerIntervalSeconds: config
       ? positiveInt(config, 'reconciler.intervalSeconds', 30, '')
       : 30,
     goldenImages: readGoldenImages(config),
   };
+}
+
+/**
+ * KEDA's token. Required as soon as pools can be provisioned (a cluster is configured): without it
+ * every pass would fail, so the backend refuses to start and names the key instead.
+ */
+function scalingToken(config: Config | undefined): string | undefined {
+  const token = config?.getOptionalString('scalingMetrics.token');
+  if (!token && config?.getOptionalConfigArray('clusters')?.length) {
+    fail(
+      'scalingMetrics.token',
+      "is required when runners.clusters is set: KEDA presents it to read each pool's scaling signal; set it to the token of the static external-access entry restricted to runners.scaling.read",
+    );
+  }
+  return token;
 }
 
 /**

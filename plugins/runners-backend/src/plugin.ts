@@ -6,7 +6,7 @@ import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { runnersPermissions } from '@runner-fleet/plugin-runners-common';
 import {
-  CiProvider,
+  RunnersCiProviderExtensionPoint,
   runnersCiProviderExtensionPoint,
   runnersPoolPermissionRules,
   runnersPoolResourceRef,
@@ -20,6 +20,7 @@ import { connectClusters } from './provisioning/connectClusters';
 import { PoolPermissions } from './service/PoolPermissions';
 import { PoolService } from './service/PoolService';
 import { ApprovalService } from './service/ApprovalService';
+import { PoolQueries } from './service/PoolQueries';
 import { createRouter } from './service/router';
 
 /**
@@ -30,9 +31,16 @@ import { createRouter } from './service/router';
 export const runnersPlugin = createBackendPlugin({
   pluginId: 'runners',
   register(env) {
-    let customCiProvider: CiProvider | undefined;
+    let customCiProvider:
+      | Parameters<RunnersCiProviderExtensionPoint['setCiProvider']>[0]
+      | undefined;
     env.registerExtensionPoint(runnersCiProviderExtensionPoint, {
       setCiProvider(provider) {
+        if (customCiProvider) {
+          throw new Error(
+            'runners: a CI provider was already set through runnersCiProviderExtensionPoint; install only one module that sets it',
+          );
+        }
         customCiProvider = provider;
       },
     });
@@ -67,10 +75,13 @@ export const runnersPlugin = createBackendPlugin({
           getResources: ids => Promise.all(ids.map(id => store.getPool(id))),
         });
 
+        const gitlab =
+          config.gitlab &&
+          GitLabCiProvider.create({ settings: config.gitlab, logger });
         const ci =
-          customCiProvider ??
-          (config.gitlab &&
-            GitLabCiProvider.create({ settings: config.gitlab, logger }));
+          typeof customCiProvider === 'function'
+            ? customCiProvider({ getDefault: () => gitlab || undefined })
+            : customCiProvider ?? (gitlab || undefined);
         const clusters = connectClusters(config.clusters, logger);
         const fleet = await startFleet({
           config,
@@ -96,7 +107,6 @@ export const runnersPlugin = createBackendPlugin({
           store,
           config,
           permissions,
-          userInfo: deps.userInfo,
           catalog: deps.catalog,
           auditor: deps.auditor,
           logger,
@@ -114,6 +124,12 @@ export const runnersPlugin = createBackendPlugin({
             httpAuth: deps.httpAuth,
             pools,
             approvals,
+            queries: PoolQueries.create({
+              store,
+              config,
+              permissions,
+              userInfo: deps.userInfo,
+            }),
             permissions,
             fleet: fleet.health,
           }),

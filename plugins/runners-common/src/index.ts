@@ -10,3 +10,4 @@ export * from './permissions';
 export * from './labels';
 export * from './testing';
 export * from './health';
+export * from './poolStates';

@@ -56,6 +56,19 @@ export const runnersPoolForceDeletePermission = createPermission({
   attributes: { action: 'delete' },
 });
 
+/**
+ * Read a pool's scaling signal (`GET /scaling/pools/:id`, what KEDA's metrics-api trigger
+ * polls). Separate from {@link runnersPoolReadPermission} so that KEDA's static token can be
+ * restricted to this one permission (`accessRestrictions` in `backend.auth.externalAccess`)
+ * and read nothing else.
+ *
+ * @public
+ */
+export const runnersScalingReadPermission = createPermission({
+  name: 'runners.scaling.read',
+  attributes: { action: 'read' },
+});
+
 /** Every permission of the runners plugin. @public */
 export const runnersPermissions = [
   runnersPoolCreatePermission,
@@ -65,4 +78,5 @@ export const runnersPermissions = [
   runnersRequestApprovePermission,
   runnersFleetReadPermission,
   runnersPoolForceDeletePermission,
+  runnersScalingReadPermission,
 ];

@@ -53,6 +53,8 @@ export interface CiJob {
  * @public
  */
 export interface CiProvider {
+  /** The URL runner VMs register and take jobs from (gitlab-runner's `url`). */
+  readonly runnerUrl: string;
   /** Registers the pool's runner; the token is returned only here and by `resetToken`. */
   createRunner(spec: CiRunnerSpec): Promise<{ id: number; token: string }>;
   /** Changes tags, run-untagged and description to match the spec. */

@@ -7,7 +7,16 @@ import { CiProvider } from './CiProvider';
  * @public
  */
 export interface RunnersCiProviderExtensionPoint {
-  setCiProvider(provider: CiProvider): void;
+  /**
+   * Sets the provider, once: a second call throws, so two modules cannot silently replace each
+   * other. A factory receives the default provider (GitLab from `runners.gitlab`, when
+   * configured) to wrap or delegate to.
+   */
+  setCiProvider(
+    provider:
+      | CiProvider
+      | ((options: { getDefault(): CiProvider | undefined }) => CiProvider),
+  ): void;
 }
 
 /** @public */

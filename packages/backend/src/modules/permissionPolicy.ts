@@ -1,6 +1,7 @@
 import {
   coreServices,
   createBackendModule,
+  RootConfigService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
 import {
@@ -21,6 +22,7 @@ import {
   runnersFleetReadPermission,
   runnersPoolForceDeletePermission,
   runnersRequestApprovePermission,
+  runnersScalingReadPermission,
 } from '@runner-fleet/plugin-runners-common';
 import {
   createRunnersPoolConditionalDecision,
@@ -31,18 +33,51 @@ import {
 export const PLATFORM_GROUP_REF = 'group:default/platform';
 
 /**
+ * The Kubernetes plugin's proxy permission (`kubernetesProxyPermission` of
+ * `@backstage/plugin-kubernetes-common`), by name: the proxy forwards any request to a cluster
+ * with the plugin's identity.
+ */
+export const KUBERNETES_PROXY_PERMISSION = 'kubernetes.proxy';
+
+/** The config key that lets platform members use the Kubernetes proxy. */
+export const KUBERNETES_PROXY_CONFIG_KEY = 'runnerFleetPolicy.kubernetesProxy';
+
+/** Who may use the Kubernetes proxy: no one (the default), or platform members. */
+export type KubernetesProxyAccess = 'none' | 'platform';
+
+/** Reads {@link KUBERNETES_PROXY_CONFIG_KEY}; fails naming the key on anything unknown. */
+export function readKubernetesProxyAccess(
+  config: Pick<RootConfigService, 'getOptionalString'>,
+): KubernetesProxyAccess {
+  const value = config.getOptionalString(KUBERNETES_PROXY_CONFIG_KEY) ?? 'none';
+  if (value === 'none' || value === 'platform') return value;
+  throw new Error(
+    `${KUBERNETES_PROXY_CONFIG_KEY} must be 'none' (the default) or 'platform', not '${value}'`,
+  );
+}
+
+/**
  * The example organisation's policy.
  *
  * - Runner pools: members read and manage their own teams' pools; the platform team sees and
  *   manages every pool, approves requests and sees the whole fleet. Services (no user) may read.
+ *   Scaling signals: the platform team and services (KEDA's token names only this permission).
+ * - Kubernetes proxy: no one, unless {@link KUBERNETES_PROXY_CONFIG_KEY} is `platform`; then
+ *   platform members. It forwards raw requests to the clusters, so it is never for every member.
  * - Catalog: members may use it; deleting entities is reserved for the platform team.
  * - Everything else: allowed for signed-in members.
  */
 export class RunnerFleetPermissionPolicy implements PermissionPolicy {
   readonly #userInfo: Pick<UserInfoService, 'getUserInfo'>;
+  readonly #kubernetesProxy: KubernetesProxyAccess;
 
-  constructor(options: { userInfo: Pick<UserInfoService, 'getUserInfo'> }) {
+  constructor(options: {
+    userInfo: Pick<UserInfoService, 'getUserInfo'>;
+    /** Who may use the Kubernetes proxy; default `none`. */
+    kubernetesProxy?: KubernetesProxyAccess;
+  }) {
     this.#userInfo = options.userInfo;
+    this.#kubernetesProxy = options.kubernetesProxy ?? 'none';
   }
 
   async handle(
@@ -51,6 +86,14 @@ export class RunnerFleetPermissionPolicy implements PermissionPolicy {
   ): Promise<PolicyDecision> {
     if (request.permission.name.startsWith('runners.')) {
       return this.#runners(request, user);
+    }
+    if (request.permission.name === KUBERNETES_PROXY_PERMISSION) {
+      const allowed =
+        this.#kubernetesProxy === 'platform' &&
+        (await this.#isPlatformMember(user));
+      return {
+        result: allowed ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+      };
     }
     if (isPermission(request.permission, catalogEntityDeletePermission)) {
       return {
@@ -80,7 +123,8 @@ export class RunnerFleetPermissionPolicy implements PermissionPolicy {
     if (
       isPermission(permission, runnersRequestApprovePermission) ||
       isPermission(permission, runnersFleetReadPermission) ||
-      isPermission(permission, runnersPoolForceDeletePermission)
+      isPermission(permission, runnersPoolForceDeletePermission) ||
+      isPermission(permission, runnersScalingReadPermission)
     ) {
       return { result: AuthorizeResult.DENY };
     }
@@ -110,9 +154,18 @@ export default createBackendModule({
   moduleId: 'runner-fleet-policy',
   register(reg) {
     reg.registerInit({
-      deps: { policy: policyExtensionPoint, userInfo: coreServices.userInfo },
-      async init({ policy, userInfo }) {
-        policy.setPolicy(new RunnerFleetPermissionPolicy({ userInfo }));
+      deps: {
+        policy: policyExtensionPoint,
+        userInfo: coreServices.userInfo,
+        config: coreServices.rootConfig,
+      },
+      async init({ policy, userInfo, config }) {
+        policy.setPolicy(
+          new RunnerFleetPermissionPolicy({
+            userInfo,
+            kubernetesProxy: readKubernetesProxyAccess(config),
+          }),
+        );
       },
     });
   },

@@ -4,6 +4,14 @@
 // hpaPolicies.ts.
 
 import { resolveBehavior, scaleDownLimit, scaleUpLimit } from './hpaPolicies';
+import type { HpaBehavior, HpaState } from './hpaTypes';
+
+export type {
+  HpaBehavior,
+  HpaState,
+  ScalingPolicy,
+  ScalingRules,
+} from './hpaTypes';
 
 export {
   DEFAULT_SCALE_DOWN,
@@ -14,39 +22,12 @@ export {
   scaleUpLimit,
 } from './hpaPolicies';
 
-/** `autoscaling/v2` HPAScalingPolicy. @public */
-export interface ScalingPolicy {
-  type: 'Pods' | 'Percent';
-  value: number;
-  periodSeconds: number;
-}
-
-/** `autoscaling/v2` HPAScalingRules. @public */
-export interface ScalingRules {
-  stabilizationWindowSeconds?: number;
-  selectPolicy?: 'Max' | 'Min' | 'Disabled';
-  policies?: ScalingPolicy[];
-}
-
-/** `autoscaling/v2` HorizontalPodAutoscalerBehavior. @public */
-export interface HpaBehavior {
-  scaleUp?: ScalingRules;
-  scaleDown?: ScalingRules;
-}
-
 /** One metric the HPA sees: a value (undefined when fetching it failed) and its target. @public */
 export interface MetricSample {
   name: string;
   value: number | undefined;
   target: number;
   targetType: 'AverageValue' | 'Value';
-}
-
-/** What the HPA remembers between syncs. @public */
-export interface HpaState {
-  recommendations: ReadonlyArray<{ atMs: number; replicas: number }>;
-  scaleUpEvents: ReadonlyArray<{ atMs: number; change: number }>;
-  scaleDownEvents: ReadonlyArray<{ atMs: number; change: number }>;
 }
 
 /** One HPA sync's input. @public */

@@ -1,7 +1,7 @@
 // The HorizontalPodAutoscaler's behaviour (k8s.io/kubernetes pkg/controller/podautoscaler/horizontal.go):
 // API defaults, scale-up/down rate limits from policies, the scale-event history they count.
 
-import type { HpaBehavior, HpaState, ScalingRules } from './hpa';
+import type { HpaBehavior, HpaState, ScalingRules } from './hpaTypes';
 
 /** The API server's defaults for scale-up behaviour. @public */
 export const DEFAULT_SCALE_UP: Required<ScalingRules> = {

@@ -1,5 +1,5 @@
 import { Json } from './errors';
-import { RouteResponse } from './router';
+import { RouteResponse } from './response';
 
 /**
  * What an injected fault does:

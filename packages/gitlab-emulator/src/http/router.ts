@@ -1,6 +1,9 @@
 import { IncomingHttpHeaders } from 'node:http';
 import { EmulatorCore } from '../EmulatorCore';
 import { RawParams } from './requestParsing';
+import { RouteResponse } from './response';
+
+export type { RouteResponse } from './response';
 
 /** Everything a route sees of a request. */
 export interface RequestContext {
@@ -15,16 +18,6 @@ export interface RequestContext {
   rawBody: Buffer;
   ip: string;
   core: EmulatorCore;
-}
-
-/** What a route answers. JSON unless `contentType` says otherwise. */
-export interface RouteResponse {
-  status: number;
-  /** Serialised with `JSON.stringify`, or sent as is with `contentType`. */
-  body?: unknown;
-  headers?: Record<string, string>;
-  /** For non-JSON bodies: the body is sent as a string with this type. */
-  contentType?: string;
 }
 
 /** A route handler. */

@@ -58,18 +58,20 @@ type Deps = { logger: LoggerService } & ReturnType<
  */
 export class GitLabCiProvider implements CiProvider {
   readonly #deps: Deps;
+  readonly runnerUrl: string;
   /** Whether the token may read `GET /runners/all`; learnt on the first listing. */
   #adminListing: boolean | undefined;
 
   static create(options: GitLabCiProviderOptions): GitLabCiProvider {
-    return new GitLabCiProvider({
-      logger: options.logger,
-      ...createGitLabResources(options),
-    });
+    return new GitLabCiProvider(
+      { logger: options.logger, ...createGitLabResources(options) },
+      options.settings.baseUrl,
+    );
   }
 
-  private constructor(deps: Deps) {
+  private constructor(deps: Deps, runnerUrl: string) {
     this.#deps = deps;
+    this.runnerUrl = runnerUrl;
   }
 
   async createRunner(

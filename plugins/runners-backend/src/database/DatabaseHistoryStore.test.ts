@@ -75,6 +75,8 @@ describe.each(databases.eachSupportedId())(
       const directory = resolve(__dirname, '../../migrations');
       await knex.migrate.up({ directory });
       expect(await knex.schema.hasTable('runners_pools')).toBe(true);
+      await knex.migrate.up({ directory });
+      expect(await knex.schema.hasTable('runners_reconcile_queue')).toBe(true);
       expect(await knex.schema.hasTable('runners_history_minutes')).toBe(false);
 
       await knex.migrate.up({ directory });
@@ -95,6 +97,12 @@ describe.each(databases.eachSupportedId())(
       const [count] = await knex('runners_history_minutes').count({ n: '*' });
       expect(Number(count.n)).toBe(0);
       await knex.migrate.down({ directory });
+      expect(await knex.schema.hasTable('runners_reconcile_queue')).toBe(true);
+      await knex.migrate.down({ directory });
+      expect(await knex.schema.hasTable('runners_reconcile_queue')).toBe(false);
+      expect(await knex.schema.hasColumn('runners_pools', 'version')).toBe(
+        false,
+      );
       await knex.migrate.down({ directory });
       expect(await knex.schema.hasTable('runners_pools')).toBe(false);
     });

@@ -6,6 +6,7 @@ import { ConflictError, NotFoundError } from '@backstage/errors';
 import {
   ApprovalRequest,
   ApprovalStatus,
+  FINAL_POOL_STATES,
   PoolEvent,
   PoolState,
 } from '@runner-fleet/plugin-runners-common';
@@ -109,7 +110,7 @@ export class DatabasePoolStore implements PoolStore {
     const query = db('runners_pools')
       .where({ team })
       .whereNull('deleted_at')
-      .whereNotIn('state', ['rejected', 'deleted']);
+      .whereNotIn('state', [...FINAL_POOL_STATES]);
     if (excludePoolId) query.whereNot({ id: excludePoolId });
     const [row] = await query
       .sum({ cpu: 'reserved_cpu', memory: 'reserved_memory_gib' })

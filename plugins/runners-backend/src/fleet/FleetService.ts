@@ -1,3 +1,4 @@
+import { LIVE_POOL_STATES } from '@runner-fleet/plugin-runners-common';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   ClusterApiHealth,
@@ -22,14 +23,6 @@ import {
   scalingSignal,
 } from './poolHealth';
 
-const ACTIVE = [
-  'pending-approval',
-  'provisioning',
-  'ready',
-  'degraded',
-  'failed',
-  'deleting',
-] as const;
 const MAX_EVENTS = 200;
 
 /**
@@ -142,7 +135,9 @@ export class FleetService {
 
   /** Polls CI, re-reads the history sums when due and recomputes every pool's health. */
   async refresh(): Promise<void> {
-    this.#pools = await this.#store.listPools({ states: [...ACTIVE] });
+    this.#pools = await this.#store.listPools({
+      states: [...LIVE_POOL_STATES],
+    });
     await this.#poller.poll(this.#pools);
     const now = this.#clock();
     await this.#history.load(now);
@@ -389,7 +384,7 @@ export class FleetService {
    * views show a state change at once rather than at the next refresh.
    */
   currentPools(): Promise<PoolRecord[]> {
-    return this.#store.listPools({ states: [...ACTIVE] });
+    return this.#store.listPools({ states: [...LIVE_POOL_STATES] });
   }
 
   /** Pools as of the last refresh (no database read). */

@@ -1,3 +1,4 @@
+import { isLivePoolState } from '@runner-fleet/plugin-runners-common';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { CiProvider } from '@runner-fleet/plugin-runners-node';
 import { PoolRecord, PoolStore } from '../database/PoolStore';
@@ -23,8 +24,6 @@ export interface SweeperFleet {
   /** The pool's runner token from its Secret, needed to delete a runner manager in GitLab. */
   runnerToken(pool: PoolRecord): Promise<string | undefined>;
 }
-
-const INACTIVE = new Set(['rejected', 'deleted']);
 
 /**
  * Removes what outlived its purpose: GitLab runners Runner Fleet created whose pool is gone (or
@@ -104,7 +103,7 @@ export class GhostSweeper {
     for (const pool of pools) {
       if (
         pool.deletedAt ||
-        INACTIVE.has(pool.state) ||
+        !isLivePoolState(pool.state) ||
         pool.gitlabRunnerId === undefined
       )
         continue;
@@ -120,7 +119,8 @@ export class GhostSweeper {
     const { ci, logger } = this.#deps;
     for (const runner of await ci.listFleetRunners()) {
       const pool = runner.poolId ? pools.get(runner.poolId) : undefined;
-      const orphaned = !pool || !!pool.deletedAt || INACTIVE.has(pool.state);
+      const orphaned =
+        !pool || !!pool.deletedAt || !isLivePoolState(pool.state);
       // A runner of a live pool that has none recorded is being adopted by the reconciler.
       const duplicate =
         !!pool &&

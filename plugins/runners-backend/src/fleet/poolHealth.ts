@@ -1,4 +1,5 @@
 import {
+  effectiveMinReplicas,
   LABELS,
   PoolHealth,
   PoolScalingSignal,
@@ -153,7 +154,7 @@ export function computePoolHealth(options: {
       desired: desired ?? 0,
       current: status(workload).replicas ?? 0,
       ready,
-      min: a.scaleToZero ? 0 : Math.max(1, a.minReplicas),
+      min: effectiveMinReplicas(a),
       max: a.maxReplicas,
     },
     vmPhases: phases,

@@ -86,7 +86,7 @@ export async function startFleet(options: {
   // cluster that was away may have been upgraded, e.g. from v1alpha1 to v1beta1 pools.
   Promise.all(clusters.map(c => c.apis.refresh()))
     .then(() => cache.start())
-    .catch(error => logger.warn(`fleet cache did not start: ${error.message}`));
+    .catch(error => logger.warn('fleet cache did not start', error));
   cache.onReconnect(name => {
     const check = clusters.find(c => c.target.name === name)?.apis;
     if (!check) return;

@@ -1,4 +1,5 @@
 import {
+  ApiException,
   KubeConfig,
   KubernetesObject,
   KubernetesObjectApi,
@@ -83,9 +84,9 @@ export function kubeConfigFor(target: ClusterTarget): KubeConfig {
   return kc;
 }
 
+/** The HTTP status of a failed API server call. */
 function statusOf(error: unknown): number | undefined {
-  const e = error as { code?: number; statusCode?: number };
-  return e.code ?? e.statusCode;
+  return error instanceof ApiException ? error.code : undefined;
 }
 
 /** A cluster error without request bodies (which may hold Secret data). */

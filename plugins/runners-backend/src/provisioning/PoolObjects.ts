@@ -1,4 +1,7 @@
-import { LABELS } from '@runner-fleet/plugin-runners-common';
+import {
+  effectiveMinReplicas,
+  LABELS,
+} from '@runner-fleet/plugin-runners-common';
 import { RunnersConfig } from '../config';
 import { PoolRecord } from '../database/PoolStore';
 import { ClusterClient } from './ClusterClient';
@@ -11,7 +14,7 @@ import {
   teamNamespace,
 } from './render';
 import { renderInputFor } from './renderInput';
-import type { ReconcileStep } from './Reconciler';
+import type { StepHook } from './steps';
 
 const WORKLOAD_KINDS = new Set([
   'VirtualMachineInstanceReplicaSet',
@@ -28,15 +31,19 @@ const REPLICAS_SEED_MANAGER = 'runner-fleet-replicas-seed';
 export class PoolObjects {
   readonly #clusters: ClusterClient[];
   readonly #config: RunnersConfig;
-  readonly #onStep: (step: ReconcileStep, poolId: string) => void;
+  readonly #runnerUrl: string;
+  readonly #onStep: StepHook;
 
   constructor(options: {
     clusters: ClusterClient[];
     config: RunnersConfig;
-    onStep: (step: ReconcileStep, poolId: string) => void;
+    /** Where runner VMs register (the CI provider's URL). */
+    runnerUrl: string;
+    onStep: StepHook;
   }) {
     this.#clusters = options.clusters;
     this.#config = options.config;
+    this.#runnerUrl = options.runnerUrl;
     this.#onStep = options.onStep;
   }
 
@@ -50,7 +57,7 @@ export class PoolObjects {
     let deleted = 0;
     for (const cluster of this.#clusters) {
       const desired = renderPool(
-        renderInputFor(this.#config, pool, cluster, token),
+        renderInputFor(this.#config, pool, cluster, token, this.#runnerUrl),
       );
       const current = live.of(pool.id, cluster.name);
       for (const secret of await this.secrets(cluster, pool)) {
@@ -70,14 +77,14 @@ export class PoolObjects {
           continue;
         await cluster.apply(object);
         applied++;
-        this.#onStep('object-applied', pool.id);
+        await this.#onStep('object-applied', pool.id);
       }
       applied += await this.#seedReplicas(cluster, pool, desired, current);
       const wanted = new Set(desired.map(objectKey));
       for (const [key, object] of current) {
         if (wanted.has(key)) continue;
         if (await cluster.delete(object)) deleted++;
-        this.#onStep('object-pruned', pool.id);
+        await this.#onStep('object-pruned', pool.id);
       }
     }
     return { applied, deleted };
@@ -148,9 +155,9 @@ export class PoolObjects {
         continue;
       const a = pool.spec.autoscaling;
       const replicas =
-        workload.metadata.labels[LABELS.role] === 'burst' || a.scaleToZero
+        workload.metadata.labels[LABELS.role] === 'burst'
           ? 0
-          : Math.max(1, a.minReplicas);
+          : effectiveMinReplicas(a);
       await cluster.mergePatch(
         workload,
         { spec: { replicas } },

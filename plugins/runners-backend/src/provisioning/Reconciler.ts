@@ -1,5 +1,8 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { PoolState } from '@runner-fleet/plugin-runners-common';
+import {
+  PoolState,
+  RECONCILED_POOL_STATES,
+} from '@runner-fleet/plugin-runners-common';
 import { CiProvider } from '@runner-fleet/plugin-runners-node';
 import { RunnersConfig } from '../config';
 import { PoolRecord, PoolStore } from '../database/PoolStore';
@@ -10,7 +13,10 @@ import { PoolObjects } from './PoolObjects';
 import { workloadState, WorkloadStatus } from './poolStatus';
 import { JOB_DRAIN_SECONDS, poolObjectNames, teamNamespace } from './render';
 import { RunnerRegistration } from './RunnerRegistration';
+import { StepHook } from './steps';
 import { Teardown } from './Teardown';
+
+export type { ReconcileStep, StepHook } from './steps';
 
 /** What one pass over a pool did. */
 export interface ReconcileResult {
@@ -22,25 +28,6 @@ export interface ReconcileResult {
   requeueAfterMs?: number;
 }
 
-/** Steps the reconciler reports, so tests can crash between any two of them. */
-export type ReconcileStep =
-  | 'pass-started'
-  | 'runner-created'
-  | 'runner-recorded'
-  | 'token-stored'
-  | 'object-applied'
-  | 'object-pruned'
-  | 'objects-deleted'
-  | 'runner-deleted';
-
-/** States a pass acts on; the others wait for a person (approval) or are final. */
-export const RECONCILED_STATES: PoolState[] = [
-  'provisioning',
-  'ready',
-  'degraded',
-  'failed',
-  'deleting',
-];
 /** Consecutive failed passes after which a provisioning pool is marked failed. */
 const FAILURES_BEFORE_FAILED = 5;
 
@@ -55,7 +42,7 @@ export class Reconciler {
   readonly #store: PoolStore;
   readonly #clusters: ClusterClient[];
   readonly #logger: LoggerService;
-  readonly #onStep: (step: ReconcileStep, poolId: string) => void;
+  readonly #onStep: StepHook;
   readonly #onPass: (result: ReconcileResult | Error) => void;
   readonly #runners: RunnerRegistration;
   readonly #objects: PoolObjects;
@@ -67,7 +54,7 @@ export class Reconciler {
     clusters: ClusterClient[];
     config: RunnersConfig;
     logger: LoggerService;
-    onStep?: (step: ReconcileStep, poolId: string) => void;
+    onStep?: StepHook;
     /** Told about every pass over a pool (for metrics). */
     onPass?: (result: ReconcileResult | Error) => void;
     /** How long running jobs may drain after a delete; default the VMs' grace period. */
@@ -85,8 +72,7 @@ export class Reconciler {
     this.#logger = options.logger;
     this.#onStep = options.onStep ?? (() => {});
     this.#onPass = options.onPass ?? (() => {});
-    const onStep = (step: ReconcileStep, poolId: string) =>
-      this.#onStep(step, poolId);
+    const onStep: StepHook = (step, poolId) => this.#onStep(step, poolId);
     this.#runners = new RunnerRegistration({
       ci: options.ci,
       primary: () => this.#primary(),
@@ -97,6 +83,7 @@ export class Reconciler {
     this.#objects = new PoolObjects({
       clusters: options.clusters,
       config: options.config,
+      runnerUrl: options.ci.runnerUrl,
       onStep,
     });
     this.#teardown = new Teardown({
@@ -120,10 +107,10 @@ export class Reconciler {
     options: { failuresSoFar?: number } = {},
   ): Promise<ReconcileResult | undefined> {
     const pool = await this.#store.getPool(poolId);
-    if (!pool || !RECONCILED_STATES.includes(pool.state)) return undefined;
+    if (!pool || !RECONCILED_POOL_STATES.includes(pool.state)) return undefined;
     const pass = new PassPool(this.#store, pool);
     try {
-      this.#onStep('pass-started', pool.id);
+      await this.#onStep('pass-started', pool.id);
       const result = await this.#run(
         pass,
         await LiveObjects.load(this.#clusters, poolId),
@@ -207,6 +194,7 @@ export class Reconciler {
         name: poolObjectNames(pool.name).workload,
       },
     });
+    await this.#onStep('status-read', pool.id);
     const next = workloadState(
       pool,
       workload as { status?: WorkloadStatus } | undefined,
@@ -236,7 +224,7 @@ export class Reconciler {
       `pool ${current.team}/${current.name}: pass failed (${failures} in a row)`,
       error,
     );
-    if (!RECONCILED_STATES.includes(current.state)) return;
+    if (!RECONCILED_POOL_STATES.includes(current.state)) return;
     if (current.state === 'deleting') {
       await new PassPool(this.#store, current)
         .transition({

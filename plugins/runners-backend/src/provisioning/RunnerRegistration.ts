@@ -10,7 +10,7 @@ import { ClusterClient } from './ClusterClient';
 import { PassPool, PoolChangedError } from './PassPool';
 import { poolObjectNames, renderPool, teamNamespace } from './render';
 import { renderInputFor } from './renderInput';
-import type { ReconcileStep } from './Reconciler';
+import type { StepHook } from './steps';
 
 /** The CI-side registration a pool's spec asks for. */
 export function runnerSpecOf(pool: PoolRecord): CiRunnerSpec {
@@ -35,14 +35,14 @@ export class RunnerRegistration {
   readonly #primary: () => ClusterClient;
   readonly #config: RunnersConfig;
   readonly #logger: LoggerService;
-  readonly #onStep: (step: ReconcileStep, poolId: string) => void;
+  readonly #onStep: StepHook;
 
   constructor(options: {
     ci: CiProvider;
     primary: () => ClusterClient;
     config: RunnersConfig;
     logger: LoggerService;
-    onStep: (step: ReconcileStep, poolId: string) => void;
+    onStep: StepHook;
   }) {
     this.#ci = options.ci;
     this.#primary = options.primary;
@@ -94,13 +94,13 @@ export class RunnerRegistration {
       // Created by a pass that crashed (or lost a race) before recording it: adopt it with a
       // fresh token, since its token was never stored.
       await pass.write({ gitlabRunnerId: orphan.id });
-      this.#onStep('runner-recorded', pool.id);
+      await this.#onStep('runner-recorded', pool.id);
       const token = await this.#ci.resetToken(orphan.id);
       await this.#storeToken(pass.record, token);
       return token;
     }
     const created = await this.#ci.createRunner(runnerSpecOf(pool));
-    this.#onStep('runner-created', pool.id);
+    await this.#onStep('runner-created', pool.id);
     try {
       await pass.write({ gitlabRunnerId: created.id });
     } catch (error) {
@@ -111,7 +111,7 @@ export class RunnerRegistration {
       }
       throw error;
     }
-    this.#onStep('runner-recorded', pool.id);
+    await this.#onStep('runner-recorded', pool.id);
     await this.#storeToken(pass.record, created.token);
     return created.token;
   }
@@ -135,7 +135,7 @@ export class RunnerRegistration {
   async #storeToken(pool: PoolRecord, token: string): Promise<void> {
     const primary = this.#primary();
     const objects = renderPool(
-      renderInputFor(this.#config, pool, primary, token),
+      renderInputFor(this.#config, pool, primary, token, this.#ci.runnerUrl),
     );
     const tokenSecret = poolObjectNames(pool.name).tokenSecret;
     for (const object of objects) {
@@ -146,7 +146,7 @@ export class RunnerRegistration {
         await primary.apply(object);
       }
     }
-    this.#onStep('token-stored', pool.id);
+    await this.#onStep('token-stored', pool.id);
   }
 }
 

@@ -3,7 +3,7 @@ import { PoolRecord } from '../database/PoolStore';
 import { LiveObjects } from './liveObjects';
 import { PassPool } from './PassPool';
 import { PoolObjects } from './PoolObjects';
-import type { ReconcileStep } from './Reconciler';
+import type { StepHook } from './steps';
 
 /** What a teardown pass did: finished, or waits for running jobs and wants to look again. */
 export type TeardownResult =
@@ -23,7 +23,7 @@ export class Teardown {
   readonly #drainMs: number;
   readonly #pollMs: number;
   readonly #clock: () => Date;
-  readonly #onStep: (step: ReconcileStep, poolId: string) => void;
+  readonly #onStep: StepHook;
 
   constructor(options: {
     ci: CiProvider;
@@ -33,7 +33,7 @@ export class Teardown {
     /** How often a draining pool looks at its jobs again. */
     drainPollMs: number;
     clock: () => Date;
-    onStep: (step: ReconcileStep, poolId: string) => void;
+    onStep: StepHook;
   }) {
     this.#ci = options.ci;
     this.#objects = options.objects;
@@ -66,7 +66,7 @@ export class Teardown {
       });
     }
     const deleted = await this.#objects.deleteAll(pool, live);
-    this.#onStep('objects-deleted', pool.id);
+    await this.#onStep('objects-deleted', pool.id);
     const runners = new Set<number>(
       pool.gitlabRunnerId !== undefined ? [pool.gitlabRunnerId] : [],
     );
@@ -74,7 +74,7 @@ export class Teardown {
       if (runner.poolId === pool.id) runners.add(runner.id);
     }
     for (const id of runners) await this.#ci.deleteRunner(id);
-    this.#onStep('runner-deleted', pool.id);
+    await this.#onStep('runner-deleted', pool.id);
     await pass.write(
       { deleted: true, gitlabRunnerId: null },
       {

@@ -302,3 +302,66 @@ it('a Windows pool clones the golden image once per VM and its runners register 
       .sort(),
   );
 }, 120_000);
+
+it('deleting a pool with a running job drains it: the job finishes with success, then the VMs and the runner go', async () => {
+  const { store, config, reconciler, fleet, team } = await startStack();
+  const pool = await insertTestPool(store, config, {
+    team,
+    autoscaling: { minReplicas: 1, maxReplicas: 1 },
+    tags: ['docker'],
+  });
+  await eventually(
+    'pool ready',
+    async () => {
+      await fleet.refresh();
+      await reconciler.reconcile(pool.id);
+      return (await store.getPool(pool.id))!;
+    },
+    p => p.state === 'ready',
+    60_000,
+  );
+  const runnerId = (await store.getPool(pool.id))!.gitlabRunnerId!;
+  // 20 simulated minutes: 6 s at time scale 200.
+  const { jobs } = await emulator.control.enqueueJobs({
+    project: 'engineering/payments/payment-gateway',
+    tags: ['docker'],
+    durationSeconds: 1200,
+  });
+  const jobOf = async () =>
+    (await emulator.control.jobs({ runnerId })).find(j => j.id === jobs[0].id);
+  await eventually('job running', jobOf, j => j?.status === 'running', 30_000);
+
+  // The user deletes the pool while the job runs.
+  const current = (await store.getPool(pool.id))!;
+  await store.updatePool(
+    pool.id,
+    current.version,
+    { deleteRequested: { force: false } },
+    { state: 'deleting', reason: 'test', actor: 'user:default/test' },
+  );
+  const draining = await reconciler.reconcile(pool.id);
+  expect(draining).toMatchObject({ state: 'deleting' });
+  expect(draining!.requeueAfterMs).toBeGreaterThan(0);
+  const stored = (await store.getPool(pool.id))!;
+  expect(stored.stateReason).toContain('waiting for 1 running job');
+  expect(stored.stateReason).toContain(`#${jobs[0].id}`);
+  // Paused: GitLab hands it no new job, and its VM still runs.
+  const runner = (await emulator.control.runners()).find(
+    r => r.id === runnerId,
+  );
+  expect(runner?.active).toBe(false);
+  expect(fleet.vmisOf(pool.id).length).toBeGreaterThan(0);
+
+  const finished = await eventually(
+    'job finished',
+    jobOf,
+    j => j?.status !== 'running',
+    60_000,
+  );
+  expect(finished?.status).toBe('success');
+  const done = await reconciler.reconcile(pool.id);
+  expect(done).toMatchObject({ state: 'deleted' });
+  expect((await emulator.control.runners()).some(r => r.id === runnerId)).toBe(
+    false,
+  );
+}, 120_000);

@@ -1,4 +1,7 @@
-import { PoolState } from '@runner-fleet/plugin-runners-common';
+import {
+  effectiveMinReplicas,
+  PoolState,
+} from '@runner-fleet/plugin-runners-common';
 import { PoolRecord } from '../database/PoolStore';
 
 /** What the primary workload reports (VMIRS or VirtualMachinePool status). */
@@ -19,7 +22,7 @@ export function workloadState(
   const status = workload?.status ?? {};
   const ready = status.readyReplicas ?? 0;
   const a = pool.spec.autoscaling;
-  const needed = a.scaleToZero ? 0 : Math.max(1, a.minReplicas);
+  const needed = effectiveMinReplicas(a);
   if (workload && ready >= needed) {
     return {
       state: 'ready',

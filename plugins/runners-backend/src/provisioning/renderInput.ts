@@ -9,6 +9,7 @@ export function renderInputFor(
   pool: PoolRecord,
   cluster: Pick<ClusterClient, 'name' | 'role' | 'apis'>,
   runnerToken: string,
+  runnerUrl: string,
 ): RenderInput {
   const { scalingMetrics, autoscaling, quotas } = config;
   if (!scalingMetrics.token) {
@@ -16,7 +17,6 @@ export function renderInputFor(
       "runners.scalingMetrics.token is not set; KEDA needs it to read the pool's scaling metrics",
     );
   }
-  if (!config.gitlab) throw new Error('runners.gitlab is not configured');
   // A pool that has nothing on this cluster (no burst) needs nothing from it.
   if (cluster.role === 'primary' || pool.spec.autoscaling.burst) {
     cluster.apis?.assertServes(pool.flavor.os, `${pool.team}/${pool.name}`);
@@ -39,7 +39,7 @@ export function renderInputFor(
       ? { firmware: config.goldenImages[pool.flavor.image] ?? { type: 'bios' } }
       : {}),
     teamQuota: quotas.teams[pool.team] ?? quotas.default,
-    gitlab: { url: config.gitlab.baseUrl },
+    gitlab: { url: runnerUrl },
     runnerToken,
     scaling: {
       metricsUrl: poolScalingUrl(config, cluster.name, pool.id),

@@ -2,9 +2,19 @@ import { ConflictError } from '@backstage/errors';
 import { ApprovalRequest } from '@runner-fleet/plugin-runners-common';
 import { PoolRecord, TeamTransaction } from '../database/PoolStore';
 import { written } from './conflicts';
-import type { PoolUpdateInput } from './PoolService';
 import { describeFlavor, PoolSpecs, ResolvedSpec } from './PoolSpecs';
 import { Quotas } from './Quotas';
+import { PoolSpecInput } from './normalize';
+import { PoolSpec } from '@runner-fleet/plugin-runners-common';
+
+/** Fields of a pool a team may change after creation. */
+export interface PoolUpdateInput {
+  description?: string;
+  flavor?: PoolSpec['flavor'];
+  autoscaling?: PoolSpecInput['autoscaling'];
+  tags?: string[];
+  runUntagged?: boolean;
+}
 
 /**
  * How a change to a stored pool is decided, inside the team's transaction, on the pool as read

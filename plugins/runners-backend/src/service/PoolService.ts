@@ -3,36 +3,30 @@ import {
   BackstageCredentials,
   BackstageUserPrincipal,
   LoggerService,
-  UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
-  ApprovalReason,
   ApprovalRequest,
-  FieldError,
-  Flavor,
   Pool,
   PoolSpec,
-  QuotaUsage,
-  runnersFleetReadPermission,
   runnersPoolCreatePermission,
   runnersPoolDeletePermission,
   runnersPoolForceDeletePermission,
   runnersPoolReadPermission,
   runnersPoolUpdatePermission,
-  validatePoolSpec,
 } from '@runner-fleet/plugin-runners-common';
-import { teamOfGroupRef } from '@runner-fleet/plugin-runners-node';
 import { NotAllowedError } from '@backstage/errors';
 import { randomUUID } from 'node:crypto';
 import { RunnersConfig } from '../config';
 import { PoolRecord, PoolStore } from '../database/PoolStore';
-import { audited, isUser } from './audit';
+import { audited } from './audit';
 import { PreconditionFailedError, untilWritten } from './conflicts';
 import { ifMatchAllows, poolETag } from './etag';
 import { PoolSpecInput } from './normalize';
-import { PoolChanges } from './PoolChanges';
+import { PoolChanges, PoolUpdateInput } from './PoolChanges';
+
+export type { PoolUpdateInput } from './PoolChanges';
 import { PoolPermissions } from './PoolPermissions';
 import { describeFlavor, PoolSpecs } from './PoolSpecs';
 import { Quotas } from './Quotas';
@@ -41,25 +35,6 @@ import { Quotas } from './Quotas';
 export interface PoolChange {
   pool: Pool;
   request?: ApprovalRequest;
-}
-
-/** The outcome of checking a spec without changing anything. */
-export interface PoolValidation {
-  errors: FieldError[];
-  needsApproval: boolean;
-  approvalReasons: ApprovalReason[];
-  flavor?: Flavor;
-  reservation?: { cpu: number; memoryGiB: number };
-  quota?: QuotaUsage;
-}
-
-/** Fields of a pool a team may change after creation. */
-export interface PoolUpdateInput {
-  description?: string;
-  flavor?: PoolSpec['flavor'];
-  autoscaling?: PoolSpecInput['autoscaling'];
-  tags?: string[];
-  runUntagged?: boolean;
 }
 
 /** What the API shows of a stored pool. */
@@ -89,7 +64,6 @@ export class PoolService {
   readonly #quotas: Quotas;
   readonly #changes: PoolChanges;
   readonly #permissions: PoolPermissions;
-  readonly #userInfo: UserInfoService;
   readonly #catalog: CatalogService;
   readonly #auditor: AuditorService;
   readonly #logger: LoggerService;
@@ -99,7 +73,6 @@ export class PoolService {
     store: PoolStore;
     config: RunnersConfig;
     permissions: PoolPermissions;
-    userInfo: UserInfoService;
     catalog: CatalogService;
     auditor: AuditorService;
     logger: LoggerService;
@@ -115,21 +88,10 @@ export class PoolService {
     this.#quotas = new Quotas(options.config, options.store);
     this.#changes = new PoolChanges(this.#specs, this.#quotas);
     this.#permissions = options.permissions;
-    this.#userInfo = options.userInfo;
     this.#catalog = options.catalog;
     this.#auditor = options.auditor;
     this.#logger = options.logger;
     this.#onChange = options.onChange ?? (() => {});
-  }
-
-  /** The teams (catalog group names) the caller belongs to. */
-  async teamsOf(credentials: BackstageCredentials<BackstageUserPrincipal>) {
-    const info = await this.#userInfo.getUserInfo(credentials);
-    return info.ownershipEntityRefs.flatMap(ref => teamOfGroupRef(ref) ?? []);
-  }
-
-  listFlavors() {
-    return this.#specs.catalog();
   }
 
   async #assertTeamExists(team: string, credentials: BackstageCredentials) {
@@ -141,72 +103,6 @@ export class PoolService {
         `team: there is no team '${team}' in the catalog; use the name of a catalog Group, e.g. 'payments'`,
       );
     }
-  }
-
-  /** Checks a spec for the portal form: field errors, approval, quota impact. */
-  async validate(
-    input: PoolSpecInput,
-    credentials: BackstageCredentials,
-  ): Promise<PoolValidation> {
-    const spec = this.#specs.normalize(input);
-    const errors = validatePoolSpec(spec, this.#specs.catalog());
-    if (
-      errors.some(e => e.field === 'flavor' || e.field.startsWith('flavor.'))
-    ) {
-      return { errors, needsApproval: false, approvalReasons: [] };
-    }
-    const { flavor, reservation, approvalReasons } = this.#specs.resolve(spec);
-    let quota: QuotaUsage | undefined;
-    if (
-      await this.#permissions.allowsTeam(
-        runnersPoolReadPermission,
-        spec.team,
-        credentials,
-      )
-    ) {
-      quota = await this.#quotas.usage(spec.team);
-      const taken = (await this.#store.listPools({ teams: [spec.team] })).some(
-        p => p.name === spec.name,
-      );
-      if (taken) {
-        errors.push({
-          field: 'name',
-          message: `team '${spec.team}' already has a pool named '${spec.name}'; pick another name`,
-        });
-      }
-    }
-    return {
-      errors,
-      needsApproval: approvalReasons.length > 0,
-      approvalReasons,
-      flavor,
-      reservation,
-      quota,
-    };
-  }
-
-  async listQuotas(
-    credentials: BackstageCredentials,
-    team?: string,
-  ): Promise<QuotaUsage[]> {
-    const canSeeAll = await this.#permissions.allowsBasic(
-      runnersFleetReadPermission,
-      credentials,
-    );
-    const own = isUser(credentials) ? await this.teamsOf(credentials) : [];
-    let teams = own;
-    if (canSeeAll) {
-      const pools = await this.#store.listPools();
-      teams = [
-        ...new Set([
-          ...this.#quotas.configuredTeams(),
-          ...pools.map(p => p.team),
-          ...own,
-        ]),
-      ];
-    }
-    if (team) teams = teams.filter(t => t === team);
-    return Promise.all(teams.sort().map(t => this.#quotas.usage(t)));
   }
 
   async listPools(

@@ -1,8 +1,14 @@
-import { HttpAuthService } from '@backstage/backend-plugin-api';
-import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  BackstageCredentials,
+  HttpAuthService,
+} from '@backstage/backend-plugin-api';
+import { NotFoundError } from '@backstage/errors';
+import { RequestHandler } from 'express';
+import { reply } from './jsonBody';
 import {
   runnersFleetReadPermission,
   runnersPoolReadPermission,
+  runnersScalingReadPermission,
 } from '@runner-fleet/plugin-runners-common';
 import { createOpenApiRouter } from '../schema/openapi';
 import { FleetService } from '../fleet/FleetService';
@@ -10,6 +16,56 @@ import { PoolPermissions } from './PoolPermissions';
 import { PoolService } from './PoolService';
 
 type ApiRouter = Awaited<ReturnType<typeof createOpenApiRouter>>;
+
+/** The one route a token restricted to named permissions (KEDA's) may call. */
+const SCALING_ROUTE = /^\/scaling\/pools\/[^/]+\/?$/;
+
+/**
+ * Whether `credentials` are a service token whose `accessRestrictions` name permissions or
+ * actions (KEDA's static token names `runners.scaling.read`). Such a token is meant for the
+ * routes of those permissions only, also where a route checks no permission or filters
+ * quietly (a list would answer 200 with nothing rather than refuse).
+ */
+function isPermissionRestricted(credentials: BackstageCredentials): boolean {
+  const principal = credentials.principal as {
+    type?: string;
+    accessRestrictions?: {
+      permissionNames?: string[];
+      permissionAttributes?: object;
+    };
+  };
+  const restrictions = principal.accessRestrictions;
+  return (
+    principal.type === 'service' &&
+    !!restrictions &&
+    (!!restrictions.permissionNames || !!restrictions.permissionAttributes)
+  );
+}
+
+/**
+ * Refuses a permission-restricted token (KEDA's) on every runners route but
+ * `GET /scaling/pools/{id}`, before body parsing and validation, so it is told 403 and
+ * nothing else. Goes first in the router's middleware.
+ */
+export function refuseRestrictedTokens(
+  httpAuth: HttpAuthService,
+): RequestHandler {
+  return async (req, res, next) => {
+    if (req.method === 'GET' && SCALING_ROUTE.test(req.path)) return next();
+    // A missing or invalid token is for the route's own check to answer (401).
+    const credentials = await httpAuth.credentials(req).catch(() => undefined);
+    if (credentials && isPermissionRestricted(credentials)) {
+      return reply(
+        req,
+        res,
+        403,
+        'NotAllowedError',
+        `this token is restricted to ${runnersScalingReadPermission.name}: it may only GET /scaling/pools/{id}`,
+      );
+    }
+    return next();
+  };
+}
 
 /** Fleet health and the KEDA scaling signal. Everything is served from memory. */
 export function addFleetRoutes(
@@ -61,17 +117,13 @@ export function addFleetRoutes(
   });
 
   router.get('/scaling/pools/:id', async (req, res) => {
-    // KEDA presents the static external-access token (a service principal); platform users
-    // may look too, to debug scaling.
-    const credentials = await httpAuth.credentials(req, readers);
-    if (
-      (credentials.principal as { type?: string }).type === 'user' &&
-      !(await permissions.allowsBasic(runnersFleetReadPermission, credentials))
-    ) {
-      throw new NotAllowedError(
-        'scaling signals are for KEDA and the platform team',
-      );
-    }
+    // KEDA presents the static external-access token (a service principal whose access is
+    // restricted to this permission); platform users may look too, to debug scaling.
+    await permissions.assertBasic(
+      runnersScalingReadPermission,
+      await httpAuth.credentials(req, readers),
+      'scaling signals are for KEDA and the platform team',
+    );
     // From the last refresh; a pool created since then is looked up once in the store.
     const pool =
       fleet.cachedPools().find(p => p.id === req.params.id) ??

@@ -4,10 +4,12 @@ import { createOpenApiRouter } from '../schema/openapi';
 import { assertKnownFields } from './normalize';
 import { PoolService } from './PoolService';
 import { ApprovalService } from './ApprovalService';
+import { PoolQueries } from './PoolQueries';
 import { PreconditionFailedError } from './conflicts';
 import { PoolPermissions } from './PoolPermissions';
 import { FleetService } from '../fleet/FleetService';
-import { addFleetRoutes } from './fleetRoutes';
+import { addFleetRoutes, refuseRestrictedTokens } from './fleetRoutes';
+import { jsonBody } from './jsonBody';
 
 /**
  * The runners HTTP API. Shapes are validated by the OpenAPI spec (src/schema/openapi.yaml);
@@ -17,11 +19,14 @@ export async function createRouter(options: {
   httpAuth: HttpAuthService;
   pools: PoolService;
   approvals: ApprovalService;
+  queries: PoolQueries;
   permissions: PoolPermissions;
   fleet: FleetService;
 }): Promise<express.Router> {
-  const { httpAuth, pools, approvals } = options;
-  const router = await createOpenApiRouter();
+  const { httpAuth, pools, approvals, queries } = options;
+  const router = await createOpenApiRouter({
+    middleware: [refuseRestrictedTokens(httpAuth), ...jsonBody()],
+  });
   addFleetRoutes(router, options);
   // Reads are open to users and services; changes act for a user, whose teams decide.
   const readers = { allow: ['user', 'service'] as Array<'user' | 'service'> };
@@ -29,7 +34,7 @@ export async function createRouter(options: {
 
   router.get('/flavors', async (req, res) => {
     await httpAuth.credentials(req, readers);
-    res.json(pools.listFlavors());
+    res.json(queries.listFlavors());
   });
 
   router.get('/pools', async (req, res) => {
@@ -54,7 +59,10 @@ export async function createRouter(options: {
   router.post('/pools/validate', async (req, res) => {
     assertKnownFields(req.body, 'spec');
     res.json(
-      await pools.validate(req.body, await httpAuth.credentials(req, readers)),
+      await queries.validate(
+        req.body,
+        await httpAuth.credentials(req, readers),
+      ),
     );
   });
 
@@ -131,7 +139,7 @@ export async function createRouter(options: {
 
   router.get('/quotas', async (req, res) => {
     res.json({
-      items: await pools.listQuotas(
+      items: await queries.listQuotas(
         await httpAuth.credentials(req, readers),
         req.query.team,
       ),

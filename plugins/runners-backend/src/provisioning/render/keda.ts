@@ -1,4 +1,8 @@
-import { LABELS, scalingThreshold } from '@runner-fleet/plugin-runners-common';
+import {
+  effectiveMinReplicas,
+  LABELS,
+  scalingThreshold,
+} from '@runner-fleet/plugin-runners-common';
 import { poolLabels, withTemplateHash } from './labels';
 import { RenderContext } from './names';
 import { ClusterRole, KubeObject, SCALING_VALUE_LOCATIONS } from './types';
@@ -71,8 +75,7 @@ export function renderScaledObject(
   const autoscaling = pool.spec.autoscaling;
   const burst = role === 'burst';
   // Without scale-to-zero a pool keeps a VM ready, even if minReplicas says 0.
-  const minReplicaCount =
-    burst || autoscaling.scaleToZero ? 0 : Math.max(1, autoscaling.minReplicas);
+  const minReplicaCount = burst ? 0 : effectiveMinReplicas(autoscaling);
   const maxReplicaCount = burst
     ? autoscaling.burstMaxReplicas ?? autoscaling.maxReplicas
     : autoscaling.maxReplicas;

@@ -1,4 +1,4 @@
-import { shortHash } from './labels';
+import { shortHash } from './hash';
 import { RenderInput } from './types';
 
 /** Default prefix of team namespaces. */

@@ -1,4 +1,8 @@
-import { PoolHealth, PoolState } from '@runner-fleet/plugin-runners-common';
+import {
+  TRANSITIONAL_POOL_STATES,
+  PoolHealth,
+  PoolState,
+} from '@runner-fleet/plugin-runners-common';
 import { PoolResource } from '@runner-fleet/plugin-runners-react';
 
 /** One pool as the tables show it: what the store says, with live health when there is some. */
@@ -13,11 +17,8 @@ export interface PoolRow {
 }
 
 /** States in which a pool changes by itself soon, so views refresh more often. */
-export const TRANSITIONAL_STATES: PoolState[] = [
-  'pending-approval',
-  'provisioning',
-  'deleting',
-];
+export const TRANSITIONAL_STATES: readonly PoolState[] =
+  TRANSITIONAL_POOL_STATES;
 
 /**
  * Joins stored pools with fleet health. Health is refreshed every few seconds and lacks pools
