@@ -13,6 +13,7 @@ import {
   stableJson,
 } from '../kube/objects';
 import { apiVersionOf, DATA_VOLUME, VM, VMI } from '../kube/resources';
+import { kubevirtFirmwareUuid } from './firmwareUuid';
 import { WorkQueue } from '../kube/WorkQueue';
 import {
   isFinal,
@@ -25,15 +26,18 @@ import {
 
 /**
  * The VMI's SMBIOS system UUID, as KubeVirt's VM controller sets it: the template's
- * `firmware.uuid` if given, else the VM's uid (persistent firmware UUID, KubeVirt 1.5+, VEP 14;
- * older releases derived a UUIDv5 from the VM name). Every VM of a pool thus has its own.
+ * `firmware.uuid` if given, else a UUIDv5 of the VM name ({@link kubevirtFirmwareUuid}). Every
+ * VM of a pool has its own name, so its own UUID; other firmware settings (EFI, secure boot) stay.
  */
-function withFirmwareUuid(spec: VmiSpec, vmUid: string | undefined): VmiSpec {
+function withFirmwareUuid(spec: VmiSpec, vmName: string): VmiSpec {
   const domain = spec.domain ?? {};
-  if (domain.firmware?.uuid || !vmUid) return spec;
+  if (domain.firmware?.uuid) return spec;
   return {
     ...spec,
-    domain: { ...domain, firmware: { ...domain.firmware, uuid: vmUid } },
+    domain: {
+      ...domain,
+      firmware: { ...domain.firmware, uuid: kubevirtFirmwareUuid(vmName) },
+    },
   };
 }
 
@@ -165,10 +169,7 @@ export class VirtualMachineController {
           ownerReferences: [owner],
           finalizers: [VMI_FINALIZER],
         },
-        spec: withFirmwareUuid(
-          structuredClone(vm.spec.template.spec),
-          vm.metadata.uid,
-        ),
+        spec: withFirmwareUuid(structuredClone(vm.spec.template.spec), name),
       };
       await this.#ctx.kube.create(VMI, vmi);
       this.#ctx.events.record(
