@@ -1,9 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { KubeConfig, CustomObjectsApi } from '@kubernetes/client-node';
-import {
-  GitLabEmulator,
-  startGitLabEmulator,
-} from '@runner-fleet/gitlab-emulator';
 import { LABELS } from '@runner-fleet/plugin-runners-common';
 import { startControlPlane } from '@runner-fleet/testenv';
 import { useTestCluster } from '@runner-fleet/testenv/jest';
@@ -19,6 +15,7 @@ import {
   testHistoryStore,
   testRunnersConfig,
   testStore,
+  useGitLabEmulator,
 } from '../__testUtils__/stack';
 import { KubernetesClusterClient } from '../provisioning/ClusterClient';
 import { Reconciler } from '../provisioning/Reconciler';
@@ -30,11 +27,7 @@ import { GhostSweeper } from './GhostSweeper';
 
 const cluster = useTestCluster();
 const databases = createTestDatabases();
-let emulator: GitLabEmulator;
-beforeAll(async () => {
-  emulator = await startGitLabEmulator();
-});
-afterAll(() => emulator?.stop());
+const emulator = useGitLabEmulator();
 
 async function setup() {
   const logger = mockServices.logger.mock();
