@@ -8,5 +8,4 @@ export * from './flavors';
 export * from './validation';
 export * from './permissions';
 export * from './labels';
-export * from './testing';
 export * from './health';

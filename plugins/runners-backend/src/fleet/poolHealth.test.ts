@@ -1,8 +1,5 @@
-import {
-  EXAMPLE_FLAVOR_CATALOG,
-  examplePoolSpec,
-  LABELS,
-} from '@runner-fleet/plugin-runners-common';
+import { LABELS } from '@runner-fleet/plugin-runners-common';
+import { EXAMPLE_FLAVOR_CATALOG, examplePoolSpec } from '@runner-fleet/plugin-runners-common/testUtils';
 import { PoolRecord } from '../database/PoolStore';
 import { CiPoolSnapshot } from './CiPoller';
 import { CachedObject, PoolObjects } from './FleetCache';
