@@ -12,7 +12,9 @@ describe('goldenImageManifests', () => {
   it('seeds the kit DataSource with a source PVC the size of its import', () => {
     const objects = goldenImageManifests(k8sDir);
     expect(
-      objects.map(o => `${o.kind} ${o.metadata?.namespace}/${o.metadata?.name}`),
+      objects.map(
+        o => `${o.kind} ${o.metadata?.namespace}/${o.metadata?.name}`,
+      ),
     ).toEqual([
       'PersistentVolumeClaim runner-fleet-images/windows-2022-golden',
       'DataSource runner-fleet-images/windows-2022-golden',

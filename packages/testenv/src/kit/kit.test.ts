@@ -11,10 +11,7 @@ import { parse } from 'yaml';
 import { createNamespace, parseManifests } from '../applyYaml';
 import { findRepoRoot } from '../binaries';
 import { useTestCluster } from '../jest';
-import {
-  kustomizationFile,
-  renderKustomization,
-} from './renderKustomization';
+import { kustomizationFile, renderKustomization } from './renderKustomization';
 
 const k8sDir = join(findRepoRoot() ?? process.cwd(), 'k8s');
 const CLUSTERS = ['primary', 'burst'] as const;

@@ -45,13 +45,17 @@ function renderDir(
 ): RenderedObject[] {
   if (stack.includes(dir)) {
     throw new Error(
-      `kustomization cycle: ${[...stack, dir].map(d => relative(root, d) || '.').join(' → ')}`,
+      `kustomization cycle: ${[...stack, dir]
+        .map(d => relative(root, d) || '.')
+        .join(' → ')}`,
     );
   }
   const file = kustomizationFile(dir);
   if (!file) {
     throw new Error(
-      `${relative(root, dir) || '.'} has no kustomization.yaml; a resources entry must be a manifest file or a kustomization folder`,
+      `${
+        relative(root, dir) || '.'
+      } has no kustomization.yaml; a resources entry must be a manifest file or a kustomization folder`,
     );
   }
   const kustomization = parse(readFileSync(file, 'utf8')) as Record<
@@ -63,7 +67,9 @@ function renderDir(
   );
   if (unsupported.length) {
     throw new Error(
-      `${relative(root, file)}: ${unsupported.join(', ')} not supported by this renderer; extend packages/testenv/src/kit/renderKustomization.ts first`,
+      `${relative(root, file)}: ${unsupported.join(
+        ', ',
+      )} not supported by this renderer; extend packages/testenv/src/kit/renderKustomization.ts first`,
     );
   }
   const resources = kustomization.resources ?? [];
@@ -89,7 +95,10 @@ function renderDir(
     // folder; only other kustomization folders may be referenced from outside.
     if (relative(dir, path).startsWith('..')) {
       throw new Error(
-        `${relative(root, file)}: ${entry} is outside the kustomization's folder; kustomize refuses it (reference its folder's kustomization instead)`,
+        `${relative(
+          root,
+          file,
+        )}: ${entry} is outside the kustomization's folder; kustomize refuses it (reference its folder's kustomization instead)`,
       );
     }
     return parseManifests(readFileSync(path, 'utf8')).map(object => ({
