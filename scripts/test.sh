@@ -37,6 +37,7 @@ step "eslint" yarn backstage-cli repo lint
 step "prettier" yarn prettier --check --loglevel warn .
 step "jest" yarn backstage-cli repo test --json --outputFile="$results/jest.json"
 step "build app" yarn workspace app build
+step "tarball install" bash scripts/adoption-test.sh
 step "browser e2e" env PLAYWRIGHT_JSON_OUTPUT_NAME="$results/e2e.json" yarn playwright test --reporter=list,json
 
 node scripts/summarize-tests.js "$results" "${failed_steps[@]}"
