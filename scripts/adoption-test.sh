@@ -5,6 +5,8 @@
 # control plane, the GitLab emulator and the fleet simulator, and creates a pool through its API
 # until it is ready. Prints the size of each package. See tools/adoption-fixture/README.md.
 #   RUNNER_FLEET_ADOPTION_DIR   work folder (default: a fresh temporary one, removed on success)
+#   RUNNER_FLEET_ADOPTION_REUSE=1  with that folder: skip packing, install and builds (iterate on
+#                                  the start and pool phases)
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$RUNNER_FLEET_ROOT"
@@ -12,7 +14,7 @@ cd "$RUNNER_FLEET_ROOT"
 work="${RUNNER_FLEET_ADOPTION_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/runner-fleet-adoption.XXXXXX")}"
 packs="$work/packs"
 app="$work/app"
-rm -rf "$packs" "$app" && mkdir -p "$packs" "$work/logs"
+mkdir -p "$work/logs"
 pids=()
 # Every service runs in its own process group (setsid), so that stopping it stops its children.
 cleanup() {
@@ -22,6 +24,8 @@ cleanup() {
 trap cleanup EXIT
 phase() { rf_log "adoption: $*"; }
 
+if [ "${RUNNER_FLEET_ADOPTION_REUSE:-}" != 1 ]; then
+rm -rf "$packs" "$app" && mkdir -p "$packs"
 phase "pack the published packages"
 yarn tsc >/dev/null # declarations for the packages' dist/index.d.ts
 printf '%-58s %10s %10s %6s\n' package packed unpacked files
@@ -57,11 +61,13 @@ phase "build the app and the backend"
 yarn build:app >"$work/logs/build-app.log" 2>&1 || { tail -30 "$work/logs/build-app.log" >&2; exit 1; }
 yarn build:backend >"$work/logs/build-backend.log" 2>&1 || { tail -30 "$work/logs/build-backend.log" >&2; exit 1; }
 cd "$RUNNER_FLEET_ROOT"
+fi
 
 phase "local control plane, GitLab emulator, fleet simulator"
 RUNNER_FLEET_K8S_TESTENV_DIR="$(bash tools/k8s-testenv/build.sh | tail -1)"
 export RUNNER_FLEET_K8S_TESTENV_DIR
 k8s="$work/k8s"
+rm -rf "$k8s" # a cluster.json left from an earlier run would point at a stopped API server
 setsid node packages/testenv/bin/testenv --data-dir "$k8s" --reset >"$work/logs/testenv.log" 2>&1 &
 pids+=("$!")
 for _ in $(seq 1 120); do [ -s "$k8s/cluster.json" ] && break; sleep 0.5; done
