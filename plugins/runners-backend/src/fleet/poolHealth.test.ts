@@ -1,5 +1,8 @@
 import { LABELS } from '@runner-fleet/plugin-runners-common';
-import { EXAMPLE_FLAVOR_CATALOG, examplePoolSpec } from '@runner-fleet/plugin-runners-common/testUtils';
+import {
+  EXAMPLE_FLAVOR_CATALOG,
+  examplePoolSpec,
+} from '@runner-fleet/plugin-runners-common/testUtils';
 import { PoolRecord } from '../database/PoolStore';
 import { CiPoolSnapshot } from './CiPoller';
 import { CachedObject, PoolObjects } from './FleetCache';

@@ -1,5 +1,14 @@
-import { ApprovalRequest, FleetSummary, PoolHealth, PoolHealthDetail, TeamHealth } from '@runner-fleet/plugin-runners-common';
-import { EXAMPLE_FLAVOR_CATALOG, examplePoolSpec } from '@runner-fleet/plugin-runners-common/testUtils';
+import {
+  ApprovalRequest,
+  FleetSummary,
+  PoolHealth,
+  PoolHealthDetail,
+  TeamHealth,
+} from '@runner-fleet/plugin-runners-common';
+import {
+  EXAMPLE_FLAVOR_CATALOG,
+  examplePoolSpec,
+} from '@runner-fleet/plugin-runners-common/testUtils';
 import { PoolResource } from '@runner-fleet/plugin-runners-react';
 
 const large = EXAMPLE_FLAVOR_CATALOG.flavors[0];

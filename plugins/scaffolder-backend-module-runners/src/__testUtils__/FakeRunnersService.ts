@@ -1,6 +1,15 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import { customFlavorNeedsApproval, Flavor, Pool, PoolSpec, PoolState, poolReservation, toCustomFlavor, validatePoolSpec } from '@runner-fleet/plugin-runners-common';
+import {
+  customFlavorNeedsApproval,
+  Flavor,
+  Pool,
+  PoolSpec,
+  PoolState,
+  poolReservation,
+  toCustomFlavor,
+  validatePoolSpec,
+} from '@runner-fleet/plugin-runners-common';
 import { EXAMPLE_FLAVOR_CATALOG } from '@runner-fleet/plugin-runners-common/testUtils';
 import {
   CreatePoolResult,
