@@ -27,7 +27,7 @@ import {
 import { writeKubeconfigFile } from '@runner-fleet/testenv';
 import knexFactory, { Knex } from 'knex';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubernetesClusterClient } from '../provisioning/ClusterClient';
@@ -73,6 +73,8 @@ describeOnPg('three backend replicas on one PostgreSQL', () => {
     await simulator?.stop();
     await emulator?.stop();
     await db?.destroy();
+    // The kubeconfig carries the backend identity's token; the replica logs stay for post-mortems.
+    rmSync(join(logDir, 'backend.kubeconfig'), { force: true });
     // Each run uses databases of its own; drop them so runs do not pile up.
     const admin = knexFactory({ client: 'pg', connection: pgConnection });
     try {
@@ -127,10 +129,7 @@ describeOnPg('three backend replicas on one PostgreSQL', () => {
         gitlab: { baseUrl: emulator.url, token: seedTokens.fleetBot },
         scalingMetrics: { token: `storm-scaling-${id}` },
         reconciler: { intervalSeconds: 5 },
-        quotas: {
-          default: QUOTA,
-          teams: { platform: { maxCpu: 1, maxMemoryGiB: 1, maxPools: 1 } },
-        },
+        quotas: { default: QUOTA },
       },
     });
     const template = {
@@ -179,6 +178,7 @@ describeOnPg('three backend replicas on one PostgreSQL', () => {
 
     const summary = {
       seed: PLAN.seed,
+      logs: logDir,
       replicasStartedInMs: startedIn,
       ...result.figures,
       wallTimeMs: Date.now() - started,
