@@ -98,7 +98,7 @@ describeOnPg('three backend replicas on one PostgreSQL', () => {
     } finally {
       await admin.destroy();
     }
-  });
+  }, 120_000);
 
   it('every intent survives a storm over three replicas and a SIGKILL mid-pass', async () => {
     const started = Date.now();
