@@ -89,6 +89,8 @@ start_cluster() {
 
 start_cluster k8s-local "$data/k8s"
 start_cluster k8s-burst "$data/k8s-burst"
+# Both clusters get the install kit's golden images (k8s/images), so Windows pools boot.
+node scripts/seed-golden-images.js "$data/k8s/admin.kubeconfig" "$data/k8s-burst/admin.kubeconfig"
 
 # The Kubernetes plugin reads the same clusters as the read-only portal viewer (no Secrets, no
 # writes: k8s/rbac/runner-fleet-portal-viewer.*.yaml), never as the admin or the backend.

@@ -32,11 +32,13 @@ step() {
 }
 
 step "type-check" yarn tsc
+step "api reports" yarn build:api-reports:only --ci
 step "eslint" yarn backstage-cli repo lint
 step "prettier" yarn prettier --check --loglevel warn .
 step "jest" yarn backstage-cli repo test --json --outputFile="$results/jest.json"
 step "build app" yarn workspace app build
 step "bundle token scan" node scripts/scan-bundle.mjs
+step "tarball install" bash scripts/adoption-test.sh
 step "browser e2e" env PLAYWRIGHT_JSON_OUTPUT_NAME="$results/e2e.json" yarn playwright test --reporter=list,json
 
 node scripts/summarize-tests.js "$results" "${failed_steps[@]}"

@@ -90,9 +90,11 @@ describe('RBAC of the portal viewer (the Backstage Kubernetes plugin)', () => {
   afterAll(() => {
     // eslint-disable-next-line no-console
     console.log(
-      `portal viewer RBAC: ${POLICY.length} resources × ${ALL_VERBS.length} verbs = ${
-        rows.length
-      } SelfSubjectAccessReviews, ${rows.filter(r => r.allowed).length} allowed (get/list only)`,
+      `portal viewer RBAC: ${POLICY.length} resources × ${
+        ALL_VERBS.length
+      } verbs = ${rows.length} SelfSubjectAccessReviews, ${
+        rows.filter(r => r.allowed).length
+      } allowed (get/list only)`,
     );
   });
 

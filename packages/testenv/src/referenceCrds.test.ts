@@ -122,7 +122,9 @@ describe('installed CRDs', () => {
         .filter(f => f.endsWith('.yaml'))
         .sort()
     : [];
-  (hasReference ? describe : describe.skip)(
+  // A clean clone in CI has shared/ beside it: there a missing reference fails (the first test
+  // compares file lists) instead of skipping the comparison.
+  (hasReference || process.env.CI ? describe : describe.skip)(
     `compared with ${REFERENCE_DIR}`,
     () => {
       it('the reference has the same files', () => {

@@ -8,11 +8,8 @@
  * Target (issue: fleet health): p95 < 50 ms per request.
  */
 import { DatabaseService, LoggerService } from '@backstage/backend-plugin-api';
-import {
-  EXAMPLE_FLAVOR_CATALOG,
-  LABELS,
-  PoolState,
-} from '@runner-fleet/plugin-runners-common';
+import { LABELS, PoolState } from '@runner-fleet/plugin-runners-common';
+import { EXAMPLE_FLAVOR_CATALOG } from '@runner-fleet/plugin-runners-common/testUtils';
 import {
   CiJob,
   CiProvider,

@@ -5,4 +5,9 @@
  */
 export { runnersPlugin as default } from './plugin';
 export { readRunnersConfig } from './config';
-export type { RunnersConfig } from './config';
+export type {
+  AutoscalingDefaults,
+  ClusterTarget,
+  GitLabSettings,
+  RunnersConfig,
+} from './config';

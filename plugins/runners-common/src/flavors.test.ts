@@ -5,7 +5,7 @@ import {
   scalingThreshold,
   toCustomFlavor,
 } from './flavors';
-import { EXAMPLE_FLAVOR_CATALOG } from './testing';
+import { EXAMPLE_FLAVOR_CATALOG } from './testUtils';
 
 describe('flavor maths', () => {
   it('weighs cost against m1.large, Windows higher', () => {

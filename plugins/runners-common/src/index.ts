@@ -8,6 +8,5 @@ export * from './flavors';
 export * from './validation';
 export * from './permissions';
 export * from './labels';
-export * from './testing';
 export * from './health';
 export * from './poolStates';

@@ -51,7 +51,7 @@ export type GitLabScope =
 export interface AutoscalingSpec {
   minReplicas: number;
   maxReplicas: number;
-  /** Share of job slots that should be busy, 0 < x ≤ 1. Default 0.3. */
+  /** Share of job slots that should be busy, above 0 and at most 1. Default 0.3. */
   targetUtilization: number;
   /** Scale to zero VMs when no job is running or pending. */
   scaleToZero: boolean;

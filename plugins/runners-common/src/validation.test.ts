@@ -1,4 +1,7 @@
-import { EXAMPLE_FLAVOR_CATALOG as catalog, examplePoolSpec } from './testing';
+import {
+  EXAMPLE_FLAVOR_CATALOG as catalog,
+  examplePoolSpec,
+} from './testUtils';
 import { validatePoolSpec } from './validation';
 
 const fields = (spec: ReturnType<typeof examplePoolSpec>) =>

@@ -7,3 +7,4 @@ export * from './CiProvider';
 export * from './extensions';
 export * from './permissions';
 export * from './RunnersService';
+export * from './restrictedTokens';

@@ -56,7 +56,7 @@ export const runnersPlugin = createPlugin({
  *
  * @public
  */
-export const RunnersPage = runnersPlugin.provide(
+export const RunnersPage: () => JSX.Element = runnersPlugin.provide(
   createRoutableExtension({
     name: 'RunnersPage',
     component: () =>
@@ -70,7 +70,9 @@ export const RunnersPage = runnersPlugin.provide(
  *
  * @public
  */
-export const EntityCiCapacityCard = runnersPlugin.provide(
+export const EntityCiCapacityCard: (props: {
+  variant?: 'flex' | 'fullHeight' | 'gridItem';
+}) => JSX.Element = runnersPlugin.provide(
   createComponentExtension({
     name: 'EntityCiCapacityCard',
     component: {
@@ -87,7 +89,7 @@ export const EntityCiCapacityCard = runnersPlugin.provide(
  *
  * @public
  */
-export const EntityRunnersContent = runnersPlugin.provide(
+export const EntityRunnersContent: () => JSX.Element = runnersPlugin.provide(
   createComponentExtension({
     name: 'EntityRunnersContent',
     component: {

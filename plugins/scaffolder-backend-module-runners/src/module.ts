@@ -12,7 +12,7 @@ import {
 
 /**
  * Registers `runners:pool:create`, `runners:pool:wait` and `runners:pool:delete` with the
- * scaffolder. The actions call the runners backend through {@link runnersServiceRef} on behalf
+ * scaffolder. The actions call the runners backend through {@link @runner-fleet/plugin-runners-node#runnersServiceRef} on behalf
  * of the user who runs the template.
  *
  * @public

@@ -1,31 +1,12 @@
 import {
-  BackstageCredentials,
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import {
+  isPermissionRestricted,
+  isScalingSignalRead,
+} from '@runner-fleet/plugin-runners-node';
 import { NotAllowedError } from '@backstage/errors';
-
-/** What a permission-restricted token may call under /api/runners: KEDA's scaling read. */
-const ALLOWED = [{ method: 'GET', path: /^\/scaling\/pools\/[^/]+\/?$/ }];
-
-/** A service token whose `accessRestrictions` name permissions or actions. */
-export function isPermissionRestricted(
-  credentials: BackstageCredentials,
-): boolean {
-  const principal = credentials.principal as {
-    type?: string;
-    accessRestrictions?: {
-      permissionNames?: string[];
-      permissionAttributes?: object;
-    };
-  };
-  const restrictions = principal.accessRestrictions;
-  return (
-    principal.type === 'service' &&
-    !!restrictions &&
-    (!!restrictions.permissionNames || !!restrictions.permissionAttributes)
-  );
-}
 
 /**
  * Keeps KEDA's token (restricted to `runners.scaling.read`) to the scaling route across all
@@ -44,11 +25,7 @@ export default createBackendModule({
       },
       async init({ httpRouter, httpAuth }) {
         httpRouter.use(async (req, _res, next) => {
-          if (
-            ALLOWED.some(a => a.method === req.method && a.path.test(req.path))
-          ) {
-            return next();
-          }
+          if (isScalingSignalRead(req.method, req.path)) return next();
           const credentials = await httpAuth
             .credentials(req)
             .catch(() => undefined);

@@ -8,7 +8,18 @@ import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 export function testDatabaseIds(): TestDatabaseId[] {
   const fromEnv = process.env.RUNNER_FLEET_TEST_DATABASES;
   if (fromEnv) {
-    return fromEnv.split(',').map(id => id.trim()) as TestDatabaseId[];
+    // scripts/postgres.sh names its server like the connection-string variable (POSTGRES15);
+    // TestDatabases calls it POSTGRES_15 and silently drops an id it does not know, which
+    // would leave the PostgreSQL half of every store test unrun.
+    return fromEnv.split(',').map(raw => {
+      const id = raw.trim().replace(/^POSTGRES(\d+)$/, 'POSTGRES_$1');
+      if (!/^(SQLITE_3|MYSQL_\d+|POSTGRES_\d+)$/.test(id)) {
+        throw new Error(
+          `RUNNER_FLEET_TEST_DATABASES: unknown database id '${raw}'; use SQLITE_3 or POSTGRES_<version>, e.g. SQLITE_3,POSTGRES_15`,
+        );
+      }
+      return id as TestDatabaseId;
+    });
   }
   const ids: TestDatabaseId[] = ['SQLITE_3'];
   for (const v of [18, 17, 16, 15, 14, 13]) {

@@ -1,6 +1,10 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import { seedTokens } from '@runner-fleet/gitlab-emulator';
+import {
+  GitLabEmulator,
+  seedTokens,
+  startGitLabEmulator,
+} from '@runner-fleet/gitlab-emulator';
 import { AutoscalingSpec } from '@runner-fleet/plugin-runners-common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readRunnersConfig, RunnersConfig } from '../config';
@@ -143,4 +147,24 @@ export async function insertTestPool(
       createdBy: 'user:default/test',
     }),
   );
+}
+
+/**
+ * One GitLab emulator for the calling test file: started before its tests, stopped after them.
+ * The returned object stands for the running emulator.
+ */
+export function useGitLabEmulator(): GitLabEmulator {
+  let current: GitLabEmulator | undefined;
+  beforeAll(async () => {
+    current = await startGitLabEmulator();
+  });
+  afterAll(async () => {
+    await current?.stop();
+  });
+  return new Proxy({} as GitLabEmulator, {
+    get: (_target, property) => {
+      if (!current) throw new Error('the GitLab emulator is not started yet');
+      return Reflect.get(current, property);
+    },
+  });
 }

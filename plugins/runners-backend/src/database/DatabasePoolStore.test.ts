@@ -2,7 +2,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import {
   EXAMPLE_FLAVOR_CATALOG,
   examplePoolSpec,
-} from '@runner-fleet/plugin-runners-common';
+} from '@runner-fleet/plugin-runners-common/testUtils';
 import { randomUUID } from 'node:crypto';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { DatabasePoolStore } from './DatabasePoolStore';

@@ -105,10 +105,14 @@ export class DatabaseReconcileQueue implements ReconcileQueue {
       .update({
         lease_owner: null,
         lease_expires_at: null,
-        next_run_at: this.#db.raw('CASE WHEN requested THEN ? ELSE ? END', [
-          now,
-          later,
-        ]),
+        // PostgreSQL types parameters that only meet each other in a CASE as text and then
+        // refuses to store text in a timestamptz column: say what they are.
+        next_run_at: this.#db.raw(
+          this.#db.client.config.client === 'pg'
+            ? 'CASE WHEN requested THEN ?::timestamptz ELSE ?::timestamptz END'
+            : 'CASE WHEN requested THEN ? ELSE ? END',
+          [now, later],
+        ),
         requested: false,
         failures: next.failed ? this.#db.raw('failures + 1') : 0,
       });

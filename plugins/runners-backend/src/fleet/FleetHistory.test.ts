@@ -1,9 +1,9 @@
-import { mockServices } from '@backstage/backend-test-utils';
 import {
   EXAMPLE_FLAVOR_CATALOG,
   examplePoolSpec,
-  LABELS,
-} from '@runner-fleet/plugin-runners-common';
+} from '@runner-fleet/plugin-runners-common/testUtils';
+import { mockServices } from '@backstage/backend-test-utils';
+import { LABELS } from '@runner-fleet/plugin-runners-common';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { createTestDatabases } from '../__testUtils__/databases';

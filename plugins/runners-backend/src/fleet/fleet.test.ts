@@ -4,10 +4,6 @@ import {
   CustomObjectsApi,
   KubeConfig,
 } from '@kubernetes/client-node';
-import {
-  GitLabEmulator,
-  startGitLabEmulator,
-} from '@runner-fleet/gitlab-emulator';
 import { ClusterApiHealth, LABELS } from '@runner-fleet/plugin-runners-common';
 import { startControlPlane } from '@runner-fleet/testenv';
 import { useTestCluster } from '@runner-fleet/testenv/jest';
@@ -23,6 +19,7 @@ import {
   testHistoryStore,
   testRunnersConfig,
   testStore,
+  useGitLabEmulator,
 } from '../__testUtils__/stack';
 import { KubernetesClusterClient } from '../provisioning/ClusterClient';
 import { Reconciler } from '../provisioning/Reconciler';
@@ -34,11 +31,7 @@ import { GhostSweeper } from './GhostSweeper';
 
 const cluster = useTestCluster();
 const databases = createTestDatabases();
-let emulator: GitLabEmulator;
-beforeAll(async () => {
-  emulator = await startGitLabEmulator();
-});
-afterAll(() => emulator?.stop());
+const emulator = useGitLabEmulator();
 
 async function setup() {
   const logger = mockServices.logger.mock();

@@ -1,9 +1,9 @@
 import { runnerSystemIdFrom } from '../provisioning/render';
+import { LABELS } from '@runner-fleet/plugin-runners-common';
 import {
   EXAMPLE_FLAVOR_CATALOG,
   examplePoolSpec,
-  LABELS,
-} from '@runner-fleet/plugin-runners-common';
+} from '@runner-fleet/plugin-runners-common/testUtils';
 import { PoolRecord } from '../database/PoolStore';
 import { CiPoolSnapshot } from './CiPoller';
 import { CachedObject, PoolObjects } from './FleetCache';

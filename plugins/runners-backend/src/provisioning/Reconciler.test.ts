@@ -1,8 +1,4 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import {
-  startGitLabEmulator,
-  GitLabEmulator,
-} from '@runner-fleet/gitlab-emulator';
 import { LABELS, MANAGER } from '@runner-fleet/plugin-runners-common';
 import { useTestCluster } from '@runner-fleet/testenv/jest';
 import { GitLabCiProvider } from '../ci';
@@ -12,6 +8,7 @@ import {
   insertTestPool,
   testRunnersConfig,
   testStore,
+  useGitLabEmulator,
 } from '../__testUtils__/stack';
 import {
   ClusterClient,
@@ -23,14 +20,7 @@ import { KubeObject, renderedKinds } from './render';
 
 const cluster = useTestCluster();
 const databases = createTestDatabases();
-let emulator: GitLabEmulator;
-
-beforeAll(async () => {
-  emulator = await startGitLabEmulator();
-});
-afterAll(async () => {
-  await emulator?.stop();
-});
+const emulator = useGitLabEmulator();
 
 /** Counts writes, so tests can prove an unchanged pool causes none. */
 class CountingClient implements ClusterClient {

@@ -3,10 +3,6 @@ import {
   CustomObjectsApi,
   V1CustomResourceDefinition,
 } from '@kubernetes/client-node';
-import {
-  startGitLabEmulator,
-  GitLabEmulator,
-} from '@runner-fleet/gitlab-emulator';
 import { LABELS } from '@runner-fleet/plugin-runners-common';
 import {
   ControlPlane,
@@ -27,6 +23,7 @@ import {
   insertTestPool,
   testRunnersConfig,
   testStore,
+  useGitLabEmulator,
 } from '../__testUtils__/stack';
 import { checkServedApis, kubeDiscovery, ServedApiCheck } from './apiVersions';
 import { KubernetesClusterClient } from './ClusterClient';
@@ -97,14 +94,7 @@ function createCrd(plane: ControlPlane, crd: V1CustomResourceDefinition) {
 const shared = useTestCluster();
 const crdDir = findCrdDir();
 const databases = createTestDatabases();
-let emulator: GitLabEmulator;
-
-beforeAll(async () => {
-  emulator = await startGitLabEmulator();
-});
-afterAll(async () => {
-  await emulator?.stop();
-});
+const emulator = useGitLabEmulator();
 
 describe('served API check', () => {
   it('finds everything runner-fleet needs on a cluster with the upstream CRDs, as the backend', async () => {

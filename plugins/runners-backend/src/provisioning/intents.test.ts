@@ -1,8 +1,4 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import {
-  GitLabEmulator,
-  startGitLabEmulator,
-} from '@runner-fleet/gitlab-emulator';
 import { LABELS, PoolEvent } from '@runner-fleet/plugin-runners-common';
 import { useTestCluster } from '@runner-fleet/testenv/jest';
 import { GitLabCiProvider } from '../ci';
@@ -13,6 +9,7 @@ import {
   insertTestPool,
   testRunnersConfig,
   testStore,
+  useGitLabEmulator,
 } from '../__testUtils__/stack';
 import { untilWritten } from '../service/conflicts';
 import { PoolChanges } from '../service/PoolChanges';
@@ -25,14 +22,9 @@ import { renderedKinds } from './render';
 
 const cluster = useTestCluster();
 const databases = createTestDatabases();
-let emulator: GitLabEmulator;
-
-beforeAll(async () => {
-  emulator = await startGitLabEmulator();
-});
-afterAll(async () => {
-  await emulator?.stop();
-});
+// Real control plane, database and GitLab emulator on a shared 2-core machine: allow for load.
+jest.setTimeout(60_000);
+const emulator = useGitLabEmulator();
 
 const ACTOR = 'user:default/test';
 

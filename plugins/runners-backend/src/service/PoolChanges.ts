@@ -1,5 +1,8 @@
 import { ConflictError } from '@backstage/errors';
-import { ApprovalRequest } from '@runner-fleet/plugin-runners-common';
+import {
+  ApprovalReason,
+  ApprovalRequest,
+} from '@runner-fleet/plugin-runners-common';
 import { PoolRecord, TeamTransaction } from '../database/PoolStore';
 import { written } from './conflicts';
 import { describeFlavor, PoolSpecs, ResolvedSpec } from './PoolSpecs';
@@ -142,20 +145,17 @@ export class PoolChanges {
         },
       ),
     );
-    const request = await tx.insertRequest({
-      poolId: current.id,
-      team: current.team,
-      poolName: current.name,
-      reasons: next.approvalReasons.length
-        ? next.approvalReasons
-        : ['not-yet-approved'],
-      summary: `${
+    const request = await this.#request(
+      tx,
+      current,
+      next.approvalReasons.length ? next.approvalReasons : ['not-yet-approved'],
+      `${
         current.state === 'rejected' ? 'resubmitted' : 'changed'
       } new pool with ${describeFlavor(next.flavor)}, up to ${
         next.spec.autoscaling.maxReplicas
       } VMs`,
-      requestedBy: actor,
-    });
+      actor,
+    );
     return { pool, request };
   }
 
@@ -180,17 +180,33 @@ export class PoolChanges {
         },
       ),
     );
-    const request = await tx.insertRequest({
-      poolId: current.id,
-      team: current.team,
-      poolName: current.name,
-      reasons: next.approvalReasons,
-      summary: `change to ${describeFlavor(next.flavor)}, up to ${
+    const request = await this.#request(
+      tx,
+      current,
+      next.approvalReasons,
+      `change to ${describeFlavor(next.flavor)}, up to ${
         next.spec.autoscaling.maxReplicas
       } VMs`,
+      actor,
+    );
+    return { pool, request };
+  }
+
+  #request(
+    tx: TeamTransaction,
+    pool: PoolRecord,
+    reasons: ApprovalReason[],
+    summary: string,
+    actor: string,
+  ): Promise<ApprovalRequest> {
+    return tx.insertRequest({
+      poolId: pool.id,
+      team: pool.team,
+      poolName: pool.name,
+      reasons,
+      summary,
       requestedBy: actor,
     });
-    return { pool, request };
   }
 
   /** Marks the pool for deletion; the reconciler drains and removes it. Idempotent. */

@@ -19,7 +19,7 @@ import {
 import { NotAllowedError } from '@backstage/errors';
 import { randomUUID } from 'node:crypto';
 import { RunnersConfig } from '../config';
-import { PoolRecord, PoolStore } from '../database/PoolStore';
+import { PoolRecord, PoolStore, TeamTransaction } from '../database/PoolStore';
 import { audited } from './audit';
 import { PreconditionFailedError, untilWritten } from './conflicts';
 import { ifMatchAllows, poolETag } from './etag';
@@ -256,14 +256,8 @@ export class PoolService {
           before,
           credentials,
         );
-        return untilWritten(`pool '${before.name}'`, () =>
-          this.#store.withTeam(before.team, async tx => {
-            const current = await tx.getPool(id);
-            if (!current || current.deletedAt)
-              throw new NotFoundError(`pool '${id}' does not exist`);
-            this.#assertIfMatch(current, options.ifMatch);
-            return this.#changes.update(tx, current, update, actor);
-          }),
+        return this.#onFreshPool(before, options.ifMatch, (tx, current) =>
+          this.#changes.update(tx, current, update, actor),
         );
       },
     );
@@ -305,19 +299,33 @@ export class PoolService {
             'only the platform team may delete a pool now and cut its running jobs; delete without force to let them finish',
           );
         }
-        return untilWritten(`pool '${before.name}'`, () =>
-          this.#store.withTeam(before.team, async tx => {
-            const current = await tx.getPool(id);
-            if (!current || current.deletedAt)
-              throw new NotFoundError(`pool '${id}' does not exist`);
-            this.#assertIfMatch(current, options.ifMatch);
-            return this.#changes.delete(tx, current, actor, force);
-          }),
+        return this.#onFreshPool(before, options.ifMatch, (tx, current) =>
+          this.#changes.delete(tx, current, actor, force),
         );
       },
     );
     this.#onChange(id);
     return toApiPool(pool);
+  }
+
+  /**
+   * Runs `change` in the pool's team transaction on the pool as stored now (checked against
+   * the client's `If-Match`), again whenever its conditional write loses a race.
+   */
+  #onFreshPool<T>(
+    before: PoolRecord,
+    ifMatch: string | undefined,
+    change: (tx: TeamTransaction, current: PoolRecord) => Promise<T>,
+  ): Promise<T> {
+    return untilWritten(`pool '${before.name}'`, () =>
+      this.#store.withTeam(before.team, async tx => {
+        const current = await tx.getPool(before.id);
+        if (!current || current.deletedAt)
+          throw new NotFoundError(`pool '${before.id}' does not exist`);
+        this.#assertIfMatch(current, ifMatch);
+        return change(tx, current);
+      }),
+    );
   }
 
   #assertIfMatch(current: PoolRecord, ifMatch?: string) {

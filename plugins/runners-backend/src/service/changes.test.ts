@@ -9,6 +9,8 @@ import { runnersPlugin } from '../plugin';
 import { createTestDatabases } from '../__testUtils__/databases';
 
 const databases = createTestDatabases();
+// Real control plane, database and GitLab emulator on a shared 2-core machine: allow for load.
+jest.setTimeout(60_000);
 
 const group = (name: string) => ({
   apiVersion: 'backstage.io/v1alpha1',

@@ -1,7 +1,4 @@
-import {
-  BackstageCredentials,
-  HttpAuthService,
-} from '@backstage/backend-plugin-api';
+import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
 import { RequestHandler } from 'express';
 import { reply } from './jsonBody';
@@ -10,37 +7,16 @@ import {
   runnersPoolReadPermission,
   runnersScalingReadPermission,
 } from '@runner-fleet/plugin-runners-common';
+import {
+  isPermissionRestricted,
+  isScalingSignalRead,
+} from '@runner-fleet/plugin-runners-node';
 import { createOpenApiRouter } from '../schema/openapi';
 import { FleetService } from '../fleet/FleetService';
 import { PoolPermissions } from './PoolPermissions';
 import { PoolService } from './PoolService';
 
 type ApiRouter = Awaited<ReturnType<typeof createOpenApiRouter>>;
-
-/** The one route a token restricted to named permissions (KEDA's) may call. */
-const SCALING_ROUTE = /^\/scaling\/pools\/[^/]+\/?$/;
-
-/**
- * Whether `credentials` are a service token whose `accessRestrictions` name permissions or
- * actions (KEDA's static token names `runners.scaling.read`). Such a token is meant for the
- * routes of those permissions only, also where a route checks no permission or filters
- * quietly (a list would answer 200 with nothing rather than refuse).
- */
-function isPermissionRestricted(credentials: BackstageCredentials): boolean {
-  const principal = credentials.principal as {
-    type?: string;
-    accessRestrictions?: {
-      permissionNames?: string[];
-      permissionAttributes?: object;
-    };
-  };
-  const restrictions = principal.accessRestrictions;
-  return (
-    principal.type === 'service' &&
-    !!restrictions &&
-    (!!restrictions.permissionNames || !!restrictions.permissionAttributes)
-  );
-}
 
 /**
  * Refuses a permission-restricted token (KEDA's) on every runners route but
@@ -51,7 +27,7 @@ export function refuseRestrictedTokens(
   httpAuth: HttpAuthService,
 ): RequestHandler {
   return async (req, res, next) => {
-    if (req.method === 'GET' && SCALING_ROUTE.test(req.path)) return next();
+    if (isScalingSignalRead(req.method, req.path)) return next();
     // A missing or invalid token is for the route's own check to answer (401).
     const credentials = await httpAuth.credentials(req).catch(() => undefined);
     if (credentials && isPermissionRestricted(credentials)) {

@@ -1,6 +1,6 @@
 import { ResponseError } from '@backstage/errors';
 import { mockApis, registerMswTestHooks } from '@backstage/test-utils';
-import { examplePoolSpec } from '@runner-fleet/plugin-runners-common';
+import { examplePoolSpec } from '@runner-fleet/plugin-runners-common/testUtils';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { RunnersClient } from './RunnersClient';

@@ -1,12 +1,14 @@
 import {
   ApprovalRequest,
-  EXAMPLE_FLAVOR_CATALOG,
   FleetSummary,
   PoolHealth,
   PoolHealthDetail,
   TeamHealth,
-  examplePoolSpec,
 } from '@runner-fleet/plugin-runners-common';
+import {
+  EXAMPLE_FLAVOR_CATALOG,
+  examplePoolSpec,
+} from '@runner-fleet/plugin-runners-common/testUtils';
 import { PoolResource } from '@runner-fleet/plugin-runners-react';
 
 const large = EXAMPLE_FLAVOR_CATALOG.flavors[0];

@@ -3,7 +3,7 @@ import { ResponseError } from '@backstage/errors';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
-import { EXAMPLE_FLAVOR_CATALOG } from '@runner-fleet/plugin-runners-common';
+import { EXAMPLE_FLAVOR_CATALOG } from '@runner-fleet/plugin-runners-common/testUtils';
 import { RunnersApi, runnersApiRef } from '@runner-fleet/plugin-runners-react';
 import { JsonObject } from '@backstage/types';
 import { SWRConfig } from 'swr';

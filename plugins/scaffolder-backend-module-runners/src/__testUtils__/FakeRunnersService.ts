@@ -2,7 +2,6 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
   customFlavorNeedsApproval,
-  EXAMPLE_FLAVOR_CATALOG,
   Flavor,
   Pool,
   PoolSpec,
@@ -11,6 +10,7 @@ import {
   toCustomFlavor,
   validatePoolSpec,
 } from '@runner-fleet/plugin-runners-common';
+import { EXAMPLE_FLAVOR_CATALOG } from '@runner-fleet/plugin-runners-common/testUtils';
 import {
   CreatePoolResult,
   RunnersService,

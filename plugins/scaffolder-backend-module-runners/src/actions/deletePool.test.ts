@@ -1,5 +1,5 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
-import { examplePoolSpec } from '@runner-fleet/plugin-runners-common';
+import { examplePoolSpec } from '@runner-fleet/plugin-runners-common/testUtils';
 import { FakeRunnersService } from '../__testUtils__/FakeRunnersService';
 import {
   actionContext,

@@ -1,4 +1,4 @@
-import { examplePoolSpec } from '@runner-fleet/plugin-runners-common';
+import { examplePoolSpec } from '@runner-fleet/plugin-runners-common/testUtils';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { FakeRunnersService } from '../__testUtils__/FakeRunnersService';
 import {

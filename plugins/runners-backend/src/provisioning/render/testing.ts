@@ -1,8 +1,8 @@
+import { Flavor } from '@runner-fleet/plugin-runners-common';
 import {
   EXAMPLE_FLAVOR_CATALOG,
-  Flavor,
   examplePoolSpec,
-} from '@runner-fleet/plugin-runners-common';
+} from '@runner-fleet/plugin-runners-common/testUtils';
 import { parse as parseToml } from 'smol-toml';
 import { parse as parseYaml } from 'yaml';
 import { secretText } from './secrets';

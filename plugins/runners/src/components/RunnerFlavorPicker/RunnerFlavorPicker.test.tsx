@@ -6,7 +6,7 @@ import {
 } from '@backstage/plugin-scaffolder-react';
 import { Stepper } from '@backstage/plugin-scaffolder-react/alpha';
 import { JsonObject, JsonValue } from '@backstage/types';
-import { EXAMPLE_FLAVOR_CATALOG } from '@runner-fleet/plugin-runners-common';
+import { EXAMPLE_FLAVOR_CATALOG } from '@runner-fleet/plugin-runners-common/testUtils';
 import { RunnersApi, runnersApiRef } from '@runner-fleet/plugin-runners-react';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';

@@ -1,5 +1,15 @@
-import { FlavorCatalog } from './flavors';
-import { PoolSpec } from './types';
+/**
+ * Test data for the runners plugins: a flavor catalog and pool specs. Not for runtime code.
+ *
+ * @packageDocumentation
+ */
+
+// Types through the package's main entry point, so the API report of this entry point links
+// to them instead of inlining copies.
+import type {
+  FlavorCatalog,
+  PoolSpec,
+} from '@runner-fleet/plugin-runners-common';
 
 /**
  * The standard catalog from the design (m1.large, m1.xlarge, m1.xxlarge, win.xlarge) with

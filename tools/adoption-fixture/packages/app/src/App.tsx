@@ -1,0 +1,1 @@
+// guide: runners new-frontend-system

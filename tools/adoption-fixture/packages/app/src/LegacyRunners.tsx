@@ -1,0 +1,2 @@
+// Type-checked only: what an app on the legacy frontend system would add.
+// guide: runners legacy

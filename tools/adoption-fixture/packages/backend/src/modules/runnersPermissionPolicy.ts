@@ -1,0 +1,1 @@
+// guide: runners-backend permission-policy
