@@ -10,11 +10,12 @@
  * BENCHMARKS.md (not in --smoke, which writes .data/bench-smoke.md) with the command line.
  */
 import { parseArgs } from 'node:util';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { RunnersApi } from './lib/api';
 import { BareKube } from './lib/kube';
+import { monotonicUs, summarizeProfiles } from './lib/profile';
 import { machine, Row, table, writeReport } from './lib/report';
 import {
   Backend,
@@ -31,6 +32,7 @@ import { runP4 } from './p4MemoryLoad';
 import { SIZES } from './sizes';
 
 const ALL = ['P1', 'P2', 'P3', 'P4'] as const;
+const SEEDING_CONFIG = 'runners:\n  gitlab:\n    requestsPerMinute: 100000\n';
 type BenchId = (typeof ALL)[number];
 
 function log(line: string) {
@@ -44,6 +46,8 @@ async function main() {
     options: {
       only: { type: 'string' },
       smoke: { type: 'boolean', default: false },
+      'cpu-prof': { type: 'boolean', default: false },
+      'backend-config': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -62,6 +66,47 @@ async function main() {
     }
   }
   const run = (id: BenchId) => only.includes(id);
+  const profileDir = values['cpu-prof']
+    ? join(
+        ROOT,
+        '.data',
+        'bench-profiles',
+        new Date().toISOString().replace(/[:.]/g, '-'),
+      )
+    : undefined;
+  const backendConfig = values['backend-config']
+    ? resolve(process.env.INIT_CWD ?? process.cwd(), values['backend-config'])
+    : undefined;
+  /** Time windows of each backend's profile worth summarising (e.g. P1's creates). */
+  const windows = new Map<
+    string,
+    Array<{ name: string; from: number; to: number }>
+  >();
+  const inWindow = async <T>(
+    backend: string,
+    name: string,
+    fn: () => Promise<T>,
+  ) => {
+    const from = monotonicUs();
+    const result = await fn();
+    windows.set(backend, [
+      ...(windows.get(backend) ?? []),
+      { name, from, to: monotonicUs() },
+    ]);
+    return result;
+  };
+  /** Stops a backend and adds the summary of its CPU profile, if one was taken. */
+  const stopProfiled = async (backend: Backend, name: string) => {
+    await backend.stop();
+    if (profileDir) {
+      notes.push(
+        ...summarizeProfiles(
+          join(profileDir, name),
+          windows.get(name) ?? [],
+        ).map(s => `CPU profile of the backend during ${s}`),
+      );
+    }
+  };
   const sizes = values.smoke ? SIZES.smoke : SIZES.full;
   const started = new Date();
   const t0 = performance.now();
@@ -72,9 +117,22 @@ async function main() {
     process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''
   }`;
 
+  // Ctrl-C or SIGTERM: stop what the bench started (children, control planes) before exiting.
+  let interrupted = false;
+  const onSignal = (signal: string) => {
+    if (interrupted) return;
+    interrupted = true;
+    log(`${signal}: stopping`);
+    (async () => {
+      for (const stop of cleanup) await stop().catch(() => undefined);
+      process.exit(130);
+    })();
+  };
+  process.once('SIGINT', () => onSignal('SIGINT'));
+  process.once('SIGTERM', () => onSignal('SIGTERM'));
   try {
     if (run('P3')) {
-      const p3 = await runP3({ sizes: sizes.p3, log });
+      const p3 = await runP3({ sizes: sizes.p3, log, profileDir });
       rows.push(...p3.rows);
       notes.push(...p3.notes);
     }
@@ -95,26 +153,52 @@ async function main() {
         plane,
         gitlabUrl: emulator.url,
         mode: 'development',
+        configFile: backendConfig,
+        cpuProfDir: profileDir && join(profileDir, 'backend-p1-p2'),
       });
-      let stopBackend = () => backend.stop();
+      let stopBackend = () => stopProfiled(backend, 'backend-p1-p2');
       cleanup.unshift(() => stopBackend());
       const token = await userToken(backend.url, 'ada.platform');
       const api = new RunnersApi(backend.url, token);
       cleanup.unshift(async () => api.close());
 
       if (run('P1')) {
-        const p1 = await runP1({
-          api,
-          kube,
-          backendUrl: backend.url,
-          gitlabUrl: emulator.url,
-          sizes: sizes.p1,
-          log,
-        });
+        const p1 = await inWindow('backend-p1-p2', 'P1', () =>
+          runP1({
+            api,
+            kube,
+            backendUrl: backend.url,
+            gitlabUrl: emulator.url,
+            sizes: sizes.p1,
+            log,
+          }),
+        );
         rows.push(...p1.rows);
         notes.push(...p1.notes);
       }
       if (run('P2') || run('P4')) {
+        // Seeding 500 pools through the API makes thousands of GitLab calls (each new pool lists
+        // every fleet runner); at the default client limit of 300/min that alone takes longer
+        // than the whole budget. The seeding backend lifts the limit; P1 before and P4 after run
+        // with the defaults.
+        log(
+          'restarting the backend with the GitLab client limit lifted, for seeding',
+        );
+        await stopBackend();
+        backend = await startBackend({
+          plane,
+          gitlabUrl: emulator.url,
+          mode: 'development',
+          dataDir: backend.dataDir,
+          port: backend.port,
+          extraConfig: SEEDING_CONFIG,
+          configFile: backendConfig,
+          cpuProfDir: profileDir && join(profileDir, 'backend-p2'),
+        });
+        stopBackend = () => stopProfiled(backend, 'backend-p2');
+        notes.push(
+          'Fleet seeding and P2 run on a backend with runners.gitlab.requestsPerMinute raised to 100000 (seeding only needs it; P2 reads make no GitLab call); P1 and P4 use the default 300/min.',
+        );
         const fleet = await seedFleet({
           api,
           admin,
@@ -124,13 +208,20 @@ async function main() {
         });
         notes.push(...fleet.notes);
         if (run('P2')) {
-          const p2 = await runP2({ api, admin, fleet, sizes: sizes.p2, log });
+          const p2 = await inWindow('backend-p2', 'P2', () =>
+            runP2({ api, admin, fleet, sizes: sizes.p2, log }),
+          );
           rows.push(...p2.rows);
           notes.push(...p2.notes);
         }
         if (run('P4')) {
-          await backend.stop();
+          await stopBackend();
           const p4 = await runP4({
+            onWindow: (name, from, to) =>
+              windows.set('backend-p4', [
+                ...(windows.get('backend-p4') ?? []),
+                { name, from, to },
+              ]),
             plane,
             emulator,
             admin,
@@ -144,8 +235,10 @@ async function main() {
                 port: backend.port,
                 env,
                 productionDir,
+                configFile: backendConfig,
+                cpuProfDir: profileDir && join(profileDir, 'backend-p4'),
               });
-              stopBackend = () => backend.stop();
+              stopBackend = () => stopProfiled(backend, 'backend-p4');
               return backend;
             },
             sizes: sizes.p4,

@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { RunnersApi } from './lib/api';
 import { BareKube } from './lib/kube';
 import { prepareProductionBackend } from './lib/production';
+import { monotonicUs } from './lib/profile';
 import { Row } from './lib/report';
 import {
   Backend,
@@ -92,6 +93,8 @@ export async function runP4(options: {
   sizes: Sizes['p4'];
   smoke: boolean;
   log: (line: string) => void;
+  /** Told the monotonic time windows (µs) of churn and KEDA load, for the CPU profile. */
+  onWindow?: (name: string, from: number, to: number) => void;
 }): Promise<{ rows: Row[]; notes: string[] }> {
   const { admin, fleet, sizes, log, emulator } = options;
   const notes: string[] = [];
@@ -180,6 +183,7 @@ export async function runP4(options: {
     }));
     const samples: Array<[number, number, number]> = [];
     const churnStart = performance.now();
+    const churnFrom = monotonicUs();
     const sampleEvery = (sizes.churnS * 1000) / sizes.samples;
     let nextSample = churnStart;
     let churned = 0;
@@ -224,6 +228,7 @@ export async function runP4(options: {
       after.rss / MiB,
       after.heapUsed / MiB,
     ]);
+    options.onWindow?.('P4 churn', churnFrom, monotonicUs());
     const rssTrend = slope(samples.map(([t, r]) => [t, r]));
     const heapTrend = slope(samples.map(([t, , h]) => [t, h]));
     const churnLoad = load();
@@ -234,6 +239,7 @@ export async function runP4(options: {
     );
     const kedaLoad = load();
     const cpuBefore = lastProbe(probeFile);
+    const kedaFrom = monotonicUs();
     const kedaTimes = await openLoop(sizes.kedaRps, sizes.kedaS, async i => {
       const res = await keda.raw(
         'GET',
@@ -242,6 +248,7 @@ export async function runP4(options: {
       if (res.status !== 200)
         throw new Error(`scaling signal answered ${res.status}`);
     });
+    options.onWindow?.('P4 KEDA load', kedaFrom, monotonicUs());
     await sleep(1100);
     const cpuAfter = lastProbe(probeFile);
     const kedaCpu =

@@ -17,7 +17,7 @@ export const SIZES = {
     p3: { pools: 1000, setupConcurrency: 8 },
     p4: {
       warmupS: 30,
-      churnS: 180,
+      churnS: 150,
       churnPerS: 10,
       samples: 6,
       kedaRps: 67,

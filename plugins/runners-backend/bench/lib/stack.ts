@@ -146,12 +146,16 @@ export async function startBackend(options: {
   plane: ControlPlane;
   gitlabUrl: string;
   mode: BackendMode;
-  /** Extra config (YAML text) appended after the bench config. */
+  /** More config (YAML text), in a file of its own after the bench config. */
   extraConfig?: string;
   /** Where the SQLite files and kubeconfig live; reuse it to restart on the same database. */
   dataDir?: string;
   /** With mode `production`: the built backend package (see prepareProductionBackend). */
   productionDir?: string;
+  /** One more app-config file, after the bench's own. */
+  configFile?: string;
+  /** Write a V8 CPU profile of the backend into this directory when it exits. */
+  cpuProfDir?: string;
   /** Extra environment of the backend process. */
   env?: Record<string, string>;
   /** Listen here (a restart keeps the URL the rendered ScaledObjects point at). */
@@ -229,9 +233,11 @@ runners:
       payments: { maxCpu: 100000, maxMemoryGiB: 200000, maxPools: 2000 }
       search: { maxCpu: 100000, maxMemoryGiB: 200000, maxPools: 2000 }
       mobile: { maxCpu: 100000, maxMemoryGiB: 200000, maxPools: 2000 }
-${options.extraConfig ?? ''}`;
+`;
   const configFile = join(dir, 'app-config.bench.yaml');
   writeFileSync(configFile, config, { mode: 0o600 });
+  const extraFile = join(dir, 'app-config.extra.yaml');
+  if (options.extraConfig) writeFileSync(extraFile, options.extraConfig);
   if (options.mode === 'production' && !options.productionDir) {
     throw new Error('startBackend: mode production needs productionDir');
   }
@@ -246,11 +252,16 @@ ${options.extraConfig ?? ''}`;
   const proc = spawn(
     process.execPath,
     [
+      ...(options.cpuProfDir
+        ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`]
+        : []),
       ...args,
       '--config',
       join(ROOT, 'app-config.yaml'),
       '--config',
       configFile,
+      ...(options.extraConfig ? ['--config', extraFile] : []),
+      ...(options.configFile ? ['--config', options.configFile] : []),
     ],
     {
       cwd: backendDir,
