@@ -35,6 +35,7 @@ step "type-check" yarn tsc
 step "eslint" yarn backstage-cli repo lint
 step "prettier" yarn prettier --check --loglevel warn .
 step "jest" yarn backstage-cli repo test --json --outputFile="$results/jest.json"
+step "bench smoke" yarn bench --smoke
 step "build app" yarn workspace app build
 step "browser e2e" env PLAYWRIGHT_JSON_OUTPUT_NAME="$results/e2e.json" yarn playwright test --reporter=list,json
 

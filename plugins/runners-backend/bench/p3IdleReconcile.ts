@@ -121,7 +121,10 @@ export async function runP3(options: {
     // The measured pass runs as the product is configured by default (GitLab client limited to
     // 300 requests/min). Setting up 1,000 pools at that rate would take longer than the whole
     // budget, so the setup passes use a provider with the limit lifted.
-    const workerOf = (requestsPerMinute?: number) => {
+    // drain() runs passes until none is due; a pool's next pass is due again after the resync
+    // interval (30 s), so with passes over 1,000 pools taking longer than that, drain() would
+    // go round again. A resync of an hour makes drain() exactly one pass per pool.
+    const workerOf = (requestsPerMinute?: number, concurrency?: number) => {
       const ci = GitLabCiProvider.create({
         settings: {
           ...config.gitlab!,
@@ -138,10 +141,15 @@ export async function runP3(options: {
       });
       return {
         reconciler,
-        worker: ReconcileWorker.create({ queue, reconciler, logger }),
+        worker: ReconcileWorker.create({
+          queue,
+          reconciler,
+          logger,
+          options: { resyncMs: 3_600_000, concurrency },
+        }),
       };
     };
-    const setup = workerOf(1_000_000);
+    const setup = workerOf(1_000_000, 16);
     const { reconciler, worker } = workerOf();
 
     // N pools over 20 teams, provisioned by the worker, then made ready as KubeVirt would.

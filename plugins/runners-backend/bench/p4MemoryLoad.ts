@@ -193,14 +193,16 @@ export async function runP4(options: {
         const i = Math.floor(Math.random() * all.length);
         return all.splice(i, 1)[0];
       });
+      const first = churned;
+      churned += batch.length;
       await Promise.all(
-        batch.map(async victim => {
+        batch.map(async (victim, j) => {
           await admin.raw(
             'DELETE',
             `/apis/kubevirt.io/v1/namespaces/${victim.ns}/virtualmachineinstances/${victim.name}`,
           );
           const rs = fleet.replicaSets.get(victim.poolId)!;
-          const vmi = vmiOf(rs, churned++);
+          const vmi = vmiOf(rs, first + j);
           await createVmi(
             admin,
             emulator.url,

@@ -132,21 +132,6 @@ export class BareKube {
   }
 }
 
-/** The REST path of an object (core or grouped API, namespaced or not). */
-export function objectPath(o: {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string };
-}): string {
-  const plural = PLURALS[o.kind];
-  if (!plural) throw new Error(`bench: no plural known for kind ${o.kind}`);
-  const base = o.apiVersion.includes('/')
-    ? `/apis/${o.apiVersion}`
-    : `/api/${o.apiVersion}`;
-  const ns = o.metadata.namespace ? `/namespaces/${o.metadata.namespace}` : '';
-  return `${base}${ns}/${plural}/${o.metadata.name}`;
-}
-
 const PLURALS: Record<string, string> = {
   Namespace: 'namespaces',
   ResourceQuota: 'resourcequotas',
@@ -163,3 +148,18 @@ const PLURALS: Record<string, string> = {
   TriggerAuthentication: 'triggerauthentications',
   DataVolume: 'datavolumes',
 };
+
+/** The REST path of an object (core or grouped API, namespaced or not). */
+export function objectPath(o: {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string };
+}): string {
+  const plural = PLURALS[o.kind];
+  if (!plural) throw new Error(`bench: no plural known for kind ${o.kind}`);
+  const base = o.apiVersion.includes('/')
+    ? `/apis/${o.apiVersion}`
+    : `/api/${o.apiVersion}`;
+  const ns = o.metadata.namespace ? `/namespaces/${o.metadata.namespace}` : '';
+  return `${base}${ns}/${plural}/${o.metadata.name}`;
+}
