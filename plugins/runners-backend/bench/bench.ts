@@ -48,6 +48,7 @@ async function main() {
       smoke: { type: 'boolean', default: false },
       'cpu-prof': { type: 'boolean', default: false },
       'backend-config': { type: 'string' },
+      out: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -264,8 +265,10 @@ async function main() {
       rows,
     )}\n\n${notes.map(n => `- ${n}`).join('\n')}\n`,
   );
-  let file = join(ROOT, 'BENCHMARKS.md');
-  if (values.smoke) {
+  let file = values.out
+    ? resolve(process.env.INIT_CWD ?? process.cwd(), values.out)
+    : join(ROOT, 'BENCHMARKS.md');
+  if (values.smoke && !values.out) {
     mkdirSync(join(ROOT, '.data'), { recursive: true });
     file = join(ROOT, '.data', 'bench-smoke.md');
   }
