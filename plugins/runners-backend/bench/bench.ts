@@ -78,7 +78,7 @@ async function main() {
       )
     : undefined;
   const backendConfig = values['backend-config']
-    ? resolve(process.env.INIT_CWD ?? process.cwd(), values['backend-config'])
+    ? resolve(ROOT, values['backend-config'])
     : undefined;
   /** Time windows of each backend's profile worth summarising (e.g. P1's creates). */
   const windows = new Map<
@@ -266,7 +266,7 @@ async function main() {
     )}\n\n${notes.map(n => `- ${n}`).join('\n')}\n`,
   );
   let file = values.out
-    ? resolve(process.env.INIT_CWD ?? process.cwd(), values.out)
+    ? resolve(ROOT, values.out)
     : join(ROOT, 'BENCHMARKS.md');
   if (values.smoke && !values.out) {
     mkdirSync(join(ROOT, '.data'), { recursive: true });

@@ -322,7 +322,7 @@ export async function runP3(options: {
           0,
         )} s. The pass is ReconcileWorker.drain() after enqueue of every pool (${
           pass.passes
-        } passes, worker concurrency 4); API-server requests are the server's apiserver_request_total delta (resource requests of every verb; only the bench talks to this server); the cluster client saw ${
+        } passes, worker concurrency 4 as in production, its GitLab client at the default 300 requests/min; resync set to 1 h so that drain() stops after one pass per pool; setup used a lifted GitLab limit and concurrency 16); API-server requests are the server's apiserver_request_total delta (resource requests of every verb; only the bench talks to this server); the cluster client saw ${
           pass.reads
         } reads; ${logger.warnings} warnings were logged${
           logger.last ? ` (last: ${logger.last})` : ''
