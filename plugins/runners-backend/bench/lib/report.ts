@@ -2,6 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { writeFileSync } from 'node:fs';
 
+/** Prettier 2 (the repository's formatter) ships no types; the two calls used here. */
+const prettier = require('prettier') as {
+  format(text: string, options: Record<string, unknown>): string;
+  resolveConfig: { sync(file: string): Record<string, unknown> | null };
+};
+
 /** One line of the results table: Runner Fleet beside its baseline from the same run. */
 export interface Row {
   bench: string;
@@ -108,5 +114,12 @@ export function writeReport(options: {
     ...options.notes.map(n => `- ${n}`),
     '',
   ].join('\n');
-  writeFileSync(options.file, text);
+  // Formatted as the repository's Prettier check expects, so a fresh report passes it.
+  writeFileSync(
+    options.file,
+    prettier.format(text, {
+      ...(prettier.resolveConfig.sync(options.file) ?? {}),
+      parser: 'markdown',
+    }),
+  );
 }
