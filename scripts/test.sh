@@ -36,6 +36,7 @@ step "api reports" yarn build:api-reports:only --ci
 step "eslint" yarn backstage-cli repo lint
 step "prettier" yarn prettier --check --loglevel warn .
 step "jest" yarn backstage-cli repo test --json --outputFile="$results/jest.json"
+step "bench smoke" yarn bench --smoke
 step "build app" yarn workspace app build
 step "bundle token scan" node scripts/scan-bundle.mjs
 step "tarball install" bash scripts/adoption-test.sh
