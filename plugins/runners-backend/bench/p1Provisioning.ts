@@ -87,6 +87,7 @@ export async function runP1(options: {
         { ...pool, id: randomUUID(), name },
         { name: 'local', role: 'primary' },
         `glrt-bench-floor-${randomUUID()}`,
+        config.gitlab!.baseUrl,
       ),
     );
     for (const object of objects) await kube.apply(object);
@@ -141,6 +142,7 @@ export async function runP1(options: {
                 full[0],
                 { name: 'local', role: 'primary' },
                 'glrt-x',
+                config.gitlab!.baseUrl,
               ),
             ).length
           : '?'

@@ -261,7 +261,7 @@ export async function runP3(options: {
     await forEachLimit(pools, 4, async pool => {
       const token = (await reconciler.runnerToken(pool)) ?? 'glrt-missing';
       for (const object of renderPool(
-        renderInputFor(config, pool, cluster, token),
+        renderInputFor(config, pool, cluster, token, config.gitlab!.baseUrl),
       )) {
         await cluster.apply(object);
         baseWrites++;
