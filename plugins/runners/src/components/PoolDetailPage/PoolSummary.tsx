@@ -11,12 +11,20 @@ import {
   formatPercent,
   formatSeconds,
 } from '@runner-fleet/plugin-runners-react';
+import { useRunnersConfig } from '../../hooks/useRunnersConfig';
 import { age } from './VmsTable';
 
 /** Show the metadata keys as written (the default start-cases them: 'V Ms Ready'). */
 const KEEP_TITLES = { titleFormat: (key: string) => key };
 
-function scalerText(h: PoolHealth): string {
+/** The scaler in words; a pool that runs nothing yet must not read like an idle, healthy one. */
+export function scalerText(h: PoolHealth): string {
+  if (h.state === 'pending-approval' || h.state === 'rejected')
+    return 'not started: nothing runs until the pool is approved';
+  if (h.state === 'deleting')
+    return 'stopped: the pool is being deleted and takes no new jobs';
+  if (h.state === 'provisioning' && h.replicas.ready === 0)
+    return 'not running yet: waiting for the first VM to register its runner';
   if (h.scaler.ready === false)
     return 'not ready: KEDA cannot scale this pool yet';
   if (!h.scaler.active) {
@@ -32,6 +40,7 @@ function scalerText(h: PoolHealth): string {
 /** The pool's numbers now: utilisation gauge, VMs, queue, boot time, scaler, burst, cost. */
 export function PoolSummary(props: { health: PoolHealth }) {
   const h = props.health;
+  const { costUnit } = useRunnersConfig();
   const ghosts = h.ghosts.runners + h.ghosts.managers + h.ghosts.vms;
   return (
     <Grid container spacing={3}>
@@ -86,7 +95,7 @@ export function PoolSummary(props: { health: PoolHealth }) {
                 : 'none',
               'Cost 24 h / 30 d': `${formatCost(
                 h.cost.weighted24h,
-              )} / ${formatCost(h.cost.weighted30d)}`,
+              )} / ${formatCost(h.cost.weighted30d)} ${costUnit}`,
             }}
           />
         </InfoCard>
