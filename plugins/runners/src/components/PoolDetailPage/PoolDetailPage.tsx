@@ -196,7 +196,10 @@ export function PoolDetailPage() {
         {h && !runsNothing && (
           <>
             <Grid item>
-              <PoolSummary health={h} />
+              <PoolSummary
+                health={h}
+                target={p.spec.autoscaling.targetUtilization}
+              />
             </Grid>
             <Grid item>
               <PoolCharts history={h.history} />

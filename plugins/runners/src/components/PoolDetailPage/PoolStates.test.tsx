@@ -247,6 +247,10 @@ describe('PoolDetailPage cost', () => {
       ...at('p-cost'),
     });
     expect(await screen.findByText(/ cost units$/)).toBeInTheDocument();
+    // The gauge says what its colour means, against the pool's drawn target.
+    expect(
+      screen.getByText(/^(idle|on target|saturated) · target 30%$/),
+    ).toBeInTheDocument();
     unmount();
     await renderRunners(<PoolDetailPage />, {
       api,

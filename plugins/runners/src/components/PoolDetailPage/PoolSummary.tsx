@@ -37,9 +37,27 @@ export function scalerText(h: PoolHealth): string {
   return parts.join(', ');
 }
 
+/** What the utilisation means against the pool's target. */
+export type UtilisationBand = 'idle' | 'on target' | 'saturated';
+
+/**
+ * Idle below half the target, saturated from 90% of the slots (jobs start to wait), on target
+ * between. The gauge's colours follow the band, not Backstage's default (low = red).
+ */
+export function utilisationBand(now: number, target: number): UtilisationBand {
+  if (now >= 0.9) return 'saturated';
+  if (now < target / 2) return 'idle';
+  return 'on target';
+}
+
 /** The pool's numbers now: utilisation gauge, VMs, queue, boot time, scaler, burst, cost. */
-export function PoolSummary(props: { health: PoolHealth }) {
+export function PoolSummary(props: {
+  health: PoolHealth;
+  /** The pool's target utilisation, 0–1 (spec.autoscaling.targetUtilization). */
+  target: number;
+}) {
   const h = props.health;
+  const band = utilisationBand(h.utilization.now, props.target);
   const { costUnit } = useRunnersConfig();
   const ghosts = h.ghosts.runners + h.ghosts.managers + h.ghosts.vms;
   return (
@@ -49,8 +67,16 @@ export function PoolSummary(props: { health: PoolHealth }) {
           <Box maxWidth={180} mx="auto">
             <Gauge
               value={h.utilization.now}
+              getColor={({ palette }) => {
+                if (band === 'saturated') return palette.status.warning;
+                if (band === 'idle') return palette.status.pending;
+                return palette.status.ok;
+              }}
               description={`${h.utilization.busySlots} of ${h.utilization.totalSlots} job slots busy`}
             />
+          </Box>
+          <Box textAlign="center">
+            {band} · target {formatPercent(props.target)}
           </Box>
         </InfoCard>
       </Grid>
