@@ -14,5 +14,11 @@ export interface Config {
      * @visibility frontend
      */
     provisioningPollSeconds?: number;
+    /**
+     * What one cost unit is, e.g. `EUR` or `USD`, when the platform team prices the relative
+     * cost weights (m1.large = 1 unit per hour). Without it, costs read "cost units".
+     * @visibility frontend
+     */
+    costUnit?: string;
   };
 }

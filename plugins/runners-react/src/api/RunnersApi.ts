@@ -37,10 +37,21 @@ export interface RunnersApi {
   ): Promise<PoolChange>;
   /** Checks a spec as the form is filled in. Changes nothing. */
   validatePool(spec: PoolSpec): Promise<PoolValidation>;
-  /** Changes flavor, autoscaling, tags or description. */
-  updatePool(id: string, update: PoolUpdate): Promise<PoolChange>;
-  /** Tears the pool down: VMs, scalers, secrets and the GitLab runner. */
-  deletePool(id: string): Promise<PoolResource>;
+  /**
+   * Changes flavor, autoscaling, tags or description. With `ifMatch` (the `etag` of
+   * {@link RunnersApi.getPool}), the backend answers 412 if the pool changed since it was read.
+   */
+  updatePool(
+    id: string,
+    update: PoolUpdate,
+    options?: { ifMatch?: string },
+  ): Promise<PoolChange>;
+  /**
+   * Tears the pool down: VMs, scalers, secrets and the GitLab runner. By default the pool
+   * drains (state `deleting`) until its running jobs finish; `force` deletes now, cutting
+   * them, and needs the `runners.pool.forceDelete` permission.
+   */
+  deletePool(id: string, options?: { force?: boolean }): Promise<PoolResource>;
   /** The pool's state history, oldest first. */
   listPoolEvents(id: string): Promise<PoolEvent[]>;
   /** A pool's health with its VMs, timeline and 24 h history. */

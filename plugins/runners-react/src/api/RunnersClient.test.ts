@@ -32,6 +32,30 @@ describe('RunnersClient', () => {
     fetchApi: { fetch: (input, init) => fetch(input, init) },
   });
 
+  it('returns the pool ETag and sends it as If-Match; deletes now only with force', async () => {
+    const headers: Array<string | null> = [];
+    server.use(
+      http.get(`${base}/pools/p1`, () =>
+        HttpResponse.json({ id: 'p1' }, { headers: { ETag: 'W/"p1-7"' } }),
+      ),
+      http.patch(`${base}/pools/p1`, ({ request }) => {
+        headers.push(request.headers.get('If-Match'));
+        return HttpResponse.json({ pool: { id: 'p1' } });
+      }),
+      http.delete(`${base}/pools/p1`, ({ request }) => {
+        headers.push(new URL(request.url).searchParams.get('force'));
+        return HttpResponse.json({ id: 'p1' });
+      }),
+    );
+    const pool = await client.getPool('p1');
+    expect(pool.etag).toBe('W/"p1-7"');
+    await client.updatePool('p1', { tags: ['x'] }, { ifMatch: pool.etag });
+    await client.updatePool('p1', { tags: ['x'] });
+    await client.deletePool('p1', { force: true });
+    await client.deletePool('p1');
+    expect(headers).toEqual(['W/"p1-7"', null, 'true', null]);
+  });
+
   it('calls every endpoint with its method, path, query and body', async () => {
     const spec = examplePoolSpec();
     await client.getFlavors();

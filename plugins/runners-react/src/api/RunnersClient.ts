@@ -48,8 +48,17 @@ export class RunnersClient implements RunnersApi {
     return items;
   }
 
-  getPool(id: string): Promise<PoolResource> {
-    return this.#request(`/pools/${encodeURIComponent(id)}`);
+  async getPool(id: string): Promise<PoolResource> {
+    let etag: string | undefined;
+    const pool = await this.#request<PoolResource>(
+      `/pools/${encodeURIComponent(id)}`,
+      {
+        onResponse: r => {
+          etag = r.headers.get('ETag') ?? undefined;
+        },
+      },
+    );
+    return etag ? { ...pool, etag } : pool;
   }
 
   createPool(
@@ -67,16 +76,25 @@ export class RunnersClient implements RunnersApi {
     return this.#request('/pools/validate', { method: 'POST', body: spec });
   }
 
-  updatePool(id: string, update: PoolUpdate): Promise<PoolChange> {
+  updatePool(
+    id: string,
+    update: PoolUpdate,
+    options: { ifMatch?: string } = {},
+  ): Promise<PoolChange> {
     return this.#request(`/pools/${encodeURIComponent(id)}`, {
       method: 'PATCH',
       body: update,
+      headers: options.ifMatch ? { 'If-Match': options.ifMatch } : undefined,
     });
   }
 
-  deletePool(id: string): Promise<PoolResource> {
+  deletePool(
+    id: string,
+    options: { force?: boolean } = {},
+  ): Promise<PoolResource> {
     return this.#request(`/pools/${encodeURIComponent(id)}`, {
       method: 'DELETE',
+      query: { force: options.force || undefined },
     });
   }
 
@@ -139,7 +157,14 @@ export class RunnersClient implements RunnersApi {
 
   async #request<T>(
     path: string,
-    options: { method?: string; body?: unknown; query?: Query } = {},
+    options: {
+      method?: string;
+      body?: unknown;
+      query?: Query;
+      headers?: Record<string, string>;
+      /** Sees the successful response first, e.g. to read a header. */
+      onResponse?: (response: Response) => void;
+    } = {},
   ): Promise<T> {
     const baseUrl = await this.#discoveryApi.getBaseUrl('runners');
     const params = new URLSearchParams();
@@ -151,10 +176,12 @@ export class RunnersClient implements RunnersApi {
       `${baseUrl}${path}${search ? `?${search}` : ''}`,
       {
         method: options.method ?? 'GET',
-        headers:
-          options.body === undefined
-            ? undefined
-            : { 'Content-Type': 'application/json' },
+        headers: {
+          ...(options.body === undefined
+            ? {}
+            : { 'Content-Type': 'application/json' }),
+          ...options.headers,
+        },
         body:
           options.body === undefined ? undefined : JSON.stringify(options.body),
       },
@@ -162,6 +189,7 @@ export class RunnersClient implements RunnersApi {
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
+    options.onResponse?.(response);
     return (await response.json()) as T;
   }
 }

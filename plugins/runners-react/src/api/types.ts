@@ -19,6 +19,11 @@ import {
 export type PoolResource = Pool & {
   /** A change that waits for approval; the pool keeps running as `spec` says meanwhile. */
   pendingSpec?: PoolSpec;
+  /**
+   * The `ETag` of the answer that carried this pool (GET /pools/:id only). Send it back as
+   * `ifMatch` to change or delete the pool only if nobody changed it since.
+   */
+  etag?: string;
 };
 
 /**

@@ -8,7 +8,10 @@ export function useRunnersConfig() {
     ?.replace(/\/+$/, '');
   const pollSeconds =
     config.getOptionalNumber('runners.provisioningPollSeconds') ?? 3;
+  const costUnit = config.getOptionalString('runners.costUnit') ?? 'cost units';
   return {
+    /** The unit every cost is shown in: the configured currency, else "cost units". */
+    costUnit,
     /** `<gitlab>/admin/runners/<id>`, or undefined without a GitLab base URL or runner id. */
     gitlabRunnerUrl(runnerId: number | undefined): string | undefined {
       return gitlabBaseUrl && runnerId !== undefined

@@ -1,4 +1,5 @@
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
 import DialogActions from '@material-ui/core/DialogActions';
@@ -10,6 +11,7 @@ import Grid from '@material-ui/core/Grid';
 import MenuItem from '@material-ui/core/MenuItem';
 import Switch from '@material-ui/core/Switch';
 import TextField from '@material-ui/core/TextField';
+import Alert from '@material-ui/lab/Alert';
 import {
   FlavorCatalog,
   PoolSpec,
@@ -21,7 +23,7 @@ import {
   runnersApiRef,
 } from '@runner-fleet/plugin-runners-react';
 import { useState } from 'react';
-import { errorMessage } from '../../hooks/errors';
+import { errorMessage, isPreconditionFailed } from '../../hooks/errors';
 import { parseTags } from '../RequestRunnersPage/poolForm';
 
 const KEEP_CUSTOM = '__custom__';
@@ -33,8 +35,10 @@ export function EditPoolDialog(props: {
   open: boolean;
   onClose: () => void;
   onSaved: (change: PoolChange) => void;
+  /** Someone else changed the pool since it was read (HTTP 412): reload it. */
+  onStale: () => void;
 }) {
-  const { pool, catalog, open, onClose, onSaved } = props;
+  const { pool, catalog, open, onClose, onSaved, onStale } = props;
   const api = useApi(runnersApiRef);
   const alertApi = useApi(alertApiRef);
   const spec = pool.spec;
@@ -46,6 +50,7 @@ export function EditPoolDialog(props: {
     typeof spec.flavor === 'string' ? spec.flavor : KEEP_CUSTOM,
   );
   const [saving, setSaving] = useState(false);
+  const [submitError, setSubmitError] = useState<string | undefined>();
   // Same OS only: a Linux pool cannot turn into a Windows one (different images and VMs).
   const flavorOptions = catalog
     ? catalog.flavors.filter(f => f.os === pool.flavor.os)
@@ -71,16 +76,22 @@ export function EditPoolDialog(props: {
 
   const save = async () => {
     setSaving(true);
+    setSubmitError(undefined);
     try {
-      const change = await api.updatePool(pool.id, {
-        flavor: flavor === KEEP_CUSTOM ? undefined : flavor,
-        autoscaling: {
-          minReplicas: next.autoscaling.minReplicas,
-          maxReplicas: next.autoscaling.maxReplicas,
+      const change = await api.updatePool(
+        pool.id,
+        {
+          flavor: flavor === KEEP_CUSTOM ? undefined : flavor,
+          autoscaling: {
+            minReplicas: next.autoscaling.minReplicas,
+            maxReplicas: next.autoscaling.maxReplicas,
+          },
+          tags: next.gitlab.tags,
+          runUntagged,
         },
-        tags: next.gitlab.tags,
-        runUntagged,
-      });
+        // Without an ETag (an older backend) the change is sent unconditionally.
+        { ifMatch: pool.etag },
+      );
       alertApi.post({
         message: change.request
           ? `The change to ${pool.name} waits for approval; the pool keeps running as it is.`
@@ -90,10 +101,17 @@ export function EditPoolDialog(props: {
       });
       onSaved(change);
     } catch (e) {
-      alertApi.post({
-        message: `Could not change ${pool.name}: ${errorMessage(e)}`,
-        severity: 'error',
-      });
+      if (isPreconditionFailed(e)) {
+        alertApi.post({
+          message: `Someone else changed ${pool.name} while you edited it; it was reloaded. Check it and make your change again.`,
+          severity: 'warning',
+        });
+        onStale();
+        return;
+      }
+      const message = `Could not change ${pool.name}: ${errorMessage(e)}`;
+      setSubmitError(message);
+      alertApi.post({ message, severity: 'error' });
     } finally {
       setSaving(false);
     }
@@ -103,6 +121,11 @@ export function EditPoolDialog(props: {
     <Dialog open={open} onClose={onClose} fullWidth maxWidth="sm">
       <DialogTitle>Change {pool.name}</DialogTitle>
       <DialogContent>
+        {submitError && (
+          <Box mb={2}>
+            <Alert severity="error">{submitError}</Alert>
+          </Box>
+        )}
         <Grid container spacing={2}>
           <Grid item xs={6}>
             <TextField

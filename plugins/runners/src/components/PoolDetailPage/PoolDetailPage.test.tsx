@@ -126,30 +126,28 @@ describe('PoolDetailPage', () => {
     expect(getPool.mock.calls.length).toBeGreaterThan(1);
   });
 
-  it('shows the error when the pool cannot be read', async () => {
+  it('shows the error when the pool cannot be read, and retries', async () => {
+    const getPool = jest
+      .fn()
+      .mockRejectedValueOnce(
+        await responseError(503, 'ServiceUnavailableError', 'database down'),
+      )
+      .mockResolvedValue(pool());
     const api = mockRunnersApi({
-      getPool: jest
-        .fn()
-        .mockRejectedValue(
-          await responseError(
-            404,
-            'NotFoundError',
-            "pool 'p-builds' does not exist",
-          ),
-        ),
-      getPoolHealth: jest.fn(() => new Promise(() => {})),
+      getPool,
+      getPoolHealth: jest.fn().mockResolvedValue(healthDetail()),
     });
     await renderRunners(<PoolDetailPage />, { api, ...at });
-    expect(
-      await screen.findByText(/pool 'p-builds' does not exist/),
-    ).toBeInTheDocument();
+    expect(await screen.findByText(/database down/)).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Try again' }));
+    expect(await screen.findByText('builds-vm-a')).toBeInTheDocument();
   });
 
   it('changes min/max VMs and tags, and reports what happens', async () => {
     const alertApi = mockApis.alert();
     const updatePool = jest.fn().mockResolvedValue({ pool: pool() });
     const api = mockRunnersApi({
-      getPool: jest.fn().mockResolvedValue(pool()),
+      getPool: jest.fn().mockResolvedValue(pool({ etag: 'W/"p-builds-3"' })),
       getPoolHealth: jest.fn().mockResolvedValue(healthDetail()),
       updatePool,
     });
@@ -175,12 +173,16 @@ describe('PoolDetailPage', () => {
     await userEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
 
     await waitFor(() => expect(updatePool).toHaveBeenCalled());
-    expect(updatePool).toHaveBeenCalledWith('p-builds', {
-      flavor: 'm1.large',
-      autoscaling: { minReplicas: 1, maxReplicas: 8 },
-      tags: ['docker', 'linux'],
-      runUntagged: pool().spec.gitlab.runUntagged,
-    });
+    expect(updatePool).toHaveBeenCalledWith(
+      'p-builds',
+      {
+        flavor: 'm1.large',
+        autoscaling: { minReplicas: 1, maxReplicas: 8 },
+        tags: ['docker', 'linux'],
+        runUntagged: pool().spec.gitlab.runUntagged,
+      },
+      { ifMatch: 'W/"p-builds-3"' },
+    );
     await alertApi.waitForAlert(
       a => a.message === 'Applying the change to builds.',
     );
@@ -212,7 +214,7 @@ describe('PoolDetailPage', () => {
     );
   });
 
-  it('deletes only after the name is typed', async () => {
+  it('drains on delete, only after the name is typed', async () => {
     const alertApi = mockApis.alert();
     const deletePool = jest.fn().mockResolvedValue(pool({ state: 'deleting' }));
     const api = mockRunnersApi({
@@ -225,11 +227,16 @@ describe('PoolDetailPage', () => {
       await screen.findByRole('button', { name: 'Delete' }),
     );
     const dialog = screen.getByRole('dialog');
-    const confirm = within(dialog).getByRole('button', { name: 'Delete pool' });
+    expect(dialog).toHaveTextContent(/jobs already running finish first/);
+    const confirm = within(dialog).getByRole('button', {
+      name: 'Drain and delete',
+    });
     expect(confirm).toBeDisabled();
     await userEvent.type(within(dialog).getByLabelText('Pool name'), 'builds');
     await userEvent.click(confirm);
-    await waitFor(() => expect(deletePool).toHaveBeenCalledWith('p-builds'));
+    await waitFor(() =>
+      expect(deletePool).toHaveBeenCalledWith('p-builds', { force: false }),
+    );
     await alertApi.waitForAlert(a => a.severity === 'success');
   });
 

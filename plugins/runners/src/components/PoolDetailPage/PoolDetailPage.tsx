@@ -1,6 +1,7 @@
 import {
   Breadcrumbs,
   ContentHeader,
+  EmptyState,
   Link,
   Progress,
   ResponseErrorPanel,
@@ -25,6 +26,7 @@ import {
 import { useState } from 'react';
 import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import useInterval from 'react-use/esm/useInterval';
+import { isNotFound } from '../../hooks/errors';
 import { useRunnersConfig } from '../../hooks/useRunnersConfig';
 import { useRunnersLinks } from '../../hooks/useRunnersLinks';
 import { TRANSITIONAL_STATES } from '../PoolsTable';
@@ -33,6 +35,7 @@ import { EditPoolDialog } from './EditPoolDialog';
 import { PoolCharts } from './PoolCharts';
 import { PoolLinks } from './PoolLinks';
 import { PoolSummary } from './PoolSummary';
+import { PoolStateAlert } from './PoolStateAlert';
 import { PoolTimeline } from './PoolTimeline';
 import { ProvisioningProgress } from './ProvisioningProgress';
 import { VmsTable } from './VmsTable';
@@ -52,9 +55,12 @@ export function PoolDetailPage() {
     !!p &&
     (TRANSITIONAL_STATES.includes(p.state) ||
       p.observedGeneration < p.generation);
-  const health = usePoolHealth(id, {
-    pollMs: settling ? provisioningPollMs : LIVE_REFRESH_MS,
-  });
+  // A deleted or unknown pool answers 404: stop every poll instead of asking again forever.
+  const gone = !p && isNotFound(pool.error);
+  let healthPollMs: number | undefined = LIVE_REFRESH_MS;
+  if (gone) healthPollMs = undefined;
+  else if (settling) healthPollMs = provisioningPollMs;
+  const health = usePoolHealth(id, { pollMs: healthPollMs });
   const events = usePoolEvents(id);
   useInterval(
     () => {
@@ -75,12 +81,44 @@ export function PoolDetailPage() {
   const [dialog, setDialog] = useState<'edit' | 'delete' | undefined>();
 
   if (pool.loading && !p) return <Progress />;
-  if (!p) return pool.error ? <ResponseErrorPanel error={pool.error} /> : null;
+  if (gone) {
+    return (
+      <EmptyState
+        missing="data"
+        title="This pool was deleted"
+        description={`There is no pool "${id}" any more (it was deleted, or the link is wrong). Its runners and VMs are gone; your team's other pools are on My fleet.`}
+        action={
+          <Button
+            variant="contained"
+            color="primary"
+            onClick={() => navigate(links.myFleet)}
+          >
+            Back to My fleet
+          </Button>
+        }
+      />
+    );
+  }
+  if (!p) {
+    return pool.error ? (
+      <>
+        <ResponseErrorPanel error={pool.error} />
+        <Box mt={2}>
+          <Button variant="outlined" onClick={pool.retry}>
+            Try again
+          </Button>
+        </Box>
+      </>
+    ) : null;
+  }
 
   const h = health.value;
   const state = h?.state ?? p.state;
   const reason = h?.stateReason ?? p.stateReason;
   const showProgress = settling || ['rejected', 'failed'].includes(state);
+  // A pool that was never approved runs nothing: its numbers (0% busy, "holding 1 VMs")
+  // would read as an idle, healthy pool.
+  const runsNothing = state === 'pending-approval' || state === 'rejected';
 
   return (
     <>
@@ -119,6 +157,9 @@ export function PoolDetailPage() {
             <PoolLinks pool={p} entityRef={search.get('entity') ?? undefined} />
           </Box>
         </Grid>
+        <Grid item>
+          <PoolStateAlert state={state} reason={reason} health={h} />
+        </Grid>
         {p.pendingSpec && (
           <Grid item>
             <WarningPanel
@@ -152,10 +193,13 @@ export function PoolDetailPage() {
             <Progress />
           </Grid>
         )}
-        {h && (
+        {h && !runsNothing && (
           <>
             <Grid item>
-              <PoolSummary health={h} />
+              <PoolSummary
+                health={h}
+                target={p.spec.autoscaling.targetUtilization}
+              />
             </Grid>
             <Grid item>
               <PoolCharts history={h.history} />
@@ -182,12 +226,18 @@ export function PoolDetailPage() {
             pool.retry();
             health.retry();
           }}
+          onStale={() => {
+            setDialog(undefined);
+            pool.retry();
+            health.retry();
+          }}
         />
       )}
       {dialog === 'delete' && (
         <DeletePoolDialog
           open
           pool={p}
+          health={h}
           onClose={() => setDialog(undefined)}
           onDeleted={() => navigate(links.myFleet)}
         />

@@ -11,12 +11,20 @@ import {
   formatPercent,
   formatSeconds,
 } from '@runner-fleet/plugin-runners-react';
+import { useRunnersConfig } from '../../hooks/useRunnersConfig';
 import { age } from './VmsTable';
 
 /** Show the metadata keys as written (the default start-cases them: 'V Ms Ready'). */
 const KEEP_TITLES = { titleFormat: (key: string) => key };
 
-function scalerText(h: PoolHealth): string {
+/** The scaler in words; a pool that runs nothing yet must not read like an idle, healthy one. */
+export function scalerText(h: PoolHealth): string {
+  if (h.state === 'pending-approval' || h.state === 'rejected')
+    return 'not started: nothing runs until the pool is approved';
+  if (h.state === 'deleting')
+    return 'stopped: the pool is being deleted and takes no new jobs';
+  if (h.state === 'provisioning' && h.replicas.ready === 0)
+    return 'not running yet: waiting for the first VM to register its runner';
   if (h.scaler.ready === false)
     return 'not ready: KEDA cannot scale this pool yet';
   if (!h.scaler.active) {
@@ -29,9 +37,28 @@ function scalerText(h: PoolHealth): string {
   return parts.join(', ');
 }
 
+/** What the utilisation means against the pool's target. */
+export type UtilisationBand = 'idle' | 'on target' | 'saturated';
+
+/**
+ * Idle below half the target, saturated from 90% of the slots (jobs start to wait), on target
+ * between. The gauge's colours follow the band, not Backstage's default (low = red).
+ */
+export function utilisationBand(now: number, target: number): UtilisationBand {
+  if (now >= 0.9) return 'saturated';
+  if (now < target / 2) return 'idle';
+  return 'on target';
+}
+
 /** The pool's numbers now: utilisation gauge, VMs, queue, boot time, scaler, burst, cost. */
-export function PoolSummary(props: { health: PoolHealth }) {
+export function PoolSummary(props: {
+  health: PoolHealth;
+  /** The pool's target utilisation, 0–1 (spec.autoscaling.targetUtilization). */
+  target: number;
+}) {
   const h = props.health;
+  const band = utilisationBand(h.utilization.now, props.target);
+  const { costUnit } = useRunnersConfig();
   const ghosts = h.ghosts.runners + h.ghosts.managers + h.ghosts.vms;
   return (
     <Grid container spacing={3}>
@@ -40,8 +67,16 @@ export function PoolSummary(props: { health: PoolHealth }) {
           <Box maxWidth={180} mx="auto">
             <Gauge
               value={h.utilization.now}
+              getColor={({ palette }) => {
+                if (band === 'saturated') return palette.status.warning;
+                if (band === 'idle') return palette.status.pending;
+                return palette.status.ok;
+              }}
               description={`${h.utilization.busySlots} of ${h.utilization.totalSlots} job slots busy`}
             />
+          </Box>
+          <Box textAlign="center">
+            {band} · target {formatPercent(props.target)}
           </Box>
         </InfoCard>
       </Grid>
@@ -86,7 +121,7 @@ export function PoolSummary(props: { health: PoolHealth }) {
                 : 'none',
               'Cost 24 h / 30 d': `${formatCost(
                 h.cost.weighted24h,
-              )} / ${formatCost(h.cost.weighted30d)}`,
+              )} / ${formatCost(h.cost.weighted30d)} ${costUnit}`,
             }}
           />
         </InfoCard>

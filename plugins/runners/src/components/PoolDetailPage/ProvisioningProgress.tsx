@@ -4,8 +4,29 @@ import Stepper from '@material-ui/core/Stepper';
 import Typography from '@material-ui/core/Typography';
 import { PoolState } from '@runner-fleet/plugin-runners-common';
 
-const WITH_APPROVAL = ['Requested', 'Approved', 'Provisioning', 'Ready'];
+const WITH_APPROVAL = ['Requested', 'Approval', 'Provisioning', 'Ready'];
 const WITHOUT_APPROVAL = ['Requested', 'Provisioning', 'Ready'];
+
+/**
+ * A step's label for the state: the approval step says "Waiting for approval" while it waits
+ * (it must not read "Approved" before anyone approved), "Approved" once passed.
+ */
+function stepLabel(
+  label: string,
+  i: number,
+  active: number,
+  failedStep: number | undefined,
+  state: PoolState,
+): string {
+  if (i === failedStep) {
+    if (state === 'rejected') return 'Rejected';
+    return `${label} failed`;
+  }
+  if (label === 'Approval') {
+    return i < active ? 'Approved' : 'Waiting for approval';
+  }
+  return label;
+}
 
 /** Where in its lifecycle a pool is; shown until it is ready. */
 export function ProvisioningProgress(props: {
@@ -44,7 +65,7 @@ export function ProvisioningProgress(props: {
         {steps.map((label, i) => (
           <Step key={label} completed={i < active}>
             <StepLabel error={i === failedStep}>
-              {i === failedStep && state === 'rejected' ? 'Rejected' : label}
+              {stepLabel(label, i, active, failedStep, state)}
             </StepLabel>
           </Step>
         ))}

@@ -118,6 +118,11 @@ export function PoolRequestForm(props: {
                     ? CUSTOM_FLAVOR
                     : first ?? CUSTOM_FLAVOR,
                 ...(os === 'windows' ? { burst: false } : {}),
+                // The OS tag follows the OS: a Windows pool tagged `linux` would take Linux jobs.
+                tags: [
+                  os,
+                  ...form.tags.filter(t => t !== 'linux' && t !== 'windows'),
+                ],
               });
             }}
             onFlavorChange={flavor => onChange({ flavor })}

@@ -192,7 +192,7 @@ describe('RequestRunnersPage', () => {
       },
       gitlab: {
         scope: { type: 'group', path: 'engineering/payments' },
-        tags: ['docker'],
+        tags: ['linux', 'docker'],
         runUntagged: true,
       },
     });

@@ -50,7 +50,9 @@ export function initialPoolForm(
     burstMaxReplicas: '',
     scopeType: 'group',
     scopePath: '',
-    tags: [],
+    // The OS tag is what pipelines (and the embedded simulator's traffic, see
+    // fleet-simulator/src/traffic) ask for; a pool without it would never get a job there.
+    tags: ['linux'],
     runUntagged: true,
   };
 }

@@ -1,0 +1,134 @@
+import {
+  PoolHealthDetail,
+  PoolState,
+  VmHealth,
+} from '@runner-fleet/plugin-runners-common';
+import Alert from '@material-ui/lab/Alert';
+import AlertTitle from '@material-ui/lab/AlertTitle';
+
+/** What a state means for the user: a severity, a headline, the cause and what to do. */
+export interface StateVerdict {
+  severity: 'error' | 'warning' | 'info';
+  title: string;
+  cause: string;
+  action?: string;
+}
+
+/**
+ * Reasons the reconciler writes while it retries after an error. A pool in `provisioning` with
+ * such a reason is stuck, not progressing, so the page must say so instead of showing a spinner.
+ */
+const ERROR_HINTS = [
+  'error',
+  'fail',
+  'cannot',
+  'could not',
+  'does not exist',
+  'not found',
+  'forbidden',
+  'denied',
+  'invalid',
+  'retry',
+  'retrying',
+  'timed out',
+];
+
+/** Whether a reason reports an error (the reconciler retries) rather than progress. */
+export function reasonIsError(reason: string): boolean {
+  const r = reason.toLowerCase();
+  return ERROR_HINTS.some(hint => r.includes(hint));
+}
+
+/** Running jobs a draining pool waits for: from the reason, else from its VMs. */
+export function drainingJobs(reason: string, vms?: VmHealth[]): number {
+  const m = /(\d+) running jobs?/.exec(reason);
+  if (m) return Number(m[1]);
+  return (vms ?? []).reduce((n, vm) => n + vm.runningJobs.length, 0);
+}
+
+/**
+ * The verdict for a pool's state, or undefined when the state needs no alert (ready, or
+ * provisioning that progresses).
+ */
+export function stateVerdict(
+  state: PoolState,
+  reason: string,
+  health?: PoolHealthDetail,
+): StateVerdict | undefined {
+  switch (state) {
+    case 'failed':
+      return {
+        severity: 'error',
+        title: 'This pool failed',
+        cause: reason || 'no cause was recorded',
+        action:
+          'Fix the cause (often the GitLab group or project, or a quota), then use Change to try again, or delete the pool.',
+      };
+    case 'rejected':
+      return {
+        severity: 'error',
+        title: 'The request was rejected',
+        cause: reason || 'the approver gave no reason',
+        action:
+          'Change the request to meet the reason (for example a smaller shape or fewer VMs); a changed request waits for approval again.',
+      };
+    case 'pending-approval':
+      return {
+        severity: 'info',
+        title: 'Waiting for approval',
+        cause: reason || 'a platform approver has to approve this pool',
+        action:
+          'Nothing runs until a platform approver decides; the request is listed on the Requests page.',
+      };
+    case 'deleting': {
+      const jobs = drainingJobs(reason, health?.vms);
+      const draining = reason.startsWith('draining');
+      return {
+        severity: 'warning',
+        title: draining
+          ? `Draining — waiting for ${jobs} running job${jobs === 1 ? '' : 's'}`
+          : 'Deleting',
+        cause: reason || 'the VMs and the GitLab runner are being removed',
+        action: draining
+          ? 'The runner takes no new jobs; the VMs and the runner are removed when the running jobs finish.'
+          : undefined,
+      };
+    }
+    case 'degraded':
+      return {
+        severity: 'warning',
+        title: 'This pool is degraded',
+        cause: reason || 'fewer VMs are ready than wanted',
+        action:
+          'Jobs may wait longer; look at the VMs and the timeline below for the failing part.',
+      };
+    case 'provisioning':
+      if (!reasonIsError(reason)) return undefined;
+      return {
+        severity: 'error',
+        title: 'Provisioning is stuck: the last attempt failed',
+        cause: reason,
+        action:
+          'The fleet retries by itself, but this error needs a fix first: correct the GitLab settings with Change, or ask the platform team if the cause is on their side.',
+      };
+    default:
+      return undefined;
+  }
+}
+
+/** An alert stating what is wrong or pending with the pool, its cause and what to do. */
+export function PoolStateAlert(props: {
+  state: PoolState;
+  reason: string;
+  health?: PoolHealthDetail;
+}) {
+  const verdict = stateVerdict(props.state, props.reason, props.health);
+  if (!verdict) return null;
+  return (
+    <Alert severity={verdict.severity} aria-label="Pool state">
+      <AlertTitle>{verdict.title}</AlertTitle>
+      <div>Cause: {verdict.cause}</div>
+      {verdict.action && <div>What to do: {verdict.action}</div>}
+    </Alert>
+  );
+}
