@@ -1,5 +1,8 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  createTemplateAction,
+  TemplateAction,
+} from '@backstage/plugin-scaffolder-node';
 import { Pool } from '@runner-fleet/plugin-runners-common';
 import { RunnersService } from '@runner-fleet/plugin-runners-node';
 import { callApi } from './apiErrors';
@@ -35,6 +38,44 @@ function createdByThisStep(
 }
 
 /**
+ * Input of `runners:pool:create`, declared rather than inferred from the schema so that the API
+ * report prints the same type on every machine (a type, not an interface: scaffolder inputs are
+ * JSON objects).
+ *
+ * @public
+ */
+export type RunnersPoolCreateInput = {
+  team: string;
+  name: string;
+  minReplicas: number;
+  maxReplicas: number;
+  gitlabScope: { type: 'group' | 'instance' | 'project'; path?: string };
+  flavor?: string;
+  customFlavor?: {
+    os: 'linux' | 'windows';
+    cpu: number;
+    memoryGiB: number;
+    diskGiB: number;
+    jobSlots?: number;
+  };
+  tags?: string[];
+  runUntagged?: boolean;
+  targetUtilization?: number;
+  scaleToZero?: boolean;
+  burst?: boolean;
+  description?: string;
+};
+
+/** Output of `runners:pool:create`. @public */
+export type RunnersPoolCreateOutput = {
+  poolId: string;
+  state: string;
+  stateReason: string;
+  poolUrl: string;
+  requestId?: string;
+};
+
+/**
  * Creates the `runners:pool:create` action: asks for a runner pool on behalf of the user who
  * runs the template, with the same permissions, validation, quota and approvals as the portal.
  *
@@ -43,7 +84,7 @@ function createdByThisStep(
 export function createRunnersPoolCreateAction(options: {
   runners: RunnersService;
   appBaseUrl: string;
-}) {
+}): TemplateAction<RunnersPoolCreateInput, RunnersPoolCreateOutput, 'v2'> {
   const { runners, appBaseUrl } = options;
   return createTemplateAction({
     id: 'runners:pool:create',

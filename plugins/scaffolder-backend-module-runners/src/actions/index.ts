@@ -1,3 +1,10 @@
-export { createRunnersPoolCreateAction } from './createPool';
-export { createRunnersPoolWaitAction } from './waitForPool';
+export {
+  createRunnersPoolCreateAction,
+  type RunnersPoolCreateInput,
+  type RunnersPoolCreateOutput,
+} from './createPool';
+export {
+  createRunnersPoolWaitAction,
+  type RunnersPoolWaitInput,
+} from './waitForPool';
 export { createRunnersPoolDeleteAction } from './deletePool';

@@ -1,4 +1,7 @@
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  createTemplateAction,
+  TemplateAction,
+} from '@backstage/plugin-scaffolder-node';
 import { Pool, PoolState } from '@runner-fleet/plugin-runners-common';
 import { RunnersService } from '@runner-fleet/plugin-runners-node';
 import { callApi } from './apiErrors';
@@ -24,6 +27,13 @@ function duration(ms: number) {
   return `${Math.round(ms / 60_000)} min`;
 }
 
+/** Input of `runners:pool:wait` (declared, so the API report is the same everywhere). @public */
+export type RunnersPoolWaitInput = {
+  poolId: string;
+  timeoutSeconds?: number;
+  pollSeconds?: number;
+};
+
 /**
  * Creates the `runners:pool:wait` action: waits until a pool is ready, on behalf of the user
  * who runs the template. Fails with the pool's reason when it fails, is rejected or deleted,
@@ -33,7 +43,11 @@ function duration(ms: number) {
  */
 export function createRunnersPoolWaitAction(options: {
   runners: RunnersService;
-}) {
+}): TemplateAction<
+  RunnersPoolWaitInput,
+  { state: string; stateReason: string },
+  'v2'
+> {
   const { runners } = options;
   return createTemplateAction({
     id: 'runners:pool:wait',
