@@ -9,6 +9,7 @@ import {
 } from '@runner-fleet/plugin-runners-common';
 import { readGoldenImages } from './goldenImages';
 import type { GuestFirmware } from './provisioning/render';
+import { DEFAULT_FLAVORS, LINUX_IMAGE, WINDOWS_IMAGE } from './defaultFlavors';
 
 /** A cluster runner VMs run on. */
 export interface ClusterTarget {
@@ -61,54 +62,6 @@ export interface RunnersConfig {
   /** Firmware per Windows golden image (`<namespace>/<name>`); unlisted images boot BIOS. */
   goldenImages: Record<string, GuestFirmware>;
 }
-
-const LINUX_IMAGE = 'quay.io/runner-fleet/gitlab-runner-vm:17.11';
-const WINDOWS_IMAGE = 'runner-fleet-images/windows-2022-golden';
-
-const DEFAULT_FLAVORS: Array<
-  Omit<Flavor, 'jobSlots' | 'costWeight'> & {
-    jobSlots?: number;
-    costWeight?: number;
-  }
-> = [
-  {
-    name: 'm1.large',
-    description: 'General builds and tests',
-    os: 'linux',
-    cpu: 4,
-    memoryGiB: 6,
-    diskGiB: 80,
-    image: LINUX_IMAGE,
-  },
-  {
-    name: 'm1.xlarge',
-    description: 'Heavier builds, Docker-in-Docker',
-    os: 'linux',
-    cpu: 8,
-    memoryGiB: 16,
-    diskGiB: 160,
-    image: LINUX_IMAGE,
-  },
-  {
-    name: 'm1.xxlarge',
-    description: 'Large monorepo and mobile builds',
-    os: 'linux',
-    cpu: 16,
-    memoryGiB: 30,
-    diskGiB: 160,
-    image: LINUX_IMAGE,
-  },
-  {
-    name: 'win.xlarge',
-    description: 'Windows builds (.NET, MSVC)',
-    os: 'windows',
-    cpu: 8,
-    memoryGiB: 16,
-    diskGiB: 160,
-    image: WINDOWS_IMAGE,
-    jobSlots: 2,
-  },
-];
 
 function fail(key: string, message: string): never {
   throw new Error(`Invalid config at 'runners.${key}': ${message}`);
