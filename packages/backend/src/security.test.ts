@@ -17,7 +17,7 @@ import {
 import { listRoutes, Route } from './__testUtils__/routes';
 import { Needles, scanFiles, scanTexts } from './__testUtils__/secretScan';
 
-jest.setTimeout(300_000);
+jest.setTimeout(600_000);
 
 const KEDA_TOKEN = 'local-dev-keda-scaling-token'; // app-config.yaml's default
 // Unique per run: the control plane may be shared with other test files and earlier runs.
@@ -206,7 +206,9 @@ describe('identity × route matrix and token scan of the example backend', () =>
   };
 
   async function signIn(user: string): Promise<string> {
-    for (let i = 0; i < 120; i++) {
+    // The catalog reads examples/org after start; in a full parallel test run on two busy
+    // cores that has taken more than a minute.
+    for (let i = 0; i < 360; i++) {
       const res = await request(server)
         .get(`/api/auth/testusers/refresh?user=${user}`)
         .set('X-Requested-With', 'XMLHttpRequest');

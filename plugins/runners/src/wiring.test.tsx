@@ -115,22 +115,33 @@ describe('software templates (the scaffolder of the new frontend system)', () =>
     });
 
     await userEvent.click(
-      await screen.findByRole('button', { name: /Flavor/ }),
+      // The scaffolder page loads lazily; on a busy machine that takes seconds.
+      await screen.findByRole(
+        'button',
+        { name: /Flavor/ },
+        { timeout: 20_000 },
+      ),
     );
     await userEvent.click(
       within(screen.getByRole('listbox')).getByText('m1.xlarge'),
     );
     await userEvent.click(screen.getByRole('button', { name: 'Review' }));
     await userEvent.click(
-      await screen.findByRole('button', { name: 'Create' }),
-    );
-    await waitFor(() =>
-      expect(scaffolderApi.scaffold).toHaveBeenCalledWith(
-        expect.objectContaining({
-          templateRef: 'template:default/runner-pool',
-          values: { flavor: 'm1.xlarge' },
-        }),
+      await screen.findByRole(
+        'button',
+        { name: 'Create' },
+        { timeout: 20_000 },
       ),
     );
-  });
+    await waitFor(
+      () =>
+        expect(scaffolderApi.scaffold).toHaveBeenCalledWith(
+          expect.objectContaining({
+            templateRef: 'template:default/runner-pool',
+            values: { flavor: 'm1.xlarge' },
+          }),
+        ),
+      { timeout: 20_000 },
+    );
+  }, 60_000);
 });
