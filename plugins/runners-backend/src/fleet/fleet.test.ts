@@ -159,6 +159,16 @@ describe('fleet health, ghost sweeper and watch cache (real control plane + GitL
         manager: expect.objectContaining({ status: 'online' }),
       }),
     ]);
+    // A healthy fleet: the VM's manager pairs with it by the id gitlab-runner derived from the
+    // file our cloud-init writes, so a sweep finds nothing to remove.
+    expect(await sweeper.sweep()).toEqual({
+      ghostRunners: 0,
+      ghostManagers: 0,
+      unregisteredVms: 0,
+      runnersDeleted: 0,
+      managersDeleted: 0,
+      vmsReplaced: 0,
+    });
 
     await cluster
       .kubeConfig('admin')
