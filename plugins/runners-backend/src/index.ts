@@ -11,3 +11,4 @@ export type {
   GitLabSettings,
   RunnersConfig,
 } from './config';
+export type { GuestFirmware } from './provisioning/render';
