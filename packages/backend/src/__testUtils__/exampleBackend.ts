@@ -152,11 +152,26 @@ export async function startExampleBackend(options: ExampleBackendOptions) {
     configRoot: REPO_ROOT,
     configTargets: [{ path: join(REPO_ROOT, 'app-config.yaml') }],
   });
-  const externalAccess = ConfigReader.fromConfigs(appConfigs).get<object[]>(
-    'backend.auth.externalAccess',
-  );
+  const appConfig = ConfigReader.fromConfigs(appConfigs);
+  const externalAccess = appConfig.get<object[]>('backend.auth.externalAccess');
+  // File locations in app-config.yaml are relative to the backend package, where `yarn start`
+  // runs it; a repository-wide Jest run has the repository root as its working directory.
+  const locations = appConfig
+    .getConfigArray('catalog.locations')
+    .map(location => ({
+      ...location.get<Record<string, unknown>>(),
+      ...(location.getString('type') === 'file' && {
+        target: resolve(
+          REPO_ROOT,
+          'packages',
+          'backend',
+          location.getString('target'),
+        ),
+      }),
+    }));
   const overrides = {
     auth: { providers: { testusers: {} } },
+    catalog: { locations },
     backend: {
       auth: {
         externalAccess: [
