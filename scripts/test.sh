@@ -10,7 +10,8 @@ bash scripts/install.sh || exit 1
 bash scripts/system-deps.sh chromium || exit 1
 
 # Store tests run on SQLite and on this PostgreSQL.
-pg="$(bash scripts/postgres.sh)" || exit 1
+pg="$(bash scripts/postgres.sh | tail -n 1)" || exit 1
+[[ "$pg" == POSTGRES*"|postgresql://"* ]] || { rf_log "scripts/postgres.sh printed no connection string: $pg"; exit 1; }
 export "BACKSTAGE_TEST_DATABASE_${pg%%|*}_CONNECTION_STRING=${pg#*|}"
 export RUNNER_FLEET_TEST_DATABASES="SQLITE_3,${pg%%|*}"
 
