@@ -57,6 +57,7 @@ const pools: PoolRecord[] = Array.from({ length: POOLS }, (_, i) => ({
   reserved: { cpu: 320, memoryGiB: 640 },
   state: (i % 50 === 0 ? 'degraded' : 'ready') as PoolState,
   stateReason: 'ok',
+  stateCode: 'Ready' as const,
   generation: 1,
   observedGeneration: 1,
   gitlabRunnerId: i + 1,

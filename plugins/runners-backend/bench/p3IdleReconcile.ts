@@ -187,6 +187,7 @@ export async function runP3(options: {
             reserved: { cpu: flavor.cpu * 4, memoryGiB: flavor.memoryGiB * 4 },
             state: 'provisioning',
             stateReason: 'bench',
+            stateCode: 'Requested',
             createdBy: 'user:default/bench',
           }),
         ),

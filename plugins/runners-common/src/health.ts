@@ -1,3 +1,4 @@
+import { PoolReasonCode } from './poolReasons';
 import { PoolState, RunnerOs } from './types';
 
 /** p50 and p95 of a distribution; undefined when there are no samples. */
@@ -40,6 +41,8 @@ export interface PoolHealth {
   name: string;
   state: PoolState;
   stateReason: string;
+  /** The reason as a code to decide on. */
+  stateCode: PoolReasonCode;
   flavor: string;
   os: RunnerOs;
   replicas: {
@@ -175,6 +178,7 @@ export interface FleetSummary {
     name: string;
     state: PoolState;
     reason: string;
+    code: PoolReasonCode;
   }>;
   burst: { pools: number; replicas: number };
   cacheSynced: boolean;

@@ -1,3 +1,4 @@
+import { PoolReasonCode } from './poolReasons';
 import { AutoscalingSpec, PoolState } from './types';
 
 /**
@@ -47,4 +48,27 @@ export function effectiveMinReplicas(
   autoscaling: Pick<AutoscalingSpec, 'minReplicas' | 'scaleToZero'>,
 ): number {
   return autoscaling.scaleToZero ? 0 : Math.max(1, autoscaling.minReplicas);
+}
+
+/**
+ * The code a row written before reason codes existed most likely had, from its state alone, so
+ * old history still reads sensibly. @public
+ */
+export function defaultReasonCode(state: PoolState): PoolReasonCode {
+  switch (state) {
+    case 'pending-approval':
+      return 'AwaitingApproval';
+    case 'ready':
+      return 'Ready';
+    case 'degraded':
+      return 'BelowMinimum';
+    case 'rejected':
+      return 'Rejected';
+    case 'failed':
+      return 'ProvisioningFailed';
+    case 'deleted':
+      return 'Deleted';
+    default:
+      return 'Unknown';
+  }
 }

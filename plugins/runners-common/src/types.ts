@@ -1,3 +1,4 @@
+import { PoolReasonCode } from './poolReasons';
 /** Operating system of a runner VM. */
 export type RunnerOs = 'linux' | 'windows';
 
@@ -111,6 +112,8 @@ export interface Pool {
   state: PoolState;
   /** Why the pool is in its state, in words a user understands. */
   stateReason: string;
+  /** Why the pool is in its state, as a code to decide on (see {@link POOL_REASON_CODES}). */
+  stateCode: PoolReasonCode;
   /** Bumped on every spec change; the reconciler reports the one it applied. */
   generation: number;
   observedGeneration: number;
@@ -174,5 +177,7 @@ export interface PoolEvent {
   at: string;
   state: PoolState;
   reason: string;
+  /** The reason as a code to decide on. */
+  code: PoolReasonCode;
   actor?: string;
 }

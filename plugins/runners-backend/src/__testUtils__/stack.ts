@@ -144,6 +144,7 @@ export async function insertTestPool(
       },
       state: 'provisioning',
       stateReason: 'test',
+      stateCode: 'Requested',
       createdBy: 'user:default/test',
     }),
   );

@@ -27,6 +27,7 @@ function newPool(name: string, team = 'payments') {
     reserved: { cpu: 20, memoryGiB: 30 },
     state: 'provisioning' as const,
     stateReason: 'waiting for the reconciler',
+    stateCode: 'Requested' as const,
     createdBy: 'user:default/guest',
   };
 }
@@ -69,7 +70,7 @@ describe.each(databases.eachSupportedId())(
         a.id,
         a.version,
         { deleted: true },
-        { state: 'deleted', reason: 'torn down' },
+        { state: 'deleted', reason: 'torn down', code: 'Deleted' },
       );
       await expect(
         store.withTeam('payments', tx => tx.usage()),
@@ -90,6 +91,7 @@ describe.each(databases.eachSupportedId())(
         {
           state: 'provisioning',
           reason: 'applying generation 2',
+          code: 'ApplyingChange',
           actor: 'user:default/guest',
         },
       );
@@ -100,6 +102,7 @@ describe.each(databases.eachSupportedId())(
         {
           state: 'ready',
           reason: '1 of 1 VMs ready',
+          code: 'Ready',
         },
       );
       expect(updated).toMatchObject({
@@ -107,14 +110,37 @@ describe.each(databases.eachSupportedId())(
         observedGeneration: 2,
         gitlabRunnerId: 42,
         state: 'ready',
+        stateCode: 'Ready',
       });
       expect(updated!.spec.description).toBe('x');
       const events = await store.listEvents(pool.id);
-      expect(events.map(e => [e.state, e.reason])).toEqual([
-        ['provisioning', 'waiting for the reconciler'],
-        ['provisioning', 'applying generation 2'],
-        ['ready', '1 of 1 VMs ready'],
+      expect(events.map(e => [e.state, e.code, e.reason])).toEqual([
+        ['provisioning', 'Requested', 'waiting for the reconciler'],
+        ['provisioning', 'ApplyingChange', 'applying generation 2'],
+        ['ready', 'Ready', '1 of 1 VMs ready'],
       ]);
+    });
+
+    it('reads rows written before reason codes with a code derived from the state', async () => {
+      const knex = await databases.init(databaseId);
+      const store = await DatabasePoolStore.create({
+        database: mockServices.database({ knex, migrations: { skip: false } }),
+      });
+      const pool = await store.withTeam('payments', tx =>
+        tx.insertPool(newPool('legacy')),
+      );
+      await knex('runners_pools')
+        .where({ id: pool.id })
+        .update({ state: 'degraded', state_code: null });
+      await knex('runners_pool_events')
+        .where({ pool_id: pool.id })
+        .update({ code: 'SomethingNewer' });
+      expect(await store.getPool(pool.id)).toMatchObject({
+        state: 'degraded',
+        stateCode: 'BelowMinimum',
+      });
+      const [event] = await store.listEvents(pool.id);
+      expect(event.code).toBe('Unknown');
     });
 
     it('writes a pool only if it is still the version the writer read', async () => {
@@ -127,7 +153,12 @@ describe.each(databases.eachSupportedId())(
         read.id,
         read.version,
         { deleteRequested: { force: false } },
-        { state: 'deleting', reason: 'draining', actor: 'user:default/guest' },
+        {
+          state: 'deleting',
+          reason: 'draining',
+          code: 'Draining',
+          actor: 'user:default/guest',
+        },
       );
       expect(deleted).toMatchObject({
         state: 'deleting',
@@ -139,7 +170,7 @@ describe.each(databases.eachSupportedId())(
         read.id,
         read.version,
         { observedGeneration: 1 },
-        { state: 'ready', reason: '1 of 1 VMs ready' },
+        { state: 'ready', reason: '1 of 1 VMs ready', code: 'Ready' },
       );
       expect(stale).toBeUndefined();
       expect(await store.getPool(read.id)).toMatchObject({

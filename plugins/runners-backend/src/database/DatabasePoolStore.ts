@@ -7,8 +7,10 @@ import {
   ApprovalRequest,
   ApprovalStatus,
   FINAL_POOL_STATES,
+  defaultReasonCode,
   PoolEvent,
   PoolState,
+  toPoolReasonCode,
 } from '@runner-fleet/plugin-runners-common';
 import { isDatabaseConflictError } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
@@ -139,6 +141,7 @@ export class DatabasePoolStore implements PoolStore {
         reserved_memory_gib: pool.reserved.memoryGiB,
         state: pool.state,
         state_reason: pool.stateReason,
+        state_code: pool.stateCode,
         generation: 1,
         observed_generation: 0,
         version: 1,
@@ -158,6 +161,7 @@ export class DatabasePoolStore implements PoolStore {
     await this.#insertEvent(trx, pool.id, {
       state: pool.state,
       reason: pool.stateReason,
+      code: pool.stateCode,
       actor: pool.createdBy,
     });
     await enqueuePool(trx, pool.id, now);
@@ -203,6 +207,7 @@ export class DatabasePoolStore implements PoolStore {
     if (transition) {
       update.state = transition.state;
       update.state_reason = transition.reason;
+      update.state_code = transition.code;
     }
     const count = await trx('runners_pools')
       .where({ id, version: expectedVersion })
@@ -222,6 +227,7 @@ export class DatabasePoolStore implements PoolStore {
       at: this.#clock(),
       state: t.state,
       reason: t.reason,
+      code: t.code,
       actor: t.actor ?? null,
     });
   }
@@ -333,6 +339,7 @@ export class DatabasePoolStore implements PoolStore {
       at: iso(r.at),
       state: r.state,
       reason: r.reason,
+      code: r.code ? toPoolReasonCode(r.code) : defaultReasonCode(r.state),
       actor: r.actor ?? undefined,
     }));
   }

@@ -28,6 +28,7 @@ async function setup(databaseId: Parameters<typeof databases.init>[0]) {
         reserved: { cpu: 4, memoryGiB: 6 },
         state: 'provisioning',
         stateReason: 'new',
+        stateCode: 'Requested',
         createdBy: 'user:default/guest',
       }),
     );

@@ -6,6 +6,7 @@ import {
   Pool,
   PoolEvent,
   PoolSpec,
+  PoolReasonCode,
   PoolState,
 } from '@runner-fleet/plugin-runners-common';
 
@@ -42,6 +43,8 @@ export interface PoolPatch {
 export interface PoolTransition {
   state: PoolState;
   reason: string;
+  /** The reason as a code the portal decides on. */
+  code: PoolReasonCode;
   actor?: string;
 }
 

@@ -1,7 +1,9 @@
 import {
   ApprovalRequest,
   ApprovalStatus,
+  defaultReasonCode,
   PoolState,
+  toPoolReasonCode,
 } from '@runner-fleet/plugin-runners-common';
 import { PoolRecord } from './PoolStore';
 
@@ -18,6 +20,7 @@ export type PoolRow = {
   reserved_memory_gib: number;
   state: string;
   state_reason: string;
+  state_code: string | null;
   generation: number;
   observed_generation: number;
   version: number;
@@ -61,6 +64,9 @@ export function toPool(row: PoolRow): PoolRecord {
     reserved: { cpu: row.reserved_cpu, memoryGiB: row.reserved_memory_gib },
     state: row.state as PoolState,
     stateReason: row.state_reason,
+    stateCode: row.state_code
+      ? toPoolReasonCode(row.state_code)
+      : defaultReasonCode(row.state as PoolState),
     generation: row.generation,
     observedGeneration: row.observed_generation,
     version: Number(row.version),

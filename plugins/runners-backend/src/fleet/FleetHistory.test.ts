@@ -74,6 +74,7 @@ describe.each(databases.eachSupportedId())(
           reserved: { cpu: 20, memoryGiB: 30 },
           state: 'provisioning',
           stateReason: 'waiting for the reconciler',
+          stateCode: 'Requested',
           createdBy: 'user:default/guest',
         }),
       );

@@ -368,6 +368,7 @@ export class FleetService {
           name: p.name,
           state: p.state,
           reason: p.stateReason,
+          code: p.stateCode,
         })),
       burst: {
         pools: all.filter(p => p.burst.enabled).length,

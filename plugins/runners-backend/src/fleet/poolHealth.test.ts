@@ -23,6 +23,7 @@ function pool(overrides: Partial<PoolRecord> = {}): PoolRecord {
     reserved: { cpu: 40, memoryGiB: 80 },
     state: 'ready',
     stateReason: 'ok',
+    stateCode: 'Ready',
     generation: 1,
     observedGeneration: 1,
     version: 1,

@@ -148,6 +148,7 @@ export function computePoolHealth(options: {
     name: pool.name,
     state: pool.state,
     stateReason: pool.stateReason,
+    stateCode: pool.stateCode,
     flavor: flavor.name,
     os: flavor.os,
     replicas: {

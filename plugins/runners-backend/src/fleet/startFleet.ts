@@ -147,6 +147,7 @@ export async function startFleet(options: {
         {},
         {
           state: 'provisioning',
+          code: 'NotConfigured',
           reason: `waiting: ${missing} is not configured`,
         },
       );

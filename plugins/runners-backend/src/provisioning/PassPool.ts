@@ -49,7 +49,8 @@ export class PassPool {
   async transition(transition: PoolTransition, patch: PoolPatch = {}) {
     const unchanged =
       transition.state === this.#record.state &&
-      transition.reason === this.#record.stateReason;
+      transition.reason === this.#record.stateReason &&
+      transition.code === this.#record.stateCode;
     if (unchanged && Object.keys(patch).length === 0) return;
     await this.write(patch, unchanged ? undefined : transition);
   }

@@ -247,7 +247,16 @@ describe('Reconciler against the real control plane and the GitLab emulator', ()
     const { store, client, config, reconciler } = await setup();
     const pool = await insertTestPool(store, config);
     await reconciler.reconcile(pool.id);
-    await changePool(store, pool.id, {}, { state: 'deleting', reason: 'test' });
+    await changePool(
+      store,
+      pool.id,
+      {},
+      {
+        state: 'deleting',
+        reason: 'test',
+        code: 'Draining',
+      },
+    );
     await reconciler.reconcile(pool.id);
     expect(await poolObjects(client, pool.id)).toEqual([]);
     expect(await fleetRunners(pool.id)).toEqual([]);
@@ -289,7 +298,7 @@ describe('Reconciler against the real control plane and the GitLab emulator', ()
         store,
         pool.id,
         {},
-        { state: 'deleting', reason: 'test' },
+        { state: 'deleting', reason: 'test', code: 'Draining' },
       );
       const crashing = crashingAfter(step);
       await expect(crashing.reconcile(pool.id)).rejects.toThrow();

@@ -10,7 +10,7 @@ import { ClusterClient } from './ClusterClient';
 import { LiveObjects } from './liveObjects';
 import { PassPool, PoolChangedError } from './PassPool';
 import { PoolObjects } from './PoolObjects';
-import { workloadState, WorkloadStatus } from './poolStatus';
+import { reasonCodeOf, workloadState, WorkloadStatus } from './poolStatus';
 import { JOB_DRAIN_SECONDS, poolObjectNames, teamNamespace } from './render';
 import { RunnerRegistration } from './RunnerRegistration';
 import { StepHook } from './steps';
@@ -229,6 +229,7 @@ export class Reconciler {
       await new PassPool(this.#store, current)
         .transition({
           state: 'deleting',
+          code: 'DeleteRetrying',
           reason: `retrying the delete after an error: ${error.message}`,
         })
         .catch(() => undefined);
@@ -243,7 +244,11 @@ export class Reconciler {
       ? `provisioning failed ${failures} times; last error: ${error.message}`
       : `retrying after an error: ${error.message}`;
     await new PassPool(this.#store, current)
-      .transition({ state, reason })
+      .transition({
+        state,
+        reason,
+        code: failed ? 'ProvisioningFailed' : reasonCodeOf(error),
+      })
       .catch(e => {
         if (!(e instanceof PoolChangedError)) throw e;
       });

@@ -50,6 +50,7 @@ export class Teardown {
     if (running.length > 0 && !pool.deleteForce && this.#clock() < deadline) {
       await pass.transition({
         state: 'deleting',
+        code: 'Draining',
         reason: `draining: the runner is paused and takes no new jobs; waiting for ${describeJobs(
           running,
         )} to finish (at most until ${deadline.toISOString()}), then the VMs and the runner are removed`,
@@ -62,6 +63,7 @@ export class Teardown {
         : 'the drain period is over';
       await pass.transition({
         state: 'deleting',
+        code: 'CuttingJobs',
         reason: `${why}: cutting ${describeJobs(running)}`,
       });
     }
@@ -79,6 +81,7 @@ export class Teardown {
       { deleted: true, gitlabRunnerId: null },
       {
         state: 'deleted',
+        code: 'Deleted',
         reason: `removed ${deleted} cluster objects and ${runners.size} GitLab runner(s)`,
       },
     );

@@ -190,6 +190,9 @@ describe('served API check', () => {
       await expect(reconciler.reconcile(windows.id)).rejects.toThrow(
         /does not serve what windows pool .* needs: VirtualMachinePool/,
       );
+      expect((await store.getPool(windows.id))!.stateCode).toBe(
+        'MissingClusterApi',
+      );
       expect((await store.getPool(windows.id))!.stateReason).toMatch(
         /cluster 'old' does not serve what windows pool .* needs: VirtualMachinePool \(pool\.kubevirt\.io\/v1beta1 or pool\.kubevirt\.io\/v1alpha1; install KubeVirt 1\.7 or later/,
       );

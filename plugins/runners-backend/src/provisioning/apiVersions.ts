@@ -2,6 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { ApisApi, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { ClusterApiHealth } from '@runner-fleet/plugin-runners-common';
 import { VmPoolVersion } from './render';
+import { PoolReasonError } from './poolStatus';
 
 export type { VmPoolVersion };
 
@@ -230,7 +231,8 @@ export class ServedApiCheck {
       m => m.neededBy === 'all' || m.neededBy === os,
     );
     if (missing.length === 0) return;
-    throw new Error(
+    throw new PoolReasonError(
+      'MissingClusterApi',
       `cluster '${
         this.name
       }' does not serve what ${os} pool '${pool}' needs: ${describeMissing(

@@ -166,6 +166,7 @@ it('a Linux pool boots in the simulator, registers with our token, reaches ready
       `${e.message}\nsimulator:\n${simLog.slice(-40).join('\n')}`,
     );
   });
+  expect(ready.stateCode).toBe('Ready');
   expect(ready.stateReason).toMatch(/^[2-4] of [2-4] VMs ready/);
 
   // Every VM's runner registered with GitLab using the token our cloud-init carries.
@@ -337,12 +338,18 @@ it('deleting a pool with a running job drains it: the job finishes with success,
     pool.id,
     current.version,
     { deleteRequested: { force: false } },
-    { state: 'deleting', reason: 'test', actor: 'user:default/test' },
+    {
+      state: 'deleting',
+      reason: 'test',
+      code: 'Draining',
+      actor: 'user:default/test',
+    },
   );
   const draining = await reconciler.reconcile(pool.id);
   expect(draining).toMatchObject({ state: 'deleting' });
   expect(draining!.requeueAfterMs).toBeGreaterThan(0);
   const stored = (await store.getPool(pool.id))!;
+  expect(stored.stateCode).toBe('Draining');
   expect(stored.stateReason).toContain('waiting for 1 running job');
   expect(stored.stateReason).toContain(`#${jobs[0].id}`);
   // Paused: GitLab hands it no new job, and its VM still runs.

@@ -1,8 +1,8 @@
 import {
   effectiveMinReplicas,
-  PoolState,
+  PoolReasonCode,
 } from '@runner-fleet/plugin-runners-common';
-import { PoolRecord } from '../database/PoolStore';
+import { PoolRecord, PoolTransition } from '../database/PoolStore';
 
 /** What the primary workload reports (VMIRS or VirtualMachinePool status). */
 export interface WorkloadStatus {
@@ -18,7 +18,7 @@ export interface WorkloadStatus {
 export function workloadState(
   pool: Pick<PoolRecord, 'state' | 'spec'>,
   workload: { status?: WorkloadStatus } | undefined,
-): { state: PoolState; reason: string } {
+): PoolTransition {
   const status = workload?.status ?? {};
   const ready = status.readyReplicas ?? 0;
   const a = pool.spec.autoscaling;
@@ -26,6 +26,7 @@ export function workloadState(
   if (workload && ready >= needed) {
     return {
       state: 'ready',
+      code: 'Ready',
       reason: `${ready} of ${
         status.replicas ?? ready
       } VMs ready (scales ${needed}–${a.maxReplicas})`,
@@ -34,13 +35,34 @@ export function workloadState(
   if (pool.state === 'ready' || pool.state === 'degraded') {
     return {
       state: 'degraded',
+      code: 'BelowMinimum',
       reason: `only ${ready} of the ${needed} VMs the pool keeps at least are ready`,
     };
   }
   return {
     state: 'provisioning',
+    code: workload ? 'VmsBooting' : 'CreatingVms',
     reason: workload
       ? `waiting for VMs to boot: ${ready} of ${needed} ready`
       : 'creating the VMs',
   };
+}
+
+/**
+ * An error a reconcile pass fails with whose cause has a reason code of its own (a cluster
+ * lacking an API, a missing golden image…), so the pool's state says which it is.
+ */
+export class PoolReasonError extends Error {
+  readonly code: PoolReasonCode;
+
+  constructor(code: PoolReasonCode, message: string) {
+    super(message);
+    this.name = 'PoolReasonError';
+    this.code = code;
+  }
+}
+
+/** The reason code a failed pass records: the error's own, else a generic reconcile error. */
+export function reasonCodeOf(error: Error): PoolReasonCode {
+  return error instanceof PoolReasonError ? error.code : 'ReconcileError';
 }

@@ -99,6 +99,7 @@ export class PoolChanges {
           },
           {
             state: 'provisioning',
+            code: 'ApplyingChange',
             reason: current.pendingSpec
               ? `applying generation ${
                   current.generation + 1
@@ -134,6 +135,7 @@ export class PoolChanges {
         },
         {
           state: 'pending-approval',
+          code: 'AwaitingApproval',
           reason: `waiting for the platform team to approve ${describeFlavor(
             next.flavor,
           )}${
@@ -173,6 +175,7 @@ export class PoolChanges {
         { pendingSpec: next.spec },
         {
           state: current.state,
+          code: 'ChangeAwaitingApproval',
           reason: `change to ${describeFlavor(
             next.flavor,
           )} waits for approval; the pool keeps running as it is`,
@@ -227,6 +230,7 @@ export class PoolChanges {
         { pendingSpec: null, deleteRequested: { force } },
         {
           state: 'deleting',
+          code: force ? 'CuttingJobs' : 'Draining',
           reason: force
             ? 'deleting now as a platform member asked: running jobs are cut'
             : 'draining: pausing the GitLab runner so running jobs finish before the VMs and the runner are removed',
@@ -270,6 +274,7 @@ export class PoolChanges {
             },
             {
               state: 'provisioning',
+              code: 'Approved',
               reason: `approved by ${actor}; applying generation ${
                 pool.generation + 1
               }`,
@@ -285,6 +290,7 @@ export class PoolChanges {
             { pendingSpec: null },
             {
               state: pool.state,
+              code: 'ChangeRejected',
               reason: `change rejected by ${actor}: ${because}; the pool keeps running as it is`,
               actor,
             },
@@ -303,11 +309,13 @@ export class PoolChanges {
           decision.approve
             ? {
                 state: 'provisioning',
+                code: 'Approved',
                 reason: `approved by ${actor}; registering the GitLab runner and creating the VMs`,
                 actor,
               }
             : {
                 state: 'rejected',
+                code: 'Rejected',
                 reason: `rejected by ${actor}: ${because}`,
                 actor,
               },

@@ -182,6 +182,9 @@ export class PoolService {
           state: waits
             ? ('pending-approval' as const)
             : ('provisioning' as const),
+          stateCode: waits
+            ? ('AwaitingApproval' as const)
+            : ('Requested' as const),
           stateReason: waits
             ? `waiting for the platform team to approve ${describeFlavor(
                 resolved.flavor,

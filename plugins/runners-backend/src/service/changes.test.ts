@@ -239,12 +239,13 @@ describe.each(databases.eachSupportedId())(
       const deleted = await api.del(`/pools/${id}`);
       expect(deleted.status).toBe(202);
       expect(deleted.body.state).toBe('deleting');
-      expect(deleted.body.stateReason).toContain('draining');
+      expect(deleted.body.stateCode).toBe('Draining');
       // Deleting again is harmless; a later change is refused.
       expect((await api.del(`/pools/${id}`)).status).toBe(202);
       const change = await api.patch(`/pools/${id}`, { description: 'x' });
       expect(change.status).toBe(409);
       const now = await api.del(`/pools/${id}?force=true`);
+      expect(now.body.stateCode).toBe('CuttingJobs');
       expect(now.body.stateReason).toContain('running jobs are cut');
     });
   },

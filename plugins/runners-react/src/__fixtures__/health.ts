@@ -8,6 +8,7 @@ export function poolHealth(overrides: Partial<PoolHealth> = {}): PoolHealth {
     name: 'builds',
     state: 'ready',
     stateReason: 'all VMs are ready',
+    stateCode: 'Ready',
     flavor: 'm1.large',
     os: 'linux',
     replicas: { desired: 3, current: 3, ready: 2, min: 1, max: 5 },

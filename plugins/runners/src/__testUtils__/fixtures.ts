@@ -24,6 +24,7 @@ export function pool(overrides: Partial<PoolResource> = {}): PoolResource {
     flavor: large,
     state: 'ready',
     stateReason: 'all VMs are ready',
+    stateCode: 'Ready',
     generation: 1,
     observedGeneration: 1,
     gitlabRunnerId: 42,
@@ -42,6 +43,7 @@ export function health(overrides: Partial<PoolHealth> = {}): PoolHealth {
     name: 'builds',
     state: 'ready',
     stateReason: 'all VMs are ready',
+    stateCode: 'Ready',
     flavor: 'm1.large',
     os: 'linux',
     replicas: { desired: 3, current: 3, ready: 2, min: 1, max: 5 },
@@ -175,6 +177,7 @@ export function fleetSummary(): FleetSummary {
     os: 'windows',
     state: 'failed',
     stateReason: 'golden image clone failed',
+    stateCode: 'ProvisioningFailed',
   });
   return {
     teams: [team('mobile', [failing]), team('payments', [health()])],
@@ -204,6 +207,7 @@ export function fleetSummary(): FleetSummary {
         name: 'windows',
         state: 'failed',
         reason: 'golden image clone failed',
+        code: 'ProvisioningFailed',
       },
     ],
     burst: { pools: 1, replicas: 3 },

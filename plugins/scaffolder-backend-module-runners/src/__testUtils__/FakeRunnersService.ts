@@ -2,6 +2,7 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
   customFlavorNeedsApproval,
+  defaultReasonCode,
   Flavor,
   Pool,
   PoolSpec,
@@ -139,6 +140,7 @@ export class FakeRunnersService implements RunnersService {
       spec,
       flavor,
       state: waits ? 'pending-approval' : 'provisioning',
+      stateCode: waits ? 'AwaitingApproval' : 'Requested',
       stateReason: waits
         ? `waiting for the platform team to approve custom flavor (${flavor.cpu} vCPU / ${flavor.memoryGiB} GiB)`
         : 'registering the GitLab runner and creating the VMs',
@@ -175,7 +177,10 @@ export class FakeRunnersService implements RunnersService {
     }
     const script = this.#scripts.get(id) ?? [];
     const next = script.length > 1 ? script.shift() : script[0];
-    if (next) [pool.state, pool.stateReason] = next;
+    if (next) {
+      [pool.state, pool.stateReason] = next;
+      pool.stateCode = defaultReasonCode(pool.state);
+    }
     return { ...pool };
   }
 
@@ -199,6 +204,7 @@ export class FakeRunnersService implements RunnersService {
       ...pool,
       state: 'deleting',
       stateReason: 'removing VMs, scalers, secrets and the GitLab runner',
+      stateCode: 'Draining',
     };
     this.pools.set(id, deleting);
     return deleting;

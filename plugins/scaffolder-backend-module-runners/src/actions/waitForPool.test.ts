@@ -40,6 +40,7 @@ describe('runners:pool:wait', () => {
 
     expect(output).toHaveBeenCalledWith('state', 'ready');
     expect(output).toHaveBeenCalledWith('stateReason', '2 of 2 VMs running');
+    expect(output).toHaveBeenCalledWith('stateCode', 'Ready');
     expect(logs()).toEqual([
       expect.stringContaining(
         'pool payments/builds is provisioning: registering the GitLab runner',

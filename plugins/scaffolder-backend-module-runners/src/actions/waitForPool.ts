@@ -45,7 +45,7 @@ export function createRunnersPoolWaitAction(options: {
   runners: RunnersService;
 }): TemplateAction<
   RunnersPoolWaitInput,
-  { state: string; stateReason: string },
+  { state: string; stateReason: string; stateCode: string },
   'v2'
 > {
   const { runners } = options;
@@ -79,6 +79,11 @@ export function createRunnersPoolWaitAction(options: {
           z.string({ description: "'ready' (or 'degraded': up, not healthy)" }),
         stateReason: z =>
           z.string({ description: 'Why the pool is in its state' }),
+        stateCode: z =>
+          z.string({
+            description:
+              "Why, as a code to branch on (e.g. 'Ready', 'BelowMinimum')",
+          }),
       },
     },
     async handler(ctx) {
@@ -126,6 +131,7 @@ export function createRunnersPoolWaitAction(options: {
           }
           ctx.output('state', pool.state);
           ctx.output('stateReason', pool.stateReason);
+          ctx.output('stateCode', pool.stateCode);
           return;
         }
         if (FAILED.includes(pool.state)) {

@@ -15,6 +15,7 @@ import Typography from '@material-ui/core/Typography';
 import {
   runnersPoolDeletePermission,
   runnersPoolUpdatePermission,
+  toPoolReasonCode,
 } from '@runner-fleet/plugin-runners-common';
 import {
   PoolStateStatus,
@@ -115,6 +116,7 @@ export function PoolDetailPage() {
   const h = health.value;
   const state = h?.state ?? p.state;
   const reason = h?.stateReason ?? p.stateReason;
+  const code = toPoolReasonCode(h?.stateCode ?? p.stateCode);
   const showProgress = settling || ['rejected', 'failed'].includes(state);
   // A pool that was never approved runs nothing: its numbers (0% busy, "holding 1 VMs")
   // would read as an idle, healthy pool.
@@ -158,7 +160,12 @@ export function PoolDetailPage() {
           </Box>
         </Grid>
         <Grid item>
-          <PoolStateAlert state={state} reason={reason} health={h} />
+          <PoolStateAlert
+            state={state}
+            code={code}
+            reason={reason}
+            health={h}
+          />
         </Grid>
         {p.pendingSpec && (
           <Grid item>

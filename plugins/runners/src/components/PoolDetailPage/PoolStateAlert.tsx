@@ -1,5 +1,7 @@
 import {
+  isErrorReason,
   PoolHealthDetail,
+  PoolReasonCode,
   PoolState,
   VmHealth,
 } from '@runner-fleet/plugin-runners-common';
@@ -14,35 +16,8 @@ export interface StateVerdict {
   action?: string;
 }
 
-/**
- * Reasons the reconciler writes while it retries after an error. A pool in `provisioning` with
- * such a reason is stuck, not progressing, so the page must say so instead of showing a spinner.
- */
-const ERROR_HINTS = [
-  'error',
-  'fail',
-  'cannot',
-  'could not',
-  'does not exist',
-  'not found',
-  'forbidden',
-  'denied',
-  'invalid',
-  'retry',
-  'retrying',
-  'timed out',
-];
-
-/** Whether a reason reports an error (the reconciler retries) rather than progress. */
-export function reasonIsError(reason: string): boolean {
-  const r = reason.toLowerCase();
-  return ERROR_HINTS.some(hint => r.includes(hint));
-}
-
-/** Running jobs a draining pool waits for: from the reason, else from its VMs. */
-export function drainingJobs(reason: string, vms?: VmHealth[]): number {
-  const m = /(\d+) running jobs?/.exec(reason);
-  if (m) return Number(m[1]);
+/** Running jobs a draining pool waits for, from its VMs as the fleet cache sees them. */
+export function drainingJobs(vms?: VmHealth[]): number {
   return (vms ?? []).reduce((n, vm) => n + vm.runningJobs.length, 0);
 }
 
@@ -52,6 +27,7 @@ export function drainingJobs(reason: string, vms?: VmHealth[]): number {
  */
 export function stateVerdict(
   state: PoolState,
+  code: PoolReasonCode,
   reason: string,
   health?: PoolHealthDetail,
 ): StateVerdict | undefined {
@@ -81,8 +57,8 @@ export function stateVerdict(
           'Nothing runs until a platform approver decides; the request is listed on the Requests page.',
       };
     case 'deleting': {
-      const jobs = drainingJobs(reason, health?.vms);
-      const draining = reason.startsWith('draining');
+      const jobs = drainingJobs(health?.vms);
+      const draining = code === 'Draining';
       return {
         severity: 'warning',
         title: draining
@@ -103,7 +79,7 @@ export function stateVerdict(
           'Jobs may wait longer; look at the VMs and the timeline below for the failing part.',
       };
     case 'provisioning':
-      if (!reasonIsError(reason)) return undefined;
+      if (!isErrorReason(code)) return undefined;
       return {
         severity: 'error',
         title: 'Provisioning is stuck: the last attempt failed',
@@ -119,10 +95,16 @@ export function stateVerdict(
 /** An alert stating what is wrong or pending with the pool, its cause and what to do. */
 export function PoolStateAlert(props: {
   state: PoolState;
+  code: PoolReasonCode;
   reason: string;
   health?: PoolHealthDetail;
 }) {
-  const verdict = stateVerdict(props.state, props.reason, props.health);
+  const verdict = stateVerdict(
+    props.state,
+    props.code,
+    props.reason,
+    props.health,
+  );
   if (!verdict) return null;
   return (
     <Alert severity={verdict.severity} aria-label="Pool state">

@@ -49,15 +49,18 @@ describe('PoolDetailPage states', () => {
           id: 'p-stuck',
           state: 'provisioning',
           stateReason: reason,
+          stateCode: 'ReconcileError',
           generation: 1,
           observedGeneration: 0,
         }),
       ),
-      getPoolHealth: jest
-        .fn()
-        .mockResolvedValue(
-          healthDetail({ state: 'provisioning', stateReason: reason }),
-        ),
+      getPoolHealth: jest.fn().mockResolvedValue(
+        healthDetail({
+          state: 'provisioning',
+          stateReason: reason,
+          stateCode: 'ReconcileError',
+        }),
+      ),
     });
     await renderRunners(<PoolDetailPage />, { api, ...at('p-stuck') });
     const alert = await screen.findByRole('alert', { name: 'Pool state' });
@@ -68,11 +71,14 @@ describe('PoolDetailPage states', () => {
   it('shows provisioning that progresses without an alert', async () => {
     const reason = 'waiting for 1 of 3 VMs to boot';
     const api = mockRunnersApi({
-      getPool: jest
-        .fn()
-        .mockResolvedValue(
-          pool({ id: 'p-booting', state: 'provisioning', stateReason: reason }),
-        ),
+      getPool: jest.fn().mockResolvedValue(
+        pool({
+          id: 'p-booting',
+          state: 'provisioning',
+          stateReason: reason,
+          stateCode: 'VmsBooting',
+        }),
+      ),
       getPoolHealth: jest
         .fn()
         .mockResolvedValue(
@@ -120,16 +126,30 @@ describe('PoolDetailPage states', () => {
     const reason =
       'draining: the runner is paused and takes no new jobs; waiting for 2 running jobs (#1001, #1002) to finish (at most until 2026-12-04T08:00:00.000Z), then the VMs and the runner are removed';
     const api = mockRunnersApi({
-      getPool: jest
-        .fn()
-        .mockResolvedValue(
-          pool({ id: 'p-draining', state: 'deleting', stateReason: reason }),
-        ),
-      getPoolHealth: jest
-        .fn()
-        .mockResolvedValue(
-          healthDetail({ state: 'deleting', stateReason: reason }),
-        ),
+      getPool: jest.fn().mockResolvedValue(
+        pool({
+          id: 'p-draining',
+          state: 'deleting',
+          stateReason: reason,
+          stateCode: 'Draining',
+        }),
+      ),
+      getPoolHealth: jest.fn().mockResolvedValue({
+        ...healthDetail({
+          state: 'deleting',
+          stateReason: reason,
+          stateCode: 'Draining',
+        }),
+        // The count comes from the VMs the fleet cache sees, never from the sentence.
+        vms: [
+          { ...healthDetail().vms[0], runningJobs: [1001] },
+          {
+            ...healthDetail().vms[0],
+            name: 'builds-vm-c',
+            runningJobs: [1002],
+          },
+        ],
+      }),
     });
     await renderRunners(<PoolDetailPage />, { api, ...at('p-draining') });
     const alert = await screen.findByRole('alert', { name: 'Pool state' });

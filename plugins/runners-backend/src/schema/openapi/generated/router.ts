@@ -928,6 +928,7 @@ export const spec = {
           'flavor',
           'state',
           'stateReason',
+          'stateCode',
           'generation',
           'observedGeneration',
           'createdBy',
@@ -958,6 +959,9 @@ export const spec = {
           },
           stateReason: {
             type: 'string',
+          },
+          stateCode: {
+            $ref: '#/components/schemas/PoolReasonCode',
           },
           generation: {
             type: 'integer',
@@ -1048,9 +1052,36 @@ export const spec = {
           },
         },
       },
+      PoolReasonCode: {
+        type: 'string',
+        description:
+          'Why a pool is in its state, as a code to decide on (the sentence beside it may be reworded). Clients treat a code they do not know as Unknown; codes are only added.',
+        enum: [
+          'Requested',
+          'AwaitingApproval',
+          'Approved',
+          'Rejected',
+          'ChangeAwaitingApproval',
+          'ChangeRejected',
+          'ApplyingChange',
+          'CreatingVms',
+          'VmsBooting',
+          'Ready',
+          'BelowMinimum',
+          'ReconcileError',
+          'MissingClusterApi',
+          'ProvisioningFailed',
+          'NotConfigured',
+          'Draining',
+          'CuttingJobs',
+          'DeleteRetrying',
+          'Deleted',
+          'Unknown',
+        ],
+      },
       PoolEvent: {
         type: 'object',
-        required: ['poolId', 'at', 'state', 'reason'],
+        required: ['poolId', 'at', 'state', 'reason', 'code'],
         properties: {
           poolId: {
             type: 'string',
@@ -1063,6 +1094,9 @@ export const spec = {
           },
           reason: {
             type: 'string',
+          },
+          code: {
+            $ref: '#/components/schemas/PoolReasonCode',
           },
           actor: {
             type: 'string',
@@ -1255,6 +1289,7 @@ export const spec = {
           'name',
           'state',
           'stateReason',
+          'stateCode',
           'flavor',
           'os',
           'replicas',
@@ -1276,6 +1311,9 @@ export const spec = {
           },
           stateReason: {
             type: 'string',
+          },
+          stateCode: {
+            $ref: '#/components/schemas/PoolReasonCode',
           },
           flavor: {
             type: 'string',

@@ -27,6 +27,7 @@ export * from '../models/PoolChange.model';
 export * from '../models/PoolEvent.model';
 export * from '../models/PoolHealth.model';
 export * from '../models/PoolHealthDetail.model';
+export * from '../models/PoolReasonCode.model';
 export * from '../models/PoolScalingSignal.model';
 export * from '../models/PoolScalingSignalOverflow.model';
 export * from '../models/PoolSpec.model';
