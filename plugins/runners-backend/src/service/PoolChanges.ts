@@ -3,7 +3,12 @@ import {
   ApprovalReason,
   ApprovalRequest,
 } from '@runner-fleet/plugin-runners-common';
-import { PoolRecord, TeamTransaction } from '../database/PoolStore';
+import {
+  PoolPatch,
+  PoolRecord,
+  PoolTransition,
+  TeamTransaction,
+} from '../database/PoolStore';
 import { written } from './conflicts';
 import { describeFlavor, PoolSpecs, ResolvedSpec } from './PoolSpecs';
 import { Quotas } from './Quotas';
@@ -86,28 +91,26 @@ export class PoolChanges {
     ) {
       result = await this.#awaitApproval(tx, current, next, actor);
     } else {
-      const pool = written(
-        await tx.updatePool(
-          current.id,
-          current.version,
-          {
-            spec,
-            flavor: next.flavor,
-            reserved: next.reservation,
-            pendingSpec: null,
-            bumpGeneration: true,
-          },
-          {
-            state: 'provisioning',
-            code: 'ApplyingChange',
-            reason: current.pendingSpec
-              ? `applying generation ${
-                  current.generation + 1
-                }; it replaces the change that waited for approval`
-              : `applying generation ${current.generation + 1}`,
-            actor,
-          },
-        ),
+      const pool = await writePool(
+        tx,
+        current,
+        {
+          spec,
+          flavor: next.flavor,
+          reserved: next.reservation,
+          pendingSpec: null,
+          bumpGeneration: true,
+        },
+        {
+          state: 'provisioning',
+          code: 'ApplyingChange',
+          reason: current.pendingSpec
+            ? `applying generation ${
+                current.generation + 1
+              }; it replaces the change that waited for approval`
+            : `applying generation ${current.generation + 1}`,
+          actor,
+        },
       );
       result = { pool };
     }
@@ -122,30 +125,26 @@ export class PoolChanges {
     next: ResolvedSpec,
     actor: string,
   ) {
-    const pool = written(
-      await tx.updatePool(
-        current.id,
-        current.version,
-        {
-          spec: next.spec,
-          flavor: next.flavor,
-          reserved: next.reservation,
-          pendingSpec: null,
-          bumpGeneration: true,
-        },
-        {
-          state: 'pending-approval',
-          code: 'AwaitingApproval',
-          reason: `waiting for the platform team to approve ${describeFlavor(
-            next.flavor,
-          )}${
-            current.state === 'rejected'
-              ? ' (resubmitted after a rejection)'
-              : ''
-          }`,
-          actor,
-        },
-      ),
+    const pool = await writePool(
+      tx,
+      current,
+      {
+        spec: next.spec,
+        flavor: next.flavor,
+        reserved: next.reservation,
+        pendingSpec: null,
+        bumpGeneration: true,
+      },
+      {
+        state: 'pending-approval',
+        code: 'AwaitingApproval',
+        reason: `waiting for the platform team to approve ${describeFlavor(
+          next.flavor,
+        )}${
+          current.state === 'rejected' ? ' (resubmitted after a rejection)' : ''
+        }`,
+        actor,
+      },
     );
     const request = await this.#request(
       tx,
@@ -168,20 +167,18 @@ export class PoolChanges {
     next: ResolvedSpec,
     actor: string,
   ) {
-    const pool = written(
-      await tx.updatePool(
-        current.id,
-        current.version,
-        { pendingSpec: next.spec },
-        {
-          state: current.state,
-          code: 'ChangeAwaitingApproval',
-          reason: `change to ${describeFlavor(
-            next.flavor,
-          )} waits for approval; the pool keeps running as it is`,
-          actor,
-        },
-      ),
+    const pool = await writePool(
+      tx,
+      current,
+      { pendingSpec: next.spec },
+      {
+        state: current.state,
+        code: 'ChangeAwaitingApproval',
+        reason: `change to ${describeFlavor(
+          next.flavor,
+        )} waits for approval; the pool keeps running as it is`,
+        actor,
+      },
     );
     const request = await this.#request(
       tx,
@@ -223,20 +220,18 @@ export class PoolChanges {
       return current;
     }
     await tx.cancelPendingRequests(current.id, actor, 'the pool was deleted');
-    const pool = written(
-      await tx.updatePool(
-        current.id,
-        current.version,
-        { pendingSpec: null, deleteRequested: { force } },
-        {
-          state: 'deleting',
-          code: force ? 'CuttingJobs' : 'Draining',
-          reason: force
-            ? 'deleting now as a platform member asked: running jobs are cut'
-            : 'draining: pausing the GitLab runner so running jobs finish before the VMs and the runner are removed',
-          actor,
-        },
-      ),
+    const pool = await writePool(
+      tx,
+      current,
+      { pendingSpec: null, deleteRequested: { force } },
+      {
+        state: 'deleting',
+        code: force ? 'CuttingJobs' : 'Draining',
+        reason: force
+          ? 'deleting now as a platform member asked: running jobs are cut'
+          : 'draining: pausing the GitLab runner so running jobs finish before the VMs and the runner are removed',
+        actor,
+      },
     );
     await tx.enqueue(current.id);
     return pool;
@@ -261,68 +256,72 @@ export class PoolChanges {
       if (decision.approve) {
         const next = this.#specs.resolve(pool.pendingSpec);
         await this.#quotas.assertFits(tx, pool.team, next.reservation, pool.id);
-        written(
-          await tx.updatePool(
-            pool.id,
-            pool.version,
-            {
-              spec: next.spec,
-              pendingSpec: null,
-              flavor: next.flavor,
-              reserved: next.reservation,
-              bumpGeneration: true,
-            },
-            {
-              state: 'provisioning',
-              code: 'Approved',
-              reason: `approved by ${actor}; applying generation ${
-                pool.generation + 1
-              }`,
-              actor,
-            },
-          ),
+        await writePool(
+          tx,
+          pool,
+          {
+            spec: next.spec,
+            pendingSpec: null,
+            flavor: next.flavor,
+            reserved: next.reservation,
+            bumpGeneration: true,
+          },
+          {
+            state: 'provisioning',
+            code: 'Approved',
+            reason: `approved by ${actor}; applying generation ${
+              pool.generation + 1
+            }`,
+            actor,
+          },
         );
       } else {
-        written(
-          await tx.updatePool(
-            pool.id,
-            pool.version,
-            { pendingSpec: null },
-            {
-              state: pool.state,
-              code: 'ChangeRejected',
-              reason: `change rejected by ${actor}: ${because}; the pool keeps running as it is`,
-              actor,
-            },
-          ),
+        await writePool(
+          tx,
+          pool,
+          { pendingSpec: null },
+          {
+            state: pool.state,
+            code: 'ChangeRejected',
+            reason: `change rejected by ${actor}: ${because}; the pool keeps running as it is`,
+            actor,
+          },
         );
       }
     } else if (pool.state === 'pending-approval') {
       if (decision.approve) {
         await this.#quotas.assertFits(tx, pool.team, pool.reserved, pool.id);
       }
-      written(
-        await tx.updatePool(
-          pool.id,
-          pool.version,
-          {},
-          decision.approve
-            ? {
-                state: 'provisioning',
-                code: 'Approved',
-                reason: `approved by ${actor}; registering the GitLab runner and creating the VMs`,
-                actor,
-              }
-            : {
-                state: 'rejected',
-                code: 'Rejected',
-                reason: `rejected by ${actor}: ${because}`,
-                actor,
-              },
-        ),
+      await writePool(
+        tx,
+        pool,
+        {},
+        decision.approve
+          ? {
+              state: 'provisioning',
+              code: 'Approved',
+              reason: `approved by ${actor}; registering the GitLab runner and creating the VMs`,
+              actor,
+            }
+          : {
+              state: 'rejected',
+              code: 'Rejected',
+              reason: `rejected by ${actor}: ${because}`,
+              actor,
+            },
       );
     }
     await tx.enqueue(pool.id);
     return decided;
   }
+}
+
+/** Writes `pool` if it is still the version read in this transaction (see `written`). */
+async function writePool(
+  tx: TeamTransaction,
+  pool: PoolRecord,
+  patch: PoolPatch,
+  transition: PoolTransition,
+): Promise<PoolRecord> {
+  return written(await tx.updatePool(pool.id, pool.version, patch, transition));
 }
