@@ -1,6 +1,7 @@
 import { Config, ConfigReader } from '@backstage/config';
 import {
   costWeightOf,
+  DEFAULT_FLAVOR_CATALOG,
   defaultJobSlots,
   Flavor,
   FlavorCatalog,
@@ -9,7 +10,6 @@ import {
 } from '@runner-fleet/plugin-runners-common';
 import { readGoldenImages } from './goldenImages';
 import type { GuestFirmware } from './provisioning/render';
-import { DEFAULT_FLAVORS, LINUX_IMAGE, WINDOWS_IMAGE } from './defaultFlavors';
 
 /** A cluster runner VMs run on. */
 export interface ClusterTarget {
@@ -97,7 +97,10 @@ function positiveInt(
 
 function readFlavors(config: Config): Flavor[] {
   const list = config.getOptionalConfigArray('flavors');
-  const raw = list
+  const raw: Array<
+    Omit<Flavor, 'jobSlots' | 'costWeight'> &
+      Partial<Pick<Flavor, 'jobSlots' | 'costWeight'>>
+  > = list
     ? list.map((f, i) => {
         const key = `flavors[${i}]`;
         const os = f.getString('os');
@@ -116,7 +119,7 @@ function readFlavors(config: Config): Flavor[] {
           costWeight: f.getOptionalNumber('costWeight'),
         };
       })
-    : DEFAULT_FLAVORS;
+    : DEFAULT_FLAVOR_CATALOG.flavors;
   const seen = new Set<string>();
   return raw.map((f, i) => {
     if (seen.has(f.name))
@@ -144,26 +147,30 @@ function readCatalog(config: Config): FlavorCatalog {
   const p = 'customFlavors.';
   const firstImage = (os: RunnerOs, fallback: string) =>
     flavors.find(f => f.os === os)?.image ?? fallback;
+  const d = DEFAULT_FLAVOR_CATALOG.custom;
+  const int = (key: keyof typeof d & string, fallback: number) =>
+    c ? positiveInt(c, key, fallback, p) : fallback;
   return {
     flavors,
     custom: {
-      enabled: c?.getOptionalBoolean('enabled') ?? true,
-      minCpu: c ? positiveInt(c, 'minCpu', 2, p) : 2,
-      maxCpu: c ? positiveInt(c, 'maxCpu', 32, p) : 32,
-      minMemoryGiB: c ? positiveInt(c, 'minMemoryGiB', 2, p) : 2,
-      maxMemoryGiB: c ? positiveInt(c, 'maxMemoryGiB', 128, p) : 128,
-      maxDiskGiB: c ? positiveInt(c, 'maxDiskGiB', 500, p) : 500,
-      approvalAboveCpu: c ? positiveInt(c, 'approvalAboveCpu', 16, p) : 16,
-      approvalAboveMemoryGiB: c
-        ? positiveInt(c, 'approvalAboveMemoryGiB', 32, p)
-        : 32,
+      enabled: c?.getOptionalBoolean('enabled') ?? d.enabled,
+      minCpu: int('minCpu', d.minCpu),
+      maxCpu: int('maxCpu', d.maxCpu),
+      minMemoryGiB: int('minMemoryGiB', d.minMemoryGiB),
+      maxMemoryGiB: int('maxMemoryGiB', d.maxMemoryGiB),
+      maxDiskGiB: int('maxDiskGiB', d.maxDiskGiB),
+      approvalAboveCpu: int('approvalAboveCpu', d.approvalAboveCpu),
+      approvalAboveMemoryGiB: int(
+        'approvalAboveMemoryGiB',
+        d.approvalAboveMemoryGiB,
+      ),
       images: {
         linux:
           c?.getOptionalString('images.linux') ??
-          firstImage('linux', LINUX_IMAGE),
+          firstImage('linux', d.images.linux),
         windows:
           c?.getOptionalString('images.windows') ??
-          firstImage('windows', WINDOWS_IMAGE),
+          firstImage('windows', d.images.windows),
       },
     },
   };

@@ -11,3 +11,4 @@ export * from './labels';
 export * from './health';
 export * from './poolStates';
 export * from './poolReasons';
+export * from './defaultFlavors';

@@ -123,7 +123,7 @@ describe('software templates (the scaffolder of the new frontend system)', () =>
       ),
     );
     await userEvent.click(
-      within(screen.getByRole('listbox')).getByText('m1.xlarge'),
+      within(screen.getByRole('listbox')).getByText(/^m1\.xlarge — /),
     );
     await userEvent.click(screen.getByRole('button', { name: 'Review' }));
     await userEvent.click(

@@ -55,7 +55,7 @@ describe('renderPool for a Linux pool on its primary cluster', () => {
     expect(at(spec, 'volumes')).toEqual([
       {
         name: 'rootdisk',
-        containerDisk: { image: 'quay.io/runner-fleet/gitlab-runner-vm:16.11' },
+        containerDisk: { image: 'quay.io/runner-fleet/gitlab-runner-vm:17.11' },
       },
       {
         name: 'cloudinitdisk',
