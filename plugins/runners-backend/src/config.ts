@@ -59,9 +59,19 @@ export interface RunnersConfig {
   autoscaling: AutoscalingDefaults;
   scalingMetrics: { baseUrl: string; token?: string };
   reconcilerIntervalSeconds: number;
+  /** Reconcile passes run at once per replica (`reconciler.concurrency`). */
+  reconcilerConcurrency: number;
+  /** Lease on a pool being reconciled (`reconciler.leaseSeconds`). */
+  reconcilerLeaseSeconds: number;
   /** Firmware per Windows golden image (`<namespace>/<name>`); unlisted images boot BIOS. */
   goldenImages: Record<string, GuestFirmware>;
 }
+
+/**
+ * Half of GitLab's default authenticated API limit (2,000 per minute per user on GitLab.com), so
+ * other users of the same account keep room.
+ */
+export const DEFAULT_GITLAB_REQUESTS_PER_MINUTE = 1000;
 
 function fail(key: string, message: string): never {
   throw new Error(`Invalid config at 'runners.${key}': ${message}`);
@@ -298,7 +308,7 @@ export function readRunnersConfig(root: Config): RunnersConfig {
       requestsPerMinute: positiveInt(
         gitlab,
         'requestsPerMinute',
-        300,
+        DEFAULT_GITLAB_REQUESTS_PER_MINUTE,
         'gitlab.',
       ),
       maxRetryWaitSeconds: positiveInt(
@@ -330,6 +340,12 @@ export function readRunnersConfig(root: Config): RunnersConfig {
     reconcilerIntervalSeconds: config
       ? positiveInt(config, 'reconciler.intervalSeconds', 30, '')
       : 30,
+    reconcilerConcurrency: config
+      ? positiveInt(config, 'reconciler.concurrency', 4, '')
+      : 4,
+    reconcilerLeaseSeconds: config
+      ? positiveInt(config, 'reconciler.leaseSeconds', 60, '')
+      : 60,
     goldenImages: readGoldenImages(config),
   };
 }

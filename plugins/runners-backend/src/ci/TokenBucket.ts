@@ -31,6 +31,8 @@ export class TokenBucket {
   #tokens: number;
   #refilledAt: number;
   #queue: Promise<void> = Promise.resolve();
+  /** No token is handed out before this time (GitLab asked us to wait). */
+  #heldUntil = 0;
 
   /** A full bucket: a first burst goes out at once. */
   static create(options: TokenBucketOptions): TokenBucket {
@@ -54,7 +56,7 @@ export class TokenBucket {
 
   /** Resolves when the caller may send one request. */
   take(): Promise<void> {
-    if (this.#deps.ratePerMs === 0) {
+    if (this.#deps.ratePerMs === 0 && this.#heldUntil <= this.#deps.clock()) {
       return Promise.resolve();
     }
     const turn = this.#queue.then(() => this.#acquire());
@@ -62,9 +64,29 @@ export class TokenBucket {
     return turn;
   }
 
+  /**
+   * Hands out no token before `until` (ms since the epoch) and empties the bucket: GitLab's
+   * `Retry-After` applies to the whole token, not only to the request that got the 429, so every
+   * caller waits rather than spending the wait on further 429s.
+   */
+  holdUntil(until: number): void {
+    this.#heldUntil = Math.max(this.#heldUntil, until);
+    // Empty now, with exactly one token at `until`: sending resumes then at the sustained rate.
+    this.#tokens = 0;
+    if (this.#deps.ratePerMs > 0) {
+      this.#refilledAt = Math.max(
+        this.#refilledAt,
+        this.#heldUntil - 1 / this.#deps.ratePerMs,
+      );
+    }
+  }
+
   async #acquire(): Promise<void> {
+    const held = this.#heldUntil - this.#deps.clock();
+    if (held > 0) await this.#deps.sleep(held);
+    if (this.#deps.ratePerMs === 0) return;
     this.#refill();
-    if (this.#tokens < 1) {
+    if (this.#tokens < 1 - 1e-9) {
       await this.#deps.sleep(
         Math.ceil((1 - this.#tokens) / this.#deps.ratePerMs),
       );

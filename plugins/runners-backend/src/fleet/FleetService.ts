@@ -25,6 +25,14 @@ import {
 
 const MAX_EVENTS = 200;
 
+/** `dataAgeSeconds` of a group of pools: its oldest pool's, when any was read. */
+function oldestAge(pools: PoolHealth[]): { dataAgeSeconds?: number } {
+  const ages = pools.flatMap(p =>
+    p.dataAgeSeconds === undefined ? [] : [p.dataAgeSeconds],
+  );
+  return ages.length ? { dataAgeSeconds: Math.max(...ages) } : {};
+}
+
 /**
  * Fleet health, per pool, team and fleet, served from memory: the watch cache, the CI poller's
  * snapshots and the last read of the persisted history. Refreshed by `refresh()` on every
@@ -288,7 +296,13 @@ export class FleetService {
       pool,
       this.#view(pool.id),
       this.#poller.snapshot(pool.id),
+      this.#clock(),
     );
+  }
+
+  /** Age in seconds of the oldest CI snapshot among the live pools (for the metric). */
+  oldestDataAgeSeconds(): number | undefined {
+    return this.#poller.oldestAgeSeconds(this.#pools, this.#clock());
   }
 
   /** Health of the given pools grouped by team. */
@@ -309,6 +323,7 @@ export class FleetService {
       .map(([team, list]) => ({
         team,
         pools: list,
+        ...oldestAge(list),
         clusters: this.#clusterApis(recordsByTeam.get(team)),
         totals: {
           vms: list.reduce(
@@ -375,6 +390,7 @@ export class FleetService {
       },
       cacheSynced: this.#cache.synced,
       observedAt: new Date(this.#clock()).toISOString(),
+      ...oldestAge(all),
       clusters: this.#clusterApis(),
     };
   }

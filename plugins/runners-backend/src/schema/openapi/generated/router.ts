@@ -1159,6 +1159,12 @@ export const spec = {
           observedAt: {
             type: 'string',
           },
+          dataAgeSeconds: {
+            type: 'integer',
+            minimum: 0,
+            description:
+              'Age in seconds of the CI data (jobs, runner managers) of the oldest pool; absent until GitLab was first read.',
+          },
           clusters: {
             type: 'array',
             items: {
@@ -1239,6 +1245,12 @@ export const spec = {
           totals: {
             type: 'object',
           },
+          dataAgeSeconds: {
+            type: 'integer',
+            minimum: 0,
+            description:
+              "Age in seconds of the CI data (jobs, runner managers) of the team's oldest pool; absent until GitLab was first read.",
+          },
           clusters: {
             type: 'array',
             items: {
@@ -1316,6 +1328,12 @@ export const spec = {
           observedAt: {
             type: 'string',
           },
+          dataAgeSeconds: {
+            type: 'integer',
+            minimum: 0,
+            description:
+              'Age in seconds of the CI data (jobs, runner managers) behind these numbers; absent until GitLab was first read.',
+          },
           clusters: {
             type: 'array',
             items: {
@@ -1376,6 +1394,12 @@ export const spec = {
                 type: 'integer',
               },
             },
+          },
+          dataAgeSeconds: {
+            type: 'integer',
+            minimum: 0,
+            description:
+              'Age in seconds of the CI data (jobs, runner managers) these counts come from; absent until GitLab was first read.',
           },
         },
       },
