@@ -157,6 +157,18 @@ export interface Config {
        */
       token: string;
     };
+    /** How long the plugin database keeps what no longer matters. Pruned hourly. */
+    retention?: {
+      /** Pool events (state changes) older than this many days are deleted. Default 90. */
+      eventDays?: number;
+      /** At most this many events per pool are kept, the newest. Default 500. */
+      eventsPerPool?: number;
+      /**
+       * Deleted pools stay listed (with `includeDeleted`) and audited this many days, then their
+       * rows, events and requests are deleted. Default 30.
+       */
+      deletedPoolDays?: number;
+    };
     /** Reconciler schedule. */
     reconciler?: {
       /** Seconds between full reconcile passes. Default 30. */

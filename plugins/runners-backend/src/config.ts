@@ -59,6 +59,12 @@ export interface RunnersConfig {
   autoscaling: AutoscalingDefaults;
   scalingMetrics: { baseUrl: string; token?: string };
   reconcilerIntervalSeconds: number;
+  /** What the plugin database keeps (`retention.*`). */
+  retention: {
+    eventDays: number;
+    eventsPerPool: number;
+    deletedPoolDays: number;
+  };
   /** Reconcile passes run at once per replica (`reconciler.concurrency`). */
   reconcilerConcurrency: number;
   /** Lease on a pool being reconciled (`reconciler.leaseSeconds`). */
@@ -340,6 +346,17 @@ export function readRunnersConfig(root: Config): RunnersConfig {
     reconcilerIntervalSeconds: config
       ? positiveInt(config, 'reconciler.intervalSeconds', 30, '')
       : 30,
+    retention: {
+      eventDays: config
+        ? positiveInt(config, 'retention.eventDays', 90, '')
+        : 90,
+      eventsPerPool: config
+        ? positiveInt(config, 'retention.eventsPerPool', 500, '')
+        : 500,
+      deletedPoolDays: config
+        ? positiveInt(config, 'retention.deletedPoolDays', 30, '')
+        : 30,
+    },
     reconcilerConcurrency: config
       ? positiveInt(config, 'reconciler.concurrency', 4, '')
       : 4,

@@ -142,6 +142,30 @@ export async function startFleet(options: {
     },
   });
 
+  // Pool events and deleted pools would otherwise grow without bound (every scale step and
+  // every pool ever deleted stayed in the tables the API and the sweeper scan).
+  await scheduler.scheduleTask({
+    id: 'runners-store-prune',
+    frequency: { hours: 1 },
+    timeout: { minutes: 10 },
+    scope: 'global',
+    initialDelay: { minutes: 2 },
+    fn: async () => {
+      const day = 86_400_000;
+      const now = Date.now();
+      const events = await store.pruneEvents({
+        olderThan: new Date(now - config.retention.eventDays * day),
+        keepPerPool: config.retention.eventsPerPool,
+      });
+      const pools = await store.pruneDeletedPools({
+        deletedBefore: new Date(now - config.retention.deletedPoolDays * day),
+      });
+      logger.debug(
+        `store: pruned ${events} pool events and ${pools} deleted pools`,
+      );
+    },
+  });
+
   if (!primary || !ci) {
     const missing = !primary
       ? 'a primary cluster (runners.clusters)'
@@ -165,6 +189,7 @@ export async function startFleet(options: {
     return {
       health,
       kick: poolId => {
+        health.poolChanged();
         say(poolId).catch(error => logger.warn(`pool ${poolId}`, error));
       },
     };
@@ -243,5 +268,11 @@ export async function startFleet(options: {
     pending.forEach(timer => clearTimeout(timer)),
   );
   // The change that calls this has already queued its pool in the same transaction.
-  return { health, kick: () => worker.wake() };
+  return {
+    health,
+    kick: () => {
+      health.poolChanged();
+      worker.wake();
+    },
+  };
 }
