@@ -28,6 +28,30 @@ describe('GitLabBudget', () => {
     expect(budget.requestsMade).toBe(6);
   });
 
+  it('serves a foreground caller before background work that queued earlier', async () => {
+    const time = fakeTime();
+    const budget = GitLabBudget.create({ requestsPerMinute: 60, ...time });
+    // Spend the burst, so every further token waits a second.
+    for (let i = 0; i < 10; i++) await budget.take();
+    const order: string[] = [];
+    const round = budget.measure(
+      async () => {
+        for (let i = 0; i < 3; i++) {
+          await budget.take();
+          order.push(`poller ${i}`);
+        }
+      },
+      { background: true },
+    );
+    const pass = budget.measure(async () => {
+      await budget.take();
+      order.push('reconciler');
+    });
+    await Promise.all([round, pass]);
+    expect(order[0]).toBe('reconciler');
+    expect(order).toHaveLength(4);
+  });
+
   it('holds every caller after a Retry-After, not only the one that got it', async () => {
     const time = fakeTime();
     const budget = GitLabBudget.create({ requestsPerMinute: 6000, ...time });

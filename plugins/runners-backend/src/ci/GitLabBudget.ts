@@ -15,10 +15,19 @@ export interface RequestBudget {
    * GitLab it takes: a group's pending jobs cost one request for the project list plus one per
    * project, and are counted so.
    */
-  measure<T>(work: () => Promise<T>): Promise<{ value: T; requests: number }>;
+  measure<T>(
+    work: () => Promise<T>,
+    options?: {
+      /**
+       * Background work (the CI poller's rounds) gets tokens only when no foreground caller (a
+       * reconcile pass, the sweeper) waits, so provisioning never queues behind a round.
+       */
+      background?: boolean;
+    },
+  ): Promise<{ value: T; requests: number }>;
 }
 
-type Tally = { requests: number; parent?: Tally };
+type Tally = { requests: number; background: boolean; parent?: Tally };
 
 /**
  * One token bucket for every GitLab request of the backend — CI poller, reconciler, ghost
@@ -59,9 +68,10 @@ export class GitLabBudget implements RequestBudget {
 
   /** Waits for a token and counts one request against every `measure` in progress here. */
   async take(): Promise<void> {
-    await this.#bucket.take();
+    const tally = this.#tallies.getStore();
+    await this.#bucket.take({ background: tally?.background });
     this.#total++;
-    for (let t = this.#tallies.getStore(); t; t = t.parent) t.requests++;
+    for (let t = tally; t; t = t.parent) t.requests++;
   }
 
   /** GitLab said `Retry-After`: nobody sends before `ms` from now. */
@@ -71,8 +81,14 @@ export class GitLabBudget implements RequestBudget {
 
   async measure<T>(
     work: () => Promise<T>,
+    options: { background?: boolean } = {},
   ): Promise<{ value: T; requests: number }> {
-    const tally: Tally = { requests: 0, parent: this.#tallies.getStore() };
+    const parent = this.#tallies.getStore();
+    const tally: Tally = {
+      requests: 0,
+      background: options.background ?? parent?.background ?? false,
+      parent,
+    };
     const value = await this.#tallies.run(tally, work);
     return { value, requests: tally.requests };
   }

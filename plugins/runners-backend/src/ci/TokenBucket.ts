@@ -24,13 +24,16 @@ type TokenBucketDeps = {
 /**
  * A client-side token bucket shared by every GitLab call Runner Fleet makes, so the whole fleet
  * (reconciler, sweeper, pollers, user requests) stays under one request budget. Callers are
- * served first come, first served.
+ * served first come, first served, foreground callers before background ones.
  */
 export class TokenBucket {
   readonly #deps: TokenBucketDeps;
   #tokens: number;
   #refilledAt: number;
-  #queue: Promise<void> = Promise.resolve();
+  /** Callers waiting for a token; foreground first, each lane first come, first served. */
+  readonly #foreground: Array<() => void> = [];
+  readonly #background: Array<() => void> = [];
+  #pumping = false;
   /** No token is handed out before this time (GitLab asked us to wait). */
   #heldUntil = 0;
 
@@ -55,13 +58,31 @@ export class TokenBucket {
   }
 
   /** Resolves when the caller may send one request. */
-  take(): Promise<void> {
+  take(options: { background?: boolean } = {}): Promise<void> {
     if (this.#deps.ratePerMs === 0 && this.#heldUntil <= this.#deps.clock()) {
       return Promise.resolve();
     }
-    const turn = this.#queue.then(() => this.#acquire());
-    this.#queue = turn.catch(() => undefined);
-    return turn;
+    return new Promise<void>(resolve => {
+      (options.background ? this.#background : this.#foreground).push(resolve);
+      this.#pump();
+    });
+  }
+
+  /**
+   * Hands out tokens one at a time; each goes to whoever waits first when it is ready, so a
+   * foreground caller (a reconcile pass) never queues behind a background round (the poller).
+   */
+  async #pump(): Promise<void> {
+    if (this.#pumping) return;
+    this.#pumping = true;
+    try {
+      while (this.#foreground.length || this.#background.length) {
+        await this.#acquire();
+        (this.#foreground.shift() ?? this.#background.shift())!();
+      }
+    } finally {
+      this.#pumping = false;
+    }
   }
 
   /**

@@ -185,7 +185,7 @@ export class CiPoller {
       await work();
       return 1;
     }
-    const { requests } = await this.#budget.measure(work);
+    const { requests } = await this.#budget.measure(work, { background: true });
     return Math.max(1, requests);
   }
 
