@@ -146,10 +146,10 @@ export class CiPoller {
     const scopeTurn = () =>
       scopesDone < scopeList.length && scopeSpent < this.#pendingBudget;
     while (poolSpent + scopeSpent < this.#roundBudget) {
-      const pools = poolTurn();
-      const scope = scopeTurn();
-      if (!pools && !scope) break;
-      if (pools && (!scope || poolSpent <= scopeSpent)) {
+      const poolNext = poolTurn();
+      const scopeNext = scopeTurn();
+      if (!poolNext && !scopeNext) break;
+      if (poolNext && (!scopeNext || poolSpent <= scopeSpent)) {
         const pool =
           withRunner[(this.#poolCursor + poolsDone) % withRunner.length];
         poolSpent += await this.#pollPool(pool);

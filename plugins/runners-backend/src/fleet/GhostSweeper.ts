@@ -154,13 +154,13 @@ export class GhostSweeper {
     const now = clock();
     // Old data would show a manager whose VM was just created as a ghost, or a VM that has
     // registered since as never registered: act only on what is recent enough.
-    const age = snapshotAgeMs(snapshot, now);
-    if (age > this.#deps.maxDataAgeMs) {
+    const dataAge = snapshotAgeMs(snapshot, now);
+    if (dataAge > this.#deps.maxDataAgeMs) {
       result.staleSkipped++;
       logger.debug(
         `ghost sweeper: pool ${pool.team}/${
           pool.name
-        } skipped: its CI data is ${Math.round(age / 1000)} s old`,
+        } skipped: its CI data is ${Math.round(dataAge / 1000)} s old`,
       );
       return;
     }
