@@ -121,7 +121,17 @@ export interface Config {
        * @visibility secret
        */
       token: string;
-      /** Requests per minute Runner Fleet may send to GitLab at most. Default 300. */
+      /**
+       * The GitLab budget: requests per minute this backend replica sends at most, counted as
+       * they are made (a group's pending jobs cost 1 + one per project) and shared by the CI
+       * poller, the reconciler and the ghost sweeper through one token bucket. The poller plans
+       * each round within 80% of it, so provisioning and sweeping always find room. Default 1000:
+       * half of GitLab's default authenticated API limit of 2,000 requests per minute per user
+       * (GitLab.com), leaving the rest to other users of the same account. Self-managed GitLab
+       * has user rate limits off by default; an administrator who turns them on with GitLab's
+       * defaults (7,200 per hour) needs 120 or less here. With several backend replicas, divide
+       * by the number of replicas.
+       */
       requestsPerMinute?: number;
       /** Longest total wait for GitLab rate limits (429 Retry-After) per call, seconds. Default 30. */
       maxRetryWaitSeconds?: number;
@@ -147,10 +157,29 @@ export interface Config {
        */
       token: string;
     };
+    /** How long the plugin database keeps what no longer matters. Pruned hourly. */
+    retention?: {
+      /** Pool events (state changes) older than this many days are deleted. Default 90. */
+      eventDays?: number;
+      /** At most this many events per pool are kept, the newest. Default 500. */
+      eventsPerPool?: number;
+      /**
+       * Deleted pools stay listed (with `includeDeleted`) and audited this many days, then their
+       * rows, events and requests are deleted. Default 30.
+       */
+      deletedPoolDays?: number;
+    };
     /** Reconciler schedule. */
     reconciler?: {
       /** Seconds between full reconcile passes. Default 30. */
       intervalSeconds?: number;
+      /** Passes one backend replica runs at once, across pools. Default 4. */
+      concurrency?: number;
+      /**
+       * Seconds a replica holds a pool it is reconciling without renewing its claim (renewed
+       * every third of it); a crashed replica's pools are taken over after this. Default 60.
+       */
+      leaseSeconds?: number;
     };
   };
 }

@@ -1,4 +1,5 @@
 import { FaultRegistry } from './http/faults';
+import { AuthenticatedApiThrottle } from './http/throttle';
 import { Access } from './model/access';
 import { EmulatorClock } from './model/EmulatorClock';
 import { buildInitialData } from './model/initialData';
@@ -24,6 +25,8 @@ export interface EmulatorCoreOptions {
 export class EmulatorCore {
   readonly clock: EmulatorClock;
   readonly faults = new FaultRegistry();
+  /** GitLab's authenticated API user rate limit; off unless configured. */
+  readonly throttle = new AuthenticatedApiThrottle();
   /** The external URL (no trailing slash), known once the server listens. */
   baseUrl = '';
   #store!: Store;

@@ -12,6 +12,7 @@ export type {
   GitLabEmulator,
   GitLabEmulatorOptions,
 } from './startGitLabEmulator';
+export type { AuthenticatedApiRateLimit, ThrottleStats } from './http/throttle';
 export { EmulatorClock } from './model/EmulatorClock';
 export { defaultSeed, seedTokens } from './model/seed';
 export type {

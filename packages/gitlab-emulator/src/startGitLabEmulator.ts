@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
+import type { AuthenticatedApiRateLimit, ThrottleStats } from './http/throttle';
 import { EmulatorControlClient } from './control/EmulatorControlClient';
 import { CONTROL_PREFIX, controlRoutes } from './control/routes';
 import { emulatorSnapshot } from './control/snapshots';
@@ -46,6 +47,11 @@ export interface GitLabEmulatorOptions {
   seed?: EmulatorSeed;
   /** The time source; default `() => new Date()`. */
   clock?: () => Date;
+  /**
+   * GitLab's authenticated API rate limit, enforced per token with GitLab's 429 and headers.
+   * Off by default (as on self-managed GitLab); GitLab.com's is `{ requestsPerPeriod: 2000 }`.
+   */
+  rateLimit?: AuthenticatedApiRateLimit;
   /** Finished jobs kept before the oldest are dropped; default 10000. */
   maxFinishedJobs?: number;
   /**
@@ -68,6 +74,11 @@ export interface GitLabEmulator {
   readonly control: EmulatorControlClient;
   /** The emulated clock, to move time in-process without HTTP. */
   readonly clock: EmulatorClock;
+  /** The authenticated API rate limit: change it in-process, read what it counted. */
+  readonly rateLimit: {
+    set(limit: AuthenticatedApiRateLimit | undefined): void;
+    stats(): ThrottleStats;
+  };
   /** The same snapshot as `GET /-/emulator/state`, read in-process. */
   inspect(): EmulatorSnapshot;
   /** Writes the state file now (no-op without one). */
@@ -94,6 +105,7 @@ export async function startGitLabEmulator(
       ? StateFile.load(options.stateFile)
       : undefined,
   });
+  core.throttle.set(options.rateLimit);
   const log = options.logger;
   const stateFile = options.stateFile
     ? new StateFile({
@@ -149,6 +161,10 @@ export async function startGitLabEmulator(
       token: seedTokens.admin,
     }),
     clock,
+    rateLimit: {
+      set: limit => core.throttle.set(limit),
+      stats: () => core.throttle.stats,
+    },
     inspect: () => emulatorSnapshot(core),
     flush: async () => {
       await stateFile?.flush();

@@ -174,7 +174,7 @@ async function main() {
       }
       if (run('P2') || run('P4')) {
         // Seeding 500 pools through the API makes thousands of GitLab calls (each new pool lists
-        // every fleet runner); at the default client limit of 300/min that alone takes longer
+        // every fleet runner); at the default client limit (1000/min) that alone takes longer
         // than the whole budget. The seeding backend lifts the limit; P1 before and P4 after run
         // with the defaults.
         log(
@@ -193,7 +193,7 @@ async function main() {
         });
         stopBackend = () => stopProfiled(backend, 'backend-p2');
         notes.push(
-          'Fleet seeding and P2 run on a backend with runners.gitlab.requestsPerMinute raised to 100000 (seeding only needs it; P2 reads make no GitLab call); P1 and P4 use the default 300/min.',
+          'Fleet seeding and P2 run on a backend with runners.gitlab.requestsPerMinute raised to 100000 (seeding only needs it; P2 reads make no GitLab call); P1 and P4 use the default (runners.gitlab.requestsPerMinute, 1000/min since the GitLab budget; 300/min before).',
         );
         const fleet = await seedFleet({
           api,

@@ -15,7 +15,10 @@ import { performance } from 'node:perf_hooks';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { GitLabCiProvider } from '../src/ci';
-import { readRunnersConfig } from '../src/config';
+import {
+  DEFAULT_GITLAB_REQUESTS_PER_MINUTE,
+  readRunnersConfig,
+} from '../src/config';
 import { DatabasePoolStore } from '../src/database/DatabasePoolStore';
 import { PoolRecord } from '../src/database/PoolStore';
 import {
@@ -119,7 +122,7 @@ export async function runP3(options: {
     );
     const queue = store.reconcileQueue();
     // The measured pass runs as the product is configured by default (GitLab client limited to
-    // 300 requests/min). Setting up 1,000 pools at that rate would take longer than the whole
+    // runners.gitlab.requestsPerMinute, 1000/min). Setting up 1,000 pools at that rate would take longer than the whole
     // budget, so the setup passes use a provider with the limit lifted.
     // drain() runs passes until none is due; a pool's next pass is due again after the resync
     // interval (30 s), so with passes over 1,000 pools taking longer than that, drain() would
@@ -323,7 +326,7 @@ export async function runP3(options: {
           0,
         )} s. The pass is ReconcileWorker.drain() after enqueue of every pool (${
           pass.passes
-        } passes, worker concurrency 4 as in production, its GitLab client at the default 300 requests/min; resync set to 1 h so that drain() stops after one pass per pool; setup used a lifted GitLab limit and concurrency 16); API-server requests are the server's apiserver_request_total delta (resource requests of every verb; only the bench talks to this server); the cluster client saw ${
+        } passes, worker concurrency 4 as in production, its GitLab client at the default ${DEFAULT_GITLAB_REQUESTS_PER_MINUTE} requests/min; resync set to 1 h so that drain() stops after one pass per pool; setup used a lifted GitLab limit and concurrency 16); API-server requests are the server's apiserver_request_total delta (resource requests of every verb; only the bench talks to this server); the cluster client saw ${
           pass.reads
         } reads; ${logger.warnings} warnings were logged${
           logger.last ? ` (last: ${logger.last})` : ''

@@ -59,9 +59,25 @@ export interface RunnersConfig {
   autoscaling: AutoscalingDefaults;
   scalingMetrics: { baseUrl: string; token?: string };
   reconcilerIntervalSeconds: number;
+  /** What the plugin database keeps (`retention.*`). */
+  retention: {
+    eventDays: number;
+    eventsPerPool: number;
+    deletedPoolDays: number;
+  };
+  /** Reconcile passes run at once per replica (`reconciler.concurrency`). */
+  reconcilerConcurrency: number;
+  /** Lease on a pool being reconciled (`reconciler.leaseSeconds`). */
+  reconcilerLeaseSeconds: number;
   /** Firmware per Windows golden image (`<namespace>/<name>`); unlisted images boot BIOS. */
   goldenImages: Record<string, GuestFirmware>;
 }
+
+/**
+ * Half of GitLab's default authenticated API limit (2,000 per minute per user on GitLab.com), so
+ * other users of the same account keep room.
+ */
+export const DEFAULT_GITLAB_REQUESTS_PER_MINUTE = 1000;
 
 function fail(key: string, message: string): never {
   throw new Error(`Invalid config at 'runners.${key}': ${message}`);
@@ -305,7 +321,7 @@ export function readRunnersConfig(root: Config): RunnersConfig {
       requestsPerMinute: positiveInt(
         gitlab,
         'requestsPerMinute',
-        300,
+        DEFAULT_GITLAB_REQUESTS_PER_MINUTE,
         'gitlab.',
       ),
       maxRetryWaitSeconds: positiveInt(
@@ -337,6 +353,23 @@ export function readRunnersConfig(root: Config): RunnersConfig {
     reconcilerIntervalSeconds: config
       ? positiveInt(config, 'reconciler.intervalSeconds', 30, '')
       : 30,
+    retention: {
+      eventDays: config
+        ? positiveInt(config, 'retention.eventDays', 90, '')
+        : 90,
+      eventsPerPool: config
+        ? positiveInt(config, 'retention.eventsPerPool', 500, '')
+        : 500,
+      deletedPoolDays: config
+        ? positiveInt(config, 'retention.deletedPoolDays', 30, '')
+        : 30,
+    },
+    reconcilerConcurrency: config
+      ? positiveInt(config, 'reconciler.concurrency', 4, '')
+      : 4,
+    reconcilerLeaseSeconds: config
+      ? positiveInt(config, 'reconciler.leaseSeconds', 60, '')
+      : 60,
     goldenImages: readGoldenImages(config),
   };
 }

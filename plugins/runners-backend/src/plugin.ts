@@ -93,6 +93,8 @@ export const runnersPlugin = createBackendPlugin({
             skipMigrations: true,
           }),
           ci,
+          // A custom provider spends its own budget; the poller then counts calls.
+          budget: gitlab && ci === gitlab ? gitlab.budget : undefined,
           clusters,
           scheduler: deps.scheduler,
           lifecycle: deps.lifecycle,

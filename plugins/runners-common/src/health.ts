@@ -86,6 +86,11 @@ export interface PoolHealth {
   };
   /** When the numbers were last refreshed. */
   observedAt: string;
+  /**
+   * Age of the CI data (running and pending jobs, runner managers) behind these numbers, in
+   * seconds; absent until GitLab was first read for the pool.
+   */
+  dataAgeSeconds?: number;
   /** The clusters the pool uses, with what each lacks for its flavor's OS. */
   clusters?: ClusterApiHealth[];
 }
@@ -136,6 +141,8 @@ export interface ClusterApiHealth {
 export interface TeamHealth {
   team: string;
   pools: PoolHealth[];
+  /** Age of the oldest CI data among the team's pools, in seconds; absent when none was read. */
+  dataAgeSeconds?: number;
   /** The clusters the team's pools use, with what each lacks for them. */
   clusters?: ClusterApiHealth[];
   totals: {
@@ -183,6 +190,8 @@ export interface FleetSummary {
   burst: { pools: number; replicas: number };
   cacheSynced: boolean;
   observedAt: string;
+  /** Age of the oldest CI data in the fleet, in seconds; absent when none was read. */
+  dataAgeSeconds?: number;
   /** Every configured cluster, with the APIs it serves and lacks. */
   clusters?: ClusterApiHealth[];
 }
@@ -198,4 +207,6 @@ export interface PoolScalingSignal {
   pendingJobs: number;
   /** What the burst pool should absorb: demand beyond the primary pool's maximum. */
   overflow: { busyJobSlots: number; pendingJobs: number };
+  /** Age of the CI data these counts come from, in seconds; absent when none was read yet. */
+  dataAgeSeconds?: number;
 }

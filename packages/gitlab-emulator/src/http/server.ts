@@ -40,6 +40,13 @@ function send(res: ServerResponse, response: RouteResponse): void {
   res.writeHead(response.status).end(text);
 }
 
+/** The user's token of an API request (`PRIVATE-TOKEN` or OAuth `Bearer`), if any. */
+function userTokenOf(req: IncomingMessage): string | undefined {
+  const header = req.headers['private-token'];
+  if (typeof header === 'string' && header) return header;
+  return /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+}
+
 function errorResponse(error: ApiError): RouteResponse {
   return { status: error.status, body: error.body, headers: error.headers };
 }
@@ -64,6 +71,15 @@ export function createRequestListener(options: RequestListenerOptions) {
       const rawBody = await readBody(req);
       const isControl = path.startsWith(`${options.controlPrefix}/`);
       if (!isControl) {
+        const throttled = core.throttle.take(
+          userTokenOf(req),
+          core.clock.now(),
+        );
+        if (throttled) {
+          send(res, throttled);
+          log?.(`${method} ${redactTokens(path)} 429 (throttled)`);
+          return;
+        }
         const fault = core.faults.take(method, path);
         if (fault?.latencyMs) {
           await delay(fault.latencyMs);

@@ -10,6 +10,7 @@ import {
 } from '@runner-fleet/plugin-runners-node';
 import { GitLabSettings } from '../config';
 import { isNamed } from './gitlabErrors';
+import { GitLabBudget } from './GitLabBudget';
 import { createGitLabResources } from './GitLabRequester';
 import {
   GitLabJson,
@@ -34,6 +35,11 @@ export interface GitLabCiProviderOptions {
   clock?: () => number;
   /** Waits between retries and for the rate limiter; injectable for tests. */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * The backend's one GitLab budget, shared with whatever else calls GitLab; default a new one
+   * of `settings.requestsPerMinute`.
+   */
+  budget?: GitLabBudget;
 }
 
 type Deps = { logger: LoggerService } & ReturnType<
@@ -59,6 +65,8 @@ type Deps = { logger: LoggerService } & ReturnType<
 export class GitLabCiProvider implements CiProvider {
   readonly #deps: Deps;
   readonly runnerUrl: string;
+  /** Every request of this provider takes a token from this budget and is counted there. */
+  readonly budget: GitLabBudget;
   /** Whether the token may read `GET /runners/all`; learnt on the first listing. */
   #adminListing: boolean | undefined;
 
@@ -72,6 +80,7 @@ export class GitLabCiProvider implements CiProvider {
   private constructor(deps: Deps, runnerUrl: string) {
     this.#deps = deps;
     this.runnerUrl = runnerUrl;
+    this.budget = deps.budget;
   }
 
   async createRunner(

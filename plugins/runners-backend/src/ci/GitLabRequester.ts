@@ -14,7 +14,7 @@ import {
   readGitLabMessage,
 } from './gitlabErrors';
 import { GitLabSettings } from '../config';
-import { TokenBucket } from './TokenBucket';
+import { GitLabBudget } from './GitLabBudget';
 
 /** Retries after a 5xx or a network failure, on top of the first attempt. */
 export const SERVER_ERROR_RETRIES = 2;
@@ -27,7 +27,8 @@ const MIN_WAIT_MS = 250;
 
 /** Options of {@link createGitLabRequesterFn}. */
 export interface GitLabRequesterOptions {
-  limiter: TokenBucket;
+  /** The backend's one GitLab budget; every attempt takes a token from it. */
+  limiter: GitLabBudget;
   /** Longest total wait between attempts of one request. */
   maxRetryWaitSeconds: number;
   logger: LoggerService;
@@ -145,6 +146,8 @@ async function send(
       });
       if (response.status === 429) {
         waitMs = asked ?? RATE_LIMIT_BACKOFF_MS * 2 ** rateLimitRetries++;
+        // The throttle counts the token, not this call: hold every caller, not only this one.
+        if (asked !== undefined) deps.limiter.holdFor(asked);
       } else if (
         response.status >= 500 &&
         retriesServerErrors &&
@@ -178,7 +181,7 @@ async function send(
 /**
  * A gitbeaker requester that replaces @gitbeaker/rest's own: its request handler retries 429
  * ten times over about four minutes and ignores `Retry-After`. This one shares one
- * {@link TokenBucket} across all resources, honours `Retry-After` (or `RateLimit-Reset`) within
+ * {@link GitLabBudget} across all resources, honours `Retry-After` (or `RateLimit-Reset`) within
  * `maxRetryWaitSeconds` per request, retries 5xx and network failures twice with a short
  * back-off inside the same budget, and turns every other failure into a Backstage error at once.
  * Errors carry a {@link GitLabApiError} cause without bodies, headers or tokens.
@@ -195,12 +198,14 @@ export function createGitLabRequesterFn(
 
 /**
  * The gitbeaker resources Runner Fleet uses, all sharing one requester from
- * {@link createGitLabRequesterFn} (and so one rate limiter). gitbeaker's own per-resource rate
+ * {@link createGitLabRequesterFn} (and so one {@link GitLabBudget}). gitbeaker's own per-resource rate
  * limiter and query timeout are switched off: the requester does both.
  */
 export function createGitLabResources(options: {
   settings: GitLabSettings;
   logger: LoggerService;
+  /** The shared budget; default a new one of `settings.requestsPerMinute`. */
+  budget?: GitLabBudget;
   clock?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }) {
@@ -209,12 +214,15 @@ export function createGitLabResources(options: {
   const sleep =
     options.sleep ??
     ((ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms)));
-  const requesterFn = createGitLabRequesterFn({
-    limiter: TokenBucket.create({
+  const budget =
+    options.budget ??
+    GitLabBudget.create({
       requestsPerMinute: settings.requestsPerMinute,
       clock,
       sleep,
-    }),
+    });
+  const requesterFn = createGitLabRequesterFn({
+    limiter: budget,
     maxRetryWaitSeconds: settings.maxRetryWaitSeconds,
     logger,
     secrets: [settings.token],
@@ -229,6 +237,7 @@ export function createGitLabResources(options: {
     rateLimits: {},
   };
   return {
+    budget,
     runners: new Runners(resource),
     users: new Users(resource),
     groups: new Groups(resource),

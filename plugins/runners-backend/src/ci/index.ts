@@ -5,3 +5,5 @@ export { GitLabCiProvider } from './GitLabCiProvider';
 export type { GitLabCiProviderOptions } from './GitLabCiProvider';
 export type { GitLabJobListOptions } from './runnerJobs';
 export { GitLabApiError } from './gitlabErrors';
+export { GitLabBudget } from './GitLabBudget';
+export type { RequestBudget } from './GitLabBudget';

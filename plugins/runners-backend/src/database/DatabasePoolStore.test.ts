@@ -245,5 +245,69 @@ describe.each(databases.eachSupportedId())(
         limit,
       );
     });
+
+    it('prunes events by age and count per pool, and deleted pools after their retention', async () => {
+      const knex = await databases.init(databaseId);
+      let now = new Date('2026-01-01T00:00:00Z');
+      const store = await DatabasePoolStore.create({
+        database: mockServices.database({ knex, migrations: { skip: false } }),
+        clock: () => now,
+      });
+      const day = 86_400_000;
+      const busy = await store.withTeam('payments', tx =>
+        tx.insertPool(newPool('busy')),
+      );
+      const gone = await store.withTeam('payments', tx =>
+        tx.insertPool(newPool('gone')),
+      );
+      // Ten state changes of `busy`, one a day.
+      let version = busy.version;
+      for (let i = 0; i < 10; i++) {
+        now = new Date(now.getTime() + day);
+        const state = i % 2 ? ('ready' as const) : ('degraded' as const);
+        version = (await store.updatePool(
+          busy.id,
+          version,
+          {},
+          {
+            state,
+            reason: `step ${i}`,
+          },
+        ))!.version;
+      }
+      await store.updatePool(
+        gone.id,
+        gone.version,
+        { deleted: true },
+        { state: 'deleted', reason: 'torn down' },
+      );
+      const deletedAt = now;
+      // Events older than 5 days go; of the rest, the newest 3 per pool stay.
+      const pruned = await store.pruneEvents({
+        olderThan: new Date(now.getTime() - 5 * day),
+        keepPerPool: 3,
+      });
+      const reasons = (await store.listEvents(busy.id)).map(e => e.reason);
+      expect(reasons).toEqual(['step 7', 'step 8', 'step 9']);
+      expect(pruned).toBeGreaterThanOrEqual(7);
+      expect((await store.listEvents(gone.id)).length).toBeGreaterThan(0);
+
+      // A deleted pool stays until its retention has passed, then goes with its events.
+      expect(
+        await store.pruneDeletedPools({
+          deletedBefore: new Date(deletedAt.getTime() - 1),
+        }),
+      ).toBe(0);
+      expect(
+        await store.pruneDeletedPools({
+          deletedBefore: new Date(deletedAt.getTime() + 1),
+        }),
+      ).toBe(1);
+      expect(
+        (await store.listPools({ includeDeleted: true })).map(p => p.name),
+      ).toEqual(['busy']);
+      expect(await store.listEvents(gone.id)).toEqual([]);
+      expect(await store.getPool(busy.id)).toBeDefined();
+    });
   },
 );

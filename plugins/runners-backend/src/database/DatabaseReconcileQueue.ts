@@ -52,12 +52,13 @@ export class DatabaseReconcileQueue implements ReconcileQueue {
 
   async claim(
     owner: string,
-    options: { limit: number; leaseMs: number },
+    options: { limit: number; leaseMs: number; dueBy?: Date },
   ): Promise<Array<{ poolId: string; failures: number }>> {
     const now = this.#clock();
+    const dueBy = options.dueBy && options.dueBy < now ? options.dueBy : now;
     const free = (q: Knex.QueryBuilder) =>
       q
-        .where('next_run_at', '<=', now)
+        .where('next_run_at', '<=', dueBy)
         .andWhere(lease =>
           lease
             .whereNull('lease_expires_at')

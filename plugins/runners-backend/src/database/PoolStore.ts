@@ -133,6 +133,19 @@ export interface PoolStore {
     poolId: string,
     options?: { limit?: number },
   ): Promise<PoolEvent[]>;
+  /**
+   * Deletes pool events older than `olderThan` and, per pool, all but the newest `keepPerPool`.
+   * Returns how many went.
+   */
+  pruneEvents(options: {
+    olderThan: Date;
+    keepPerPool: number;
+  }): Promise<number>;
+  /**
+   * Removes pools deleted (state `deleted`) before `deletedBefore`, with their events, requests
+   * and queue rows. Returns how many pools went.
+   */
+  pruneDeletedPools(options: { deletedBefore: Date }): Promise<number>;
   getRequest(id: string): Promise<ApprovalRequest | undefined>;
   listRequests(filter?: {
     teams?: string[];

@@ -16,7 +16,12 @@ export interface ReconcileQueue {
    */
   claim(
     owner: string,
-    options: { limit: number; leaseMs: number },
+    options: {
+      limit: number;
+      leaseMs: number;
+      /** Only pools due by then (default now): a drain takes what was due when it began. */
+      dueBy?: Date;
+    },
   ): Promise<Array<{ poolId: string; failures: number }>>;
   /** Extends `owner`'s lease on a pool whose pass is still running; false when it was lost. */
   renew(poolId: string, owner: string, leaseMs: number): Promise<boolean>;

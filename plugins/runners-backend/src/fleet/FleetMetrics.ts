@@ -29,6 +29,18 @@ export function registerFleetMetrics(
   const pending = metrics.createObservableGauge('runners.pending_jobs', {
     description: 'Pending jobs a pool could take',
   });
+  const dataAge = metrics.createObservableGauge(
+    'runners.ci.snapshot_oldest_age',
+    {
+      description:
+        'Age of the oldest CI snapshot (jobs, runner managers) among live pools; KEDA and the sweeper act on data this old',
+      unit: 's',
+    },
+  );
+  dataAge.addCallback(result => {
+    const age = fleet.oldestDataAgeSeconds();
+    if (age !== undefined) result.observe(age);
+  });
 
   // One read of the current pools per scrape, shared by the four gauges' callbacks.
   let scrape: { at: number; data: Promise<PoolRecord[]> } | undefined;

@@ -24,6 +24,19 @@ import {
 } from './poolHealth';
 
 const MAX_EVENTS = 200;
+/**
+ * How old the pool list behind a health view may be. A state change the reconciler writes (on any
+ * replica) shows within this; one made through this replica's API shows at once.
+ */
+export const CURRENT_POOLS_TTL_MS = 2000;
+
+/** `dataAgeSeconds` of a group of pools: its oldest pool's, when any was read. */
+function oldestAge(pools: PoolHealth[]): { dataAgeSeconds?: number } {
+  const ages = pools.flatMap(p =>
+    p.dataAgeSeconds === undefined ? [] : [p.dataAgeSeconds],
+  );
+  return ages.length ? { dataAgeSeconds: Math.max(...ages) } : {};
+}
 
 /**
  * Fleet health, per pool, team and fleet, served from memory: the watch cache, the CI poller's
@@ -41,6 +54,8 @@ export class FleetService {
   readonly #clock: () => number;
   readonly #events = new Map<string, FleetEvent[]>();
   #sweeper?: GhostSweeper;
+  /** The last read of the live pools for health views, shared by requests. */
+  #current?: { at: number; data: Promise<PoolRecord[]> };
   /** Pools as last loaded by refresh(), so reads do not touch the database. */
   #pools: PoolRecord[] = [];
   /** When refresh() last completed; the sampler never writes what this replica has not seen. */
@@ -288,7 +303,13 @@ export class FleetService {
       pool,
       this.#view(pool.id),
       this.#poller.snapshot(pool.id),
+      this.#clock(),
     );
+  }
+
+  /** Age in seconds of the oldest CI snapshot among the live pools (for the metric). */
+  oldestDataAgeSeconds(): number | undefined {
+    return this.#poller.oldestAgeSeconds(this.#pools, this.#clock());
   }
 
   /** Health of the given pools grouped by team. */
@@ -309,6 +330,7 @@ export class FleetService {
       .map(([team, list]) => ({
         team,
         pools: list,
+        ...oldestAge(list),
         clusters: this.#clusterApis(recordsByTeam.get(team)),
         totals: {
           vms: list.reduce(
@@ -376,16 +398,33 @@ export class FleetService {
       },
       cacheSynced: this.#cache.synced,
       observedAt: new Date(this.#clock()).toISOString(),
+      ...oldestAge(all),
       clusters: this.#clusterApis(),
     };
   }
 
   /**
-   * The active pools as stored now (one database read, no cluster or GitLab call), so health
-   * views show a state change at once rather than at the next refresh.
+   * The active pools as stored, read at most once per {@link CURRENT_POOLS_TTL_MS} however many
+   * health requests come in (a read of every pool cost more than the whole cached health at
+   * 2,000 pools), and at once after a change through this replica; no cluster or GitLab call.
    */
   currentPools(): Promise<PoolRecord[]> {
-    return this.#store.listPools({ states: [...LIVE_POOL_STATES] });
+    const now = this.#clock();
+    if (!this.#current || now - this.#current.at > CURRENT_POOLS_TTL_MS) {
+      const data = this.#store.listPools({ states: [...LIVE_POOL_STATES] });
+      const entry = { at: now, data };
+      this.#current = entry;
+      // A failed read is not cached: the next request tries again.
+      data.catch(() => {
+        if (this.#current === entry) this.#current = undefined;
+      });
+    }
+    return this.#current.data;
+  }
+
+  /** A pool was changed through this replica: the next view reads the pools again. */
+  poolChanged(): void {
+    this.#current = undefined;
   }
 
   /** Pools as of the last refresh (no database read). */

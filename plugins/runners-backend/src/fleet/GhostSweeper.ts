@@ -3,7 +3,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { CiProvider } from '@runner-fleet/plugin-runners-node';
 import { PoolRecord, PoolStore } from '../database/PoolStore';
 import { vmiRunnerSystemId } from '../provisioning/render';
-import { CiPoller } from './CiPoller';
+import { CiPoller, snapshotAgeMs } from './CiPoller';
 import { CachedObject } from './FleetCache';
 
 /** What one sweep found and did. */
@@ -14,6 +14,8 @@ export interface SweepResult {
   runnersDeleted: number;
   managersDeleted: number;
   vmsReplaced: number;
+  /** Pools left alone because their CI snapshot was older than the bound. */
+  staleSkipped: number;
 }
 
 /** Where the sweeper sees VMs and how it replaces one (through the reconciler). */
@@ -39,6 +41,7 @@ export class GhostSweeper {
     logger: LoggerService;
     registrationTimeoutMs: number;
     managerGraceMs: number;
+    maxDataAgeMs: number;
     clock: () => number;
   };
   #last: SweepResult = {
@@ -48,6 +51,7 @@ export class GhostSweeper {
     runnersDeleted: 0,
     managersDeleted: 0,
     vmsReplaced: 0,
+    staleSkipped: 0,
   };
   #removedTotal = 0;
   /** Managers already removed (pool id / system id), so a stale snapshot does not repeat them. */
@@ -61,6 +65,8 @@ export class GhostSweeper {
     logger: LoggerService;
     registrationTimeoutSeconds?: number;
     managerGraceSeconds?: number;
+    /** CI snapshots older than this are not acted on. Default 300 s. */
+    maxDataAgeSeconds?: number;
     clock?: () => number;
   }) {
     return new GhostSweeper(options);
@@ -75,6 +81,7 @@ export class GhostSweeper {
       logger: o.logger,
       registrationTimeoutMs: (o.registrationTimeoutSeconds ?? 600) * 1000,
       managerGraceMs: (o.managerGraceSeconds ?? 60) * 1000,
+      maxDataAgeMs: (o.maxDataAgeSeconds ?? 300) * 1000,
       clock: o.clock ?? Date.now,
     };
   }
@@ -98,6 +105,7 @@ export class GhostSweeper {
       runnersDeleted: 0,
       managersDeleted: 0,
       vmsReplaced: 0,
+      staleSkipped: 0,
     };
     await this.#sweepRunners(byId, result);
     for (const pool of pools) {
@@ -142,8 +150,20 @@ export class GhostSweeper {
   async #sweepPool(pool: PoolRecord, result: SweepResult) {
     const { ci, poller, fleet, logger, clock } = this.#deps;
     const snapshot = poller.snapshot(pool.id);
-    if (!snapshot) return;
+    if (!snapshot || snapshot.runnerId !== pool.gitlabRunnerId) return;
     const now = clock();
+    // Old data would show a manager whose VM was just created as a ghost, or a VM that has
+    // registered since as never registered: act only on what is recent enough.
+    const dataAge = snapshotAgeMs(snapshot, now);
+    if (dataAge > this.#deps.maxDataAgeMs) {
+      result.staleSkipped++;
+      logger.debug(
+        `ghost sweeper: pool ${pool.team}/${
+          pool.name
+        } skipped: its CI data is ${Math.round(dataAge / 1000)} s old`,
+      );
+      return;
+    }
     const vmis = fleet.vmisOf(pool.id);
     // Pair by the system_id the VM's guest wrote for gitlab-runner, never by the VMI name.
     const systemIdOf = (vmi: CachedObject) =>
@@ -184,7 +204,10 @@ export class GhostSweeper {
         (systemId !== undefined && registered.has(systemId))
       )
         continue;
-      if (now - createdAt < this.#deps.registrationTimeoutMs) continue;
+      // Judge by when GitLab was read, not by now: the VM must have had the whole timeout to
+      // register before the snapshot that lacks it was taken.
+      if (snapshot.polledAt - createdAt < this.#deps.registrationTimeoutMs)
+        continue;
       result.unregisteredVms++;
       logger.warn(
         `ghost sweeper: VM ${vmi.metadata.name} of pool ${pool.team}/${pool.name} never registered with GitLab; replacing it`,

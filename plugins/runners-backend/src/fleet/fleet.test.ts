@@ -33,7 +33,8 @@ const cluster = useTestCluster();
 const databases = createTestDatabases();
 const emulator = useGitLabEmulator();
 
-async function setup() {
+async function setup(options: { clock?: () => number } = {}) {
+  const { clock } = options;
   const logger = mockServices.logger.mock();
   const config = testRunnersConfig(emulator.url);
   const store = await testStore(databases);
@@ -56,11 +57,12 @@ async function setup() {
     logger,
   });
   await cache.start();
-  const poller = CiPoller.create({ ci, logger });
+  const poller = CiPoller.create({ ci, budget: ci.budget, logger, clock });
   const fleet = FleetService.create({
     store,
     cache,
     poller,
+    clock,
     history: await testHistoryStore(databases),
     clusters: { primary: 'local' },
     logger,
@@ -72,6 +74,8 @@ async function setup() {
     logger,
     managerGraceSeconds: 0,
     registrationTimeoutSeconds: 3600,
+    maxDataAgeSeconds: 300,
+    clock,
     fleet: {
       vmisOf: id => fleet.vmisOf(id),
       replaceVm: (c, ns, name) => reconciler.replaceVm(c, ns, name),
@@ -168,6 +172,7 @@ describe('fleet health, ghost sweeper and watch cache (real control plane + GitL
       runnersDeleted: 0,
       managersDeleted: 0,
       vmsReplaced: 0,
+      staleSkipped: 0,
     });
 
     await cluster
@@ -191,6 +196,57 @@ describe('fleet health, ghost sweeper and watch cache (real control plane + GitL
       r => r.id === pool.gitlabRunnerId,
     )!;
     expect(runner.managers).toEqual([]);
+    await cache.stop();
+  });
+
+  it('does not act on CI data older than its bound, and says how old the data is', async () => {
+    let now = Date.now();
+    const { cache, fleet, sweeper, reconciler, pool, team } = await setup({
+      clock: () => now,
+    });
+    const token = (await reconciler.runnerToken(pool))!;
+    await bootVm(team, pool.id, 'rf-builds-stale', token);
+    await eventually(
+      'the fleet cache',
+      () => fleet.vmisOf(pool.id).length,
+      n => n === 1,
+    );
+    await fleet.refresh();
+    expect(fleet.poolHealth(pool).dataAgeSeconds).toBe(0);
+    await cluster
+      .kubeConfig('admin')
+      .makeApiClient(CustomObjectsApi)
+      .deleteNamespacedCustomObject({
+        group: 'kubevirt.io',
+        version: 'v1',
+        plural: 'virtualmachineinstances',
+        namespace: teamNamespace(team),
+        name: 'rf-builds-stale',
+      });
+    await eventually(
+      'the fleet cache',
+      () => fleet.vmisOf(pool.id).length,
+      n => n === 0,
+    );
+    // GitLab was last read 301 s ago (the poller fell behind): the sweep leaves the pool alone.
+    now += 301_000;
+    expect(fleet.poolHealth(pool).dataAgeSeconds).toBe(301);
+    expect(fleet.scaling(pool).dataAgeSeconds).toBe(301);
+    expect(fleet.oldestDataAgeSeconds()).toBe(301);
+    const stale = await sweeper.sweep();
+    expect(stale).toMatchObject({ managersDeleted: 0, staleSkipped: 1 });
+    const managers = async () =>
+      (await emulator.control.runners()).find(
+        r => r.id === pool.gitlabRunnerId,
+      )!.managers;
+    expect(await managers()).toHaveLength(1);
+    // Fresh data: the manager of the deleted VM goes.
+    await fleet.refresh();
+    expect(await sweeper.sweep()).toMatchObject({
+      managersDeleted: 1,
+      staleSkipped: 0,
+    });
+    expect(await managers()).toEqual([]);
     await cache.stop();
   });
 

@@ -79,6 +79,7 @@ function ci(
   extra: Partial<CiPoolSnapshot> = {},
 ): CiPoolSnapshot {
   return {
+    runnerId: 1,
     managers: [],
     running: Array.from({ length: running }, (_, i) => ({
       id: i + 1,
@@ -187,12 +188,16 @@ describe('scalingSignal', () => {
       view(2, ['Running', 'Running']),
       ci(3, {
         pending: [{ id: 9, status: 'pending', tags: [], createdAt: '' }],
+        pendingPolledAt: NOW - 40_000,
       }),
+      NOW + 5_000,
     );
+    // The signal says how old its data is: the older part (pending jobs) decides.
     expect(signal).toEqual({
       busyJobSlots: 3,
       pendingJobs: 1,
       overflow: { busyJobSlots: 0, pendingJobs: 0 },
+      dataAgeSeconds: 45,
     });
   });
 

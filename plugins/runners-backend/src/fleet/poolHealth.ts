@@ -7,7 +7,7 @@ import {
 } from '@runner-fleet/plugin-runners-common';
 import { PoolRecord } from '../database/PoolStore';
 import { vmiRunnerSystemId } from '../provisioning/render';
-import { CiPoolSnapshot } from './CiPoller';
+import { CiPoolSnapshot, snapshotAgeMs } from './CiPoller';
 import { CachedObject, PoolObjects } from './FleetCache';
 import { PoolHistoryFigures } from './FleetHistory';
 import { percentiles } from './percentiles';
@@ -194,7 +194,12 @@ export function computePoolHealth(options: {
       weighted30d: hours(history.month?.weightedVmSeconds),
     },
     observedAt: new Date(ci?.polledAt ?? now).toISOString(),
+    ...(ci && { dataAgeSeconds: ageSeconds(ci, now) }),
   };
+}
+
+function ageSeconds(ci: CiPoolSnapshot, now: number): number {
+  return Math.round(snapshotAgeMs(ci, now) / 1000);
 }
 
 /**
@@ -205,14 +210,17 @@ export function scalingSignal(
   pool: PoolRecord,
   view: PoolView,
   ci?: CiPoolSnapshot,
+  now = Date.now(),
 ): PoolScalingSignal {
   const busy = ci?.running.length ?? 0;
   const pending = ci?.pending.length ?? 0;
+  const age = ci && { dataAgeSeconds: ageSeconds(ci, now) };
   if (!pool.spec.autoscaling.burst) {
     return {
       busyJobSlots: busy,
       pendingJobs: pending,
       overflow: { busyJobSlots: 0, pendingJobs: 0 },
+      ...age,
     };
   }
   const burstVms = new Set(
@@ -229,5 +237,6 @@ export function scalingSignal(
     busyJobSlots: busy - busyOnBurst,
     pendingJobs: pending,
     overflow: { busyJobSlots: busyOnBurst, pendingJobs: atMax ? pending : 0 },
+    ...age,
   };
 }

@@ -13,6 +13,7 @@ import { ConnectedCluster } from '../provisioning/connectClusters';
 import { Reconciler } from '../provisioning/Reconciler';
 import { ReconcileWorker } from '../provisioning/ReconcileWorker';
 import { ReconcileQueue } from '../database/ReconcileQueue';
+import type { RequestBudget } from '../ci/GitLabBudget';
 import { CiPoller } from './CiPoller';
 import { FleetCache } from './FleetCache';
 import { FleetService } from './FleetService';
@@ -26,6 +27,9 @@ function servedShape(report: ClusterApiHealth): string {
     report.missing.map(m => m.kind),
   ]);
 }
+
+/** Seconds between refreshes of the fleet view, each one CI poll round. */
+const REFRESH_SECONDS = 15;
 
 /** The running fleet machinery: what the API needs from it. */
 export interface Fleet {
@@ -46,6 +50,8 @@ export async function startFleet(options: {
   /** The fleet history in the plugin database, shared by every replica. */
   history: HistoryStore;
   ci?: CiProvider;
+  /** The GitLab budget `ci` spends (when it is GitLab), so the poller plans its rounds in it. */
+  budget?: RequestBudget;
   clusters: ConnectedCluster[];
   scheduler: SchedulerService;
   lifecycle: LifecycleService;
@@ -64,7 +70,12 @@ export async function startFleet(options: {
     })),
     logger,
   });
-  const poller = CiPoller.create({ ci, logger });
+  const poller = CiPoller.create({
+    ci,
+    logger,
+    budget: options.budget,
+    roundSeconds: REFRESH_SECONDS,
+  });
   const health = FleetService.create({
     store,
     cache,
@@ -102,7 +113,7 @@ export async function startFleet(options: {
   });
   await scheduler.scheduleTask({
     id: 'runners-fleet-refresh',
-    frequency: { seconds: 15 },
+    frequency: { seconds: REFRESH_SECONDS },
     timeout: { minutes: 2 },
     scope: 'local',
     fn: () => health.refresh(),
@@ -131,6 +142,30 @@ export async function startFleet(options: {
     },
   });
 
+  // Pool events and deleted pools would otherwise grow without bound (every scale step and
+  // every pool ever deleted stayed in the tables the API and the sweeper scan).
+  await scheduler.scheduleTask({
+    id: 'runners-store-prune',
+    frequency: { hours: 1 },
+    timeout: { minutes: 10 },
+    scope: 'global',
+    initialDelay: { minutes: 2 },
+    fn: async () => {
+      const day = 86_400_000;
+      const now = Date.now();
+      const events = await store.pruneEvents({
+        olderThan: new Date(now - config.retention.eventDays * day),
+        keepPerPool: config.retention.eventsPerPool,
+      });
+      const pools = await store.pruneDeletedPools({
+        deletedBefore: new Date(now - config.retention.deletedPoolDays * day),
+      });
+      logger.debug(
+        `store: pruned ${events} pool events and ${pools} deleted pools`,
+      );
+    },
+  });
+
   if (!primary || !ci) {
     const missing = !primary
       ? 'a primary cluster (runners.clusters)'
@@ -155,6 +190,7 @@ export async function startFleet(options: {
     return {
       health,
       kick: poolId => {
+        health.poolChanged();
         say(poolId).catch(error => logger.warn(`pool ${poolId}`, error));
       },
     };
@@ -166,6 +202,7 @@ export async function startFleet(options: {
     clusters: clusters.map(c => c.client),
     config,
     logger,
+    runnerState: pool => poller.runnerState(pool),
     onPass: result =>
       result instanceof Error
         ? counters?.reconciled('error', 0, 0)
@@ -175,7 +212,11 @@ export async function startFleet(options: {
     queue,
     reconciler,
     logger,
-    options: { resyncMs: config.reconcilerIntervalSeconds * 1000 },
+    options: {
+      resyncMs: config.reconcilerIntervalSeconds * 1000,
+      concurrency: config.reconcilerConcurrency,
+      leaseMs: config.reconcilerLeaseSeconds * 1000,
+    },
   });
   worker.start();
   lifecycle.addShutdownHook(() => worker.stop());
@@ -228,5 +269,11 @@ export async function startFleet(options: {
     pending.forEach(timer => clearTimeout(timer)),
   );
   // The change that calls this has already queued its pool in the same transaction.
-  return { health, kick: () => worker.wake() };
+  return {
+    health,
+    kick: () => {
+      health.poolChanged();
+      worker.wake();
+    },
+  };
 }

@@ -6,6 +6,7 @@ import {
   PatchStrategy,
 } from '@kubernetes/client-node';
 import { MANAGER } from '@runner-fleet/plugin-runners-common';
+import { createHash } from 'node:crypto';
 import { ClusterTarget } from '../config';
 import type { ServedApiCheck } from './apiVersions';
 import { KubeObject, RenderedKind } from './render';
@@ -84,6 +85,48 @@ export function kubeConfigFor(target: ClusterTarget): KubeConfig {
   return kc;
 }
 
+type DispatcherFactory = (
+  ...args: Parameters<KubeConfig['createDispatcherOptions']>
+) => { close(): Promise<void> } | undefined;
+
+/**
+ * A copy of `kc` whose requests share one keep-alive connection pool per cluster and
+ * credentials. @kubernetes/client-node 2.0 builds a new undici Agent for every request
+ * (kubernetes-client/javascript#2893), so each call paid a TCP and TLS handshake; an idle
+ * reconcile pass over 1,000 pools spent most of its CPU there.
+ */
+export function withSharedConnections(kc: KubeConfig): KubeConfig {
+  // A view of `kc` (its clusters, users and authenticators stay shared and live) with its own
+  // dispatcher factory; `kc` itself, also used by watches, is left as it is.
+  const copy = Object.create(kc) as KubeConfig;
+  // The factory is private in client-node's typings; this is its shape in 2.0.
+  const factory = copy as unknown as { createDispatcher: DispatcherFactory };
+  const create = factory.createDispatcher.bind(copy);
+  const pools = new Map<string, ReturnType<DispatcherFactory>>();
+  factory.createDispatcher = (cluster, agentOptions) => {
+    // The TLS material decides the pool: rotated client certificates get a new one.
+    const key = createHash('sha256')
+      .update(
+        JSON.stringify([
+          cluster?.server,
+          copy.createDispatcherOptions(cluster, agentOptions),
+        ]),
+      )
+      .digest('hex');
+    if (!pools.has(key)) {
+      // Keep a handful: one per credential generation is plenty.
+      if (pools.size >= 8) {
+        const [oldest, dispatcher] = pools.entries().next().value!;
+        pools.delete(oldest);
+        dispatcher?.close().catch(() => undefined);
+      }
+      pools.set(key, create(cluster, agentOptions));
+    }
+    return pools.get(key);
+  };
+  return copy;
+}
+
 /** The HTTP status of a failed API server call. */
 function statusOf(error: unknown): number | undefined {
   return error instanceof ApiException ? error.code : undefined;
@@ -156,7 +199,7 @@ export class KubernetesClusterClient implements ClusterClient {
     this.name = name;
     this.role = role;
     this.apis = apis;
-    this.#api = KubernetesObjectApi.makeApiClient(kc);
+    this.#api = KubernetesObjectApi.makeApiClient(withSharedConnections(kc));
   }
 
   async apply(

@@ -5,11 +5,20 @@ import { ReconcileQueue } from '../database/ReconcileQueue';
 import { PoolChangedError } from './PassPool';
 import { Reconciler, ReconcileResult } from './Reconciler';
 
+/** A pass that ended because its pool changed meanwhile: it runs again at once. */
+const RERUN = Symbol('rerun');
+
 /** Tuning of the work queue; the defaults suit a fleet of hundreds of pools. */
 export interface ReconcileWorkerOptions {
-  /** Passes one replica runs at once. Default 4. */
+  /**
+   * Passes one replica runs at once, across pools (each pass waits mostly on the API server and
+   * GitLab, so a few in parallel shorten a cycle without flooding either). Default 4.
+   */
   concurrency?: number;
-  /** How long a claimed pool stays this replica's without renewal. Default 60 s. */
+  /**
+   * How long a claimed pool stays this replica's without renewal (renewed every third of it
+   * while the pass runs); a crashed replica's pools wait this long. Default 60 s.
+   */
   leaseMs?: number;
   /** How often the queue is read for due work another replica asked for. Default 1 s. */
   pollMs?: number;
@@ -37,6 +46,7 @@ export class ReconcileWorker {
     'hex',
   )}`;
   readonly #o: Required<ReconcileWorkerOptions>;
+  readonly #clock: () => Date;
   #running = false;
   #loop?: Promise<void>;
   #wake?: () => void;
@@ -47,6 +57,8 @@ export class ReconcileWorker {
     reconciler: Reconciler;
     logger: LoggerService;
     options?: ReconcileWorkerOptions;
+    /** The queue's time; default the system clock. */
+    clock?: () => Date;
   }) {
     return new ReconcileWorker(options);
   }
@@ -55,6 +67,7 @@ export class ReconcileWorker {
     this.#queue = options.queue;
     this.#reconciler = options.reconciler;
     this.#logger = options.logger;
+    this.#clock = options.clock ?? (() => new Date());
     const o = options.options ?? {};
     this.#o = {
       concurrency: o.concurrency ?? 4,
@@ -102,32 +115,44 @@ export class ReconcileWorker {
    */
   async drain(): Promise<ReconcileResult[]> {
     const results: ReconcileResult[] = [];
+    // Only what is due when the drain starts: a drain longer than the resync interval would
+    // otherwise find its first pools due again and never end. A pool that changed during its
+    // pass moves the horizon, so it runs again on its new state.
+    let dueBy = this.#clock();
     for (;;) {
-      const batch = await this.runOnce();
+      const batch = await this.runOnce({ dueBy });
       if (batch.claimed === 0) return results;
       results.push(...batch.results);
+      if (batch.rerun) dueBy = this.#clock();
     }
   }
 
   /** Claims one batch of due pools, runs their passes and releases them. */
-  async runOnce(): Promise<{ claimed: number; results: ReconcileResult[] }> {
+  async runOnce(options: { dueBy?: Date } = {}): Promise<{
+    claimed: number;
+    results: ReconcileResult[];
+    /** Whether a pool changed during its pass and asked to run again at once. */
+    rerun: boolean;
+  }> {
     const claimed = await this.#queue.claim(this.#owner, {
       limit: this.#o.concurrency,
       leaseMs: this.#o.leaseMs,
+      dueBy: options.dueBy,
     });
-    const results = await Promise.all(
+    const outcomes = await Promise.all(
       claimed.map(c => this.#pass(c.poolId, c.failures)),
     );
     return {
       claimed: claimed.length,
-      results: results.filter((r): r is ReconcileResult => !!r),
+      results: outcomes.filter((r): r is ReconcileResult => !!r && r !== RERUN),
+      rerun: outcomes.includes(RERUN),
     };
   }
 
   async #pass(
     poolId: string,
     failures: number,
-  ): Promise<ReconcileResult | undefined> {
+  ): Promise<ReconcileResult | typeof RERUN | undefined> {
     const renew = setInterval(() => {
       this.#queue
         .renew(poolId, this.#owner, this.#o.leaseMs)
@@ -154,7 +179,7 @@ export class ReconcileWorker {
     } catch (error) {
       if (error instanceof PoolChangedError) {
         await this.#queue.release(poolId, this.#owner, { delayMs: 0 });
-        return undefined;
+        return RERUN;
       }
       const delayMs = jitter(
         Math.min(this.#o.maxBackoffMs, this.#o.backoffMs * 2 ** failures),

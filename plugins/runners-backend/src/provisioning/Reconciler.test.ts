@@ -2,6 +2,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { LABELS, MANAGER } from '@runner-fleet/plugin-runners-common';
 import { useTestCluster } from '@runner-fleet/testenv/jest';
 import { GitLabCiProvider } from '../ci';
+import { CiPoller } from '../fleet/CiPoller';
 import { createTestDatabases } from '../__testUtils__/databases';
 import {
   changePool,
@@ -167,6 +168,51 @@ describe('Reconciler against the real control plane and the GitLab emulator', ()
     const second = await reconciler.reconcile(pool.id);
     expect(second).toMatchObject({ applied: 0, deleted: 0 });
     expect(client.writes.slice(before)).toEqual([]);
+  });
+
+  it('makes no GitLab call and no Kubernetes write in an idle pass', async () => {
+    const { store, client, ci, config, reconciler } = await setup();
+    const pool = await insertTestPool(store, config);
+    await reconciler.reconcile(pool.id);
+    const writes = client.writes.length;
+    const requests = ci.budget.requestsMade;
+    for (let i = 0; i < 3; i++) await reconciler.reconcile(pool.id);
+    expect(client.writes.slice(writes)).toEqual([]);
+    expect(ci.budget.requestsMade - requests).toBe(0);
+  });
+
+  it("registers a new runner once the CI poller saw the pool's runner deleted in GitLab", async () => {
+    const { store, ci, config } = await setup();
+    const poller = CiPoller.create({ ci, logger: mockServices.logger.mock() });
+    const reconciler = Reconciler.create({
+      store,
+      ci,
+      clusters: [
+        KubernetesClusterClient.create({
+          name: 'local',
+          role: 'primary',
+          kubeConfig: cluster.kubeConfig('runner-fleet-backend'),
+        }),
+      ],
+      config,
+      logger: mockServices.logger.mock(),
+      runnerState: pool => poller.runnerState(pool),
+    });
+    const pool = await insertTestPool(store, config);
+    await reconciler.reconcile(pool.id);
+    const first = (await store.getPool(pool.id))!;
+    await ci.deleteRunner(first.gitlabRunnerId!);
+    // Until the poller has seen it gone, an idle pass trusts what it recorded.
+    await reconciler.reconcile(pool.id);
+    expect((await store.getPool(pool.id))!.gitlabRunnerId).toBe(
+      first.gitlabRunnerId,
+    );
+    await poller.poll([first]);
+    await reconciler.reconcile(pool.id);
+    const runners = await fleetRunners(pool.id);
+    expect(runners).toHaveLength(1);
+    expect(runners[0].id).not.toBe(first.gitlabRunnerId);
+    expect((await store.getPool(pool.id))!.gitlabRunnerId).toBe(runners[0].id);
   });
 
   it('rolls a flavor change into new objects with a new template hash', async () => {

@@ -12,7 +12,7 @@ import { PassPool, PoolChangedError } from './PassPool';
 import { PoolObjects } from './PoolObjects';
 import { reasonCodeOf, workloadState, WorkloadStatus } from './poolStatus';
 import { JOB_DRAIN_SECONDS, poolObjectNames, teamNamespace } from './render';
-import { RunnerRegistration } from './RunnerRegistration';
+import { RunnerRegistration, RunnerStateSource } from './RunnerRegistration';
 import { StepHook } from './steps';
 import { Teardown } from './Teardown';
 
@@ -55,6 +55,11 @@ export class Reconciler {
     config: RunnersConfig;
     logger: LoggerService;
     onStep?: StepHook;
+    /**
+     * What the CI poller last saw of a pool's runner: an idle pass then makes no GitLab call.
+     * Default: never seen, so only a changed pool's pass reads the runner.
+     */
+    runnerState?: RunnerStateSource;
     /** Told about every pass over a pool (for metrics). */
     onPass?: (result: ReconcileResult | Error) => void;
     /** How long running jobs may drain after a delete; default the VMs' grace period. */
@@ -79,6 +84,7 @@ export class Reconciler {
       config: options.config,
       logger: options.logger,
       onStep,
+      runnerState: options.runnerState,
     });
     this.#objects = new PoolObjects({
       clusters: options.clusters,

@@ -12,6 +12,11 @@ import { poolObjectNames, renderPool, teamNamespace } from './render';
 import { renderInputFor } from './renderInput';
 import type { StepHook } from './steps';
 
+/** What the CI poller last saw of a pool's recorded runner. */
+export type RunnerStateSource = (
+  pool: PoolRecord,
+) => 'present' | 'missing' | 'unknown';
+
 /** The CI-side registration a pool's spec asks for. */
 export function runnerSpecOf(pool: PoolRecord): CiRunnerSpec {
   return {
@@ -36,6 +41,7 @@ export class RunnerRegistration {
   readonly #config: RunnersConfig;
   readonly #logger: LoggerService;
   readonly #onStep: StepHook;
+  readonly #runnerState: RunnerStateSource;
 
   constructor(options: {
     ci: CiProvider;
@@ -43,12 +49,15 @@ export class RunnerRegistration {
     config: RunnersConfig;
     logger: LoggerService;
     onStep: StepHook;
+    /** What the CI poller last saw of a pool's runner; default: never seen. */
+    runnerState?: RunnerStateSource;
   }) {
     this.#ci = options.ci;
     this.#primary = options.primary;
     this.#config = options.config;
     this.#logger = options.logger;
     this.#onStep = options.onStep;
+    this.#runnerState = options.runnerState ?? (() => 'unknown');
   }
 
   /** Makes sure the pool has a GitLab runner matching its spec and returns its token. */
@@ -56,6 +65,18 @@ export class RunnerRegistration {
     const pool = pass.record;
     const spec = runnerSpecOf(pool);
     let runnerId = pool.gitlabRunnerId;
+    // An idle pass costs GitLab nothing: the runner was brought to this generation's spec by
+    // the pass that observed it, and whether it still exists comes from the CI poller's
+    // snapshot. Edits made to the runner in GitLab itself are not reverted until the pool's
+    // next change.
+    if (
+      runnerId !== undefined &&
+      pool.observedGeneration === pool.generation &&
+      this.#runnerState(pool) !== 'missing'
+    ) {
+      const stored = await this.readToken(pool);
+      if (stored) return stored;
+    }
     const existing =
       runnerId !== undefined ? await this.#ci.getRunner(runnerId) : undefined;
     if (runnerId !== undefined && !existing) {

@@ -82,6 +82,8 @@ async function setup() {
     config,
     store,
     worker,
+    reconciler,
+    logger,
     at: (step: ReconcileStep, fire: () => Promise<unknown>) => {
       trigger = { step, fire };
     },
@@ -154,6 +156,28 @@ const firstPassSteps: ReconcileStep[] = [
   'object-applied',
   'status-read',
 ];
+
+describe('ReconcileWorker.drain', () => {
+  it('ends when a cycle takes longer than the resync interval', async () => {
+    const { store, config, reconciler, logger } = await setup();
+    const pools = [
+      await insertTestPool(store, config),
+      await insertTestPool(store, config),
+    ];
+    // Every pool is due again 1 ms after its pass: a drain that took what is due *now* after
+    // each batch would never end.
+    const worker = ReconcileWorker.create({
+      queue: store.reconcileQueue(),
+      reconciler,
+      logger,
+      options: { resyncMs: 1, concurrency: 1 },
+    });
+    const results = await worker.drain();
+    expect(results.map(r => r.poolId).sort()).toEqual(
+      pools.map(p => p.id).sort(),
+    );
+  });
+});
 
 describe('a user intent issued at any moment of a pass takes effect', () => {
   it.each(firstPassSteps)('delete at %s: nothing is left', async step => {

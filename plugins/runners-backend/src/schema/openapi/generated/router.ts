@@ -1193,6 +1193,12 @@ export const spec = {
           observedAt: {
             type: 'string',
           },
+          dataAgeSeconds: {
+            type: 'integer',
+            minimum: 0,
+            description:
+              'Age in seconds of the CI data (jobs, runner managers) of the oldest pool; absent until GitLab was first read.',
+          },
           clusters: {
             type: 'array',
             items: {
@@ -1272,6 +1278,12 @@ export const spec = {
           },
           totals: {
             type: 'object',
+          },
+          dataAgeSeconds: {
+            type: 'integer',
+            minimum: 0,
+            description:
+              "Age in seconds of the CI data (jobs, runner managers) of the team's oldest pool; absent until GitLab was first read.",
           },
           clusters: {
             type: 'array',
@@ -1354,6 +1366,12 @@ export const spec = {
           observedAt: {
             type: 'string',
           },
+          dataAgeSeconds: {
+            type: 'integer',
+            minimum: 0,
+            description:
+              'Age in seconds of the CI data (jobs, runner managers) behind these numbers; absent until GitLab was first read.',
+          },
           clusters: {
             type: 'array',
             items: {
@@ -1414,6 +1432,12 @@ export const spec = {
                 type: 'integer',
               },
             },
+          },
+          dataAgeSeconds: {
+            type: 'integer',
+            minimum: 0,
+            description:
+              'Age in seconds of the CI data (jobs, runner managers) these counts come from; absent until GitLab was first read.',
           },
         },
       },

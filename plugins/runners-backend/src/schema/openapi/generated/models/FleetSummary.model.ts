@@ -17,5 +17,9 @@ export interface FleetSummary {
   burst: any;
   cacheSynced: boolean;
   observedAt: string;
+  /**
+   * Age in seconds of the CI data (jobs, runner managers) of the oldest pool; absent until GitLab was first read.
+   */
+  dataAgeSeconds?: number;
   clusters?: Array<ClusterApiHealth>;
 }

@@ -31,5 +31,9 @@ export interface PoolHealth {
   burst?: any;
   cost?: any;
   observedAt?: string;
+  /**
+   * Age in seconds of the CI data (jobs, runner managers) behind these numbers; absent until GitLab was first read.
+   */
+  dataAgeSeconds?: number;
   clusters?: Array<ClusterApiHealth>;
 }

@@ -31,6 +31,10 @@ export interface PoolHealthDetail {
   burst?: any;
   cost?: any;
   observedAt?: string;
+  /**
+   * Age in seconds of the CI data (jobs, runner managers) behind these numbers; absent until GitLab was first read.
+   */
+  dataAgeSeconds?: number;
   clusters?: Array<ClusterApiHealth>;
   vms: Array<any>;
   events: Array<any>;

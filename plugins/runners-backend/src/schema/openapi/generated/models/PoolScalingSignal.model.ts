@@ -12,4 +12,8 @@ export interface PoolScalingSignal {
   busyJobSlots: number;
   pendingJobs: number;
   overflow: PoolScalingSignalOverflow;
+  /**
+   * Age in seconds of the CI data (jobs, runner managers) these counts come from; absent until GitLab was first read.
+   */
+  dataAgeSeconds?: number;
 }

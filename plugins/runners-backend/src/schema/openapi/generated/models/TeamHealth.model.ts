@@ -13,5 +13,9 @@ export interface TeamHealth {
   team: string;
   pools: Array<PoolHealth>;
   totals: any;
+  /**
+   * Age in seconds of the CI data (jobs, runner managers) of the team\'s oldest pool; absent until GitLab was first read.
+   */
+  dataAgeSeconds?: number;
   clusters?: Array<ClusterApiHealth>;
 }
