@@ -13,6 +13,7 @@ import { ConnectedCluster } from '../provisioning/connectClusters';
 import { Reconciler } from '../provisioning/Reconciler';
 import { ReconcileWorker } from '../provisioning/ReconcileWorker';
 import { ReconcileQueue } from '../database/ReconcileQueue';
+import { RolloutStore } from '../database/RolloutStore';
 import { CiPoller } from './CiPoller';
 import { FleetCache } from './FleetCache';
 import { FleetService } from './FleetService';
@@ -45,6 +46,8 @@ export async function startFleet(options: {
   queue: ReconcileQueue;
   /** The fleet history in the plugin database, shared by every replica. */
   history: HistoryStore;
+  /** Rollout state per pool; without it, outdated VMs are left to scale-in. */
+  rollouts?: RolloutStore;
   ci?: CiProvider;
   clusters: ConnectedCluster[];
   scheduler: SchedulerService;
@@ -165,6 +168,7 @@ export async function startFleet(options: {
     clusters: clusters.map(c => c.client),
     config,
     logger,
+    rollouts: options.rollouts,
     onPass: result =>
       result instanceof Error
         ? counters?.reconciled('error', 0, 0)
