@@ -139,6 +139,12 @@ export const runnersPlugin = createBackendPlugin({
             }),
             permissions,
             fleet: fleet.health,
+            rollouts: {
+              auditor: deps.auditor,
+              store,
+              rollouts,
+              onChange: poolId => fleet.kick(poolId),
+            },
           }),
         );
       },
