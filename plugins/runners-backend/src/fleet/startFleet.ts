@@ -14,6 +14,7 @@ import { Reconciler } from '../provisioning/Reconciler';
 import { ReconcileWorker } from '../provisioning/ReconcileWorker';
 import { ReconcileQueue } from '../database/ReconcileQueue';
 import { RolloutStore } from '../database/RolloutStore';
+import { registerRolloutMetrics } from '../provisioning/rollout/RolloutMetrics';
 import { CiPoller } from './CiPoller';
 import { FleetCache } from './FleetCache';
 import { FleetService } from './FleetService';
@@ -83,6 +84,8 @@ export async function startFleet(options: {
 
   const counters =
     options.metrics && registerFleetMetrics(options.metrics, health);
+  const rolloutMetrics =
+    options.metrics && registerRolloutMetrics(options.metrics);
   lifecycle.addShutdownHook(() => cache.stop());
   // What each cluster serves decides which VirtualMachinePool version the cache watches (and
   // the renderers write), so read it first; refresh() never throws. Again on every reconnect: a
@@ -169,10 +172,20 @@ export async function startFleet(options: {
     config,
     logger,
     rollouts: options.rollouts,
-    onPass: result =>
-      result instanceof Error
-        ? counters?.reconciled('error', 0, 0)
-        : counters?.reconciled('ok', result.applied, result.deleted),
+    onPass: result => {
+      if (result instanceof Error) {
+        counters?.reconciled('error', 0, 0);
+        return;
+      }
+      counters?.reconciled('ok', result.applied, result.deleted);
+      if (result.rollout) {
+        rolloutMetrics?.observe(
+          result.poolId,
+          result.rollout,
+          result.vmsRetired ?? 0,
+        );
+      }
+    },
   });
   const worker = ReconcileWorker.create({
     queue,

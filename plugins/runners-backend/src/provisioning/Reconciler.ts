@@ -30,6 +30,8 @@ export interface ReconcileResult {
   requeueAfterMs?: number;
   /** The pool's rollout after this pass, when the pass looked at it. */
   rollout?: RolloutRecord;
+  /** VMs the rollout retired in this pass. */
+  vmsRetired?: number;
 }
 
 /** Consecutive failed passes after which a provisioning pool is marked failed. */
@@ -203,6 +205,7 @@ export class Reconciler {
       state,
       requeueAfterMs: rollout?.requeueAfterMs,
       rollout: rollout?.record,
+      vmsRetired: rollout?.plan.retire.length,
     };
   }
 
