@@ -38,6 +38,7 @@ import { PoolSummary } from './PoolSummary';
 import { PoolStateAlert } from './PoolStateAlert';
 import { PoolTimeline } from './PoolTimeline';
 import { ProvisioningProgress } from './ProvisioningProgress';
+import { RolloutProgress } from './RolloutProgress';
 import { VmsTable } from './VmsTable';
 
 const LIVE_REFRESH_MS = 15000;
@@ -160,6 +161,15 @@ export function PoolDetailPage() {
         <Grid item>
           <PoolStateAlert state={state} reason={reason} health={h} />
         </Grid>
+        {!gone && (
+          <Grid item>
+            <RolloutProgress
+              poolId={id}
+              canAbort={canUpdate.allowed}
+              pollMs={settling ? provisioningPollMs : LIVE_REFRESH_MS}
+            />
+          </Grid>
+        )}
         {p.pendingSpec && (
           <Grid item>
             <WarningPanel
