@@ -197,7 +197,11 @@ export class Reconciler {
       live,
     );
     const rollout = await this.#rollout?.run(pass, desired);
-    const state = await this.#updateState(pass);
+    const state = await this.#updateState(
+      pass,
+      rollout?.record?.phase === 'rolling' ||
+        rollout?.record?.phase === 'rolling-back',
+    );
     return {
       poolId,
       applied,
@@ -210,7 +214,7 @@ export class Reconciler {
   }
 
   /** Derives ready / provisioning / degraded from the primary workload as it is now. */
-  async #updateState(pass: PassPool): Promise<PoolState> {
+  async #updateState(pass: PassPool, rolling = false): Promise<PoolState> {
     const pool = pass.record;
     const windows = pool.flavor.os === 'windows';
     // Read the workload now: a snapshot from the start of the pass may predate VMs becoming
@@ -228,10 +232,15 @@ export class Reconciler {
       },
     });
     await this.#onStep('status-read', pool.id);
-    const next = workloadState(
+    let next = workloadState(
       pool,
       workload as { status?: WorkloadStatus } | undefined,
     );
+    // A rollout's replacements boot while the VMs they replace still finish their jobs: fewer
+    // ready replicas then is the rollout at work (it says so itself), not a degraded pool.
+    if (rolling && next.state === 'degraded') {
+      next = { state: 'ready', reason: 'replacing VMs with a new template' };
+    }
     await pass.transition(
       next,
       pool.observedGeneration === pool.generation

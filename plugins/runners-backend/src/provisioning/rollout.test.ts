@@ -284,6 +284,8 @@ describe('rolling replacement of a pool', () => {
       true,
     );
     expect(reasons.some(r => r.startsWith('rollout complete'))).toBe(true);
+    // Replacements booting is the rollout at work, not a degraded pool.
+    expect(timeline.filter(e => e.state === 'degraded')).toEqual([]);
 
     // Idempotent afterwards: another pass writes nothing to the rollout.
     await stack.pass();
