@@ -75,6 +75,12 @@ export interface FleetSimulatorOptions {
     | { linux?: DurationDistribution; windows?: DurationDistribution };
   /** Probability that a VMI fails while booting (phase Failed); default 0.02. */
   failureRate?: number;
+  /**
+   * containerDisk images that do not exist in any registry (a typo in a new runner image): the
+   * virt-launcher pod of such a VMI sits in ErrImagePull/ImagePullBackOff, so the VMI stays in
+   * Scheduling and never boots. Default none.
+   */
+  unpullableImages?: string[];
   /** Probability that a job ends `failed` (script_failure); default 0.05. */
   jobFailureRate?: number;
   /** Host-assisted clone speed of CDI, MiB per simulated second; default 200. */

@@ -12,6 +12,8 @@ export interface Settings {
     windows: Required<DurationDistribution>;
   };
   failureRate: number;
+  /** containerDisk images no node can pull: their VMIs never leave Scheduling. */
+  unpullableImages: ReadonlySet<string>;
   jobFailureRate: number;
   /** Used when a job carries no duration hint. */
   jobDuration: { medianSeconds: number; sigma: number };
@@ -67,6 +69,7 @@ export function resolveSettings(options: FleetSimulatorOptions): Settings {
     },
     bootTime,
     failureRate: probability('failureRate', options.failureRate, 0.02),
+    unpullableImages: new Set(options.unpullableImages ?? []),
     jobFailureRate: probability('jobFailureRate', options.jobFailureRate, 0.05),
     jobDuration: {
       medianSeconds:

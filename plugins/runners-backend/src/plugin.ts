@@ -15,6 +15,7 @@ import { GitLabCiProvider } from './ci';
 import { readRunnersConfig } from './config';
 import { DatabaseHistoryStore } from './database/DatabaseHistoryStore';
 import { DatabasePoolStore } from './database/DatabasePoolStore';
+import { DatabaseRolloutStore } from './database/DatabaseRolloutStore';
 import { startFleet } from './fleet/startFleet';
 import { connectClusters } from './provisioning/connectClusters';
 import { PoolPermissions } from './service/PoolPermissions';
@@ -83,6 +84,11 @@ export const runnersPlugin = createBackendPlugin({
             ? customCiProvider({ getDefault: () => gitlab || undefined })
             : customCiProvider ?? (gitlab || undefined);
         const clusters = connectClusters(config.clusters, logger);
+        // The pool store above has just run every migration of this package.
+        const rollouts = await DatabaseRolloutStore.create({
+          database: deps.database,
+          skipMigrations: true,
+        });
         const fleet = await startFleet({
           config,
           store,
@@ -92,6 +98,7 @@ export const runnersPlugin = createBackendPlugin({
             // The pool store above has just run every migration of this package.
             skipMigrations: true,
           }),
+          rollouts,
           ci,
           // A custom provider spends its own budget; the poller then counts calls.
           budget: gitlab && ci === gitlab ? gitlab.budget : undefined,
@@ -134,6 +141,12 @@ export const runnersPlugin = createBackendPlugin({
             }),
             permissions,
             fleet: fleet.health,
+            rollouts: {
+              auditor: deps.auditor,
+              store,
+              rollouts,
+              onChange: poolId => fleet.kick(poolId),
+            },
           }),
         );
       },

@@ -51,6 +51,10 @@ export const POOL_REASON_CODES = [
   'Deleted',
   /** Recorded before reason codes existed, or a code this client does not know. */
   'Unknown',
+  /** A rollout replaces VMs with a new template; fewer VMs are ready meanwhile, by design. */
+  'ReplacingVms',
+  /** A platform member or the team aborted a rollout; the pool returns to its last template. */
+  'RolloutAborted',
 ] as const;
 
 /** A reason code, see {@link POOL_REASON_CODES}. @public */

@@ -171,6 +171,39 @@ export interface ApprovalRequest {
   decisionReason?: string;
 }
 
+/**
+ * A pool's rolling replacement of VMs after a template change (flavor, image, runner config).
+ * UIs and tests decide on `phase` and `reason`, never on `message`.
+ *
+ * @public
+ */
+export interface PoolRollout {
+  poolId: string;
+  /** `stable`: every VM runs the current template; `halted`: waits for a fix or an abort. */
+  phase: 'stable' | 'rolling' | 'halted' | 'rolling-back';
+  /**
+   * Machine reason: UpToDate, Complete, Instant, Aborted, Replacing, WaitingForNewVms,
+   * WaitingForCapacity, WaitingForDrain, NewVmsFailedToBoot, NewVmsNotRegistered.
+   */
+  reason: string;
+  /** What a person reads: counts and why the rollout waits. */
+  message: string;
+  /** VMs by template as of the last pass. */
+  vms: {
+    /** Running the outdated template, not yet retired. */
+    outdated: number;
+    /** Running the new template and registered with GitLab. */
+    updated: number;
+    /** Retired: finishing their jobs before they stop. */
+    draining: number;
+  };
+  /** VMs this rollout has retired so far. */
+  replaced: number;
+  startedAt?: string;
+  finishedAt?: string;
+  updatedAt?: string;
+}
+
 /** One entry of a pool's state history. */
 export interface PoolEvent {
   poolId: string;

@@ -90,7 +90,8 @@ export interface CiProvider {
   /** Recent jobs of a runner, newest first. */
   listJobs(
     runnerId: number,
-    options?: { status?: string; limit?: number },
+    /** `systemId`: only jobs of that runner manager (VM), which then carry it. */
+    options?: { status?: string; limit?: number; systemId?: string },
   ): Promise<CiJob[]>;
 }
 

@@ -42,7 +42,12 @@ export function bootPlan(ctx: SimContext, vmi: VmiObject): BootPlan {
     { phase: 'Scheduling', atMs: Math.round(bootMs * 0.03) },
     { phase: 'Scheduled', atMs: Math.round(bootMs * 0.15) },
   ];
-  if (fails) {
+  const images = (vmi.spec.volumes ?? []).map(v => v.containerDisk?.image);
+  if (images.some(image => image && ctx.settings.unpullableImages.has(image))) {
+    // The pod never starts: no Scheduled, no Running, no failure either (kubelet retries the
+    // pull with back-off forever), which is what makes a bad image a silent rollout stall.
+    steps.splice(2);
+  } else if (fails) {
     steps.push({
       phase: 'Failed',
       atMs: Math.max(failAtMs, steps[2].atMs + 1),

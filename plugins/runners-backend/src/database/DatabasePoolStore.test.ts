@@ -272,6 +272,7 @@ describe.each(databases.eachSupportedId())(
           {
             state,
             reason: `step ${i}`,
+            code: state === 'ready' ? 'Ready' : 'BelowMinimum',
           },
         ))!.version;
       }
@@ -279,7 +280,7 @@ describe.each(databases.eachSupportedId())(
         gone.id,
         gone.version,
         { deleted: true },
-        { state: 'deleted', reason: 'torn down' },
+        { state: 'deleted', reason: 'torn down', code: 'Deleted' },
       );
       const deletedAt = now;
       // Events older than 5 days go; of the rest, the newest 3 per pool stay.

@@ -50,6 +50,7 @@ async function poolWithRunner(
     reserved: { cpu: 4, memoryGiB: 6 },
     state: 'ready',
     stateReason: 'ok',
+    stateCode: 'Ready',
     generation: 1,
     observedGeneration: 1,
     version: 1,

@@ -14,6 +14,8 @@ import { Reconciler } from '../provisioning/Reconciler';
 import { ReconcileWorker } from '../provisioning/ReconcileWorker';
 import { ReconcileQueue } from '../database/ReconcileQueue';
 import type { RequestBudget } from '../ci/GitLabBudget';
+import { RolloutStore } from '../database/RolloutStore';
+import { registerRolloutMetrics } from '../provisioning/rollout/RolloutMetrics';
 import { CiPoller } from './CiPoller';
 import { FleetCache } from './FleetCache';
 import { FleetService } from './FleetService';
@@ -49,6 +51,8 @@ export async function startFleet(options: {
   queue: ReconcileQueue;
   /** The fleet history in the plugin database, shared by every replica. */
   history: HistoryStore;
+  /** Rollout state per pool; without it, outdated VMs are left to scale-in. */
+  rollouts?: RolloutStore;
   ci?: CiProvider;
   /** The GitLab budget `ci` spends (when it is GitLab), so the poller plans its rounds in it. */
   budget?: RequestBudget;
@@ -91,6 +95,8 @@ export async function startFleet(options: {
 
   const counters =
     options.metrics && registerFleetMetrics(options.metrics, health);
+  const rolloutMetrics =
+    options.metrics && registerRolloutMetrics(options.metrics);
   lifecycle.addShutdownHook(() => cache.stop());
   // What each cluster serves decides which VirtualMachinePool version the cache watches (and
   // the renderers write), so read it first; refresh() never throws. Again on every reconnect: a
@@ -203,10 +209,21 @@ export async function startFleet(options: {
     config,
     logger,
     runnerState: pool => poller.runnerState(pool),
-    onPass: result =>
-      result instanceof Error
-        ? counters?.reconciled('error', 0, 0)
-        : counters?.reconciled('ok', result.applied, result.deleted),
+    rollouts: options.rollouts,
+    onPass: result => {
+      if (result instanceof Error) {
+        counters?.reconciled('error', 0, 0);
+        return;
+      }
+      counters?.reconciled('ok', result.applied, result.deleted);
+      if (result.rollout) {
+        rolloutMetrics?.observe(
+          result.poolId,
+          result.rollout,
+          result.vmsRetired ?? 0,
+        );
+      }
+    },
   });
   const worker = ReconcileWorker.create({
     queue,

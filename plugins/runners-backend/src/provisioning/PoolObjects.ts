@@ -52,13 +52,20 @@ export class PoolObjects {
     pool: PoolRecord,
     token: string,
     live: LiveObjects,
-  ): Promise<{ applied: number; deleted: number }> {
+  ): Promise<{
+    applied: number;
+    deleted: number;
+    /** What was rendered, by cluster name (the rollout reads the VM templates from it). */
+    desired: Map<string, KubeObject[]>;
+  }> {
     let applied = 0;
     let deleted = 0;
+    const rendered = new Map<string, KubeObject[]>();
     for (const cluster of this.#clusters) {
       const desired = renderPool(
         renderInputFor(this.#config, pool, cluster, token, this.#runnerUrl),
       );
+      rendered.set(cluster.name, desired);
       const current = live.of(pool.id, cluster.name);
       for (const secret of await this.secrets(cluster, pool)) {
         current.set(objectKey(secret), secret);
@@ -87,7 +94,7 @@ export class PoolObjects {
         await this.#onStep('object-pruned', pool.id);
       }
     }
-    return { applied, deleted };
+    return { applied, deleted, desired: rendered };
   }
 
   /** Deletes every object of the pool on every cluster; counts what existed. */

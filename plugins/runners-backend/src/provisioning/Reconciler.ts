@@ -6,12 +6,14 @@ import {
 import { CiProvider } from '@runner-fleet/plugin-runners-node';
 import { RunnersConfig } from '../config';
 import { PoolRecord, PoolStore } from '../database/PoolStore';
+import { RolloutRecord, RolloutStore } from '../database/RolloutStore';
 import { ClusterClient } from './ClusterClient';
 import { LiveObjects } from './liveObjects';
 import { PassPool, PoolChangedError } from './PassPool';
 import { PoolObjects } from './PoolObjects';
 import { reasonCodeOf, workloadState, WorkloadStatus } from './poolStatus';
 import { JOB_DRAIN_SECONDS, poolObjectNames, teamNamespace } from './render';
+import { Rollout } from './rollout/Rollout';
 import { RunnerRegistration, RunnerStateSource } from './RunnerRegistration';
 import { StepHook } from './steps';
 import { Teardown } from './Teardown';
@@ -26,6 +28,10 @@ export interface ReconcileResult {
   state: PoolState;
   /** When set, the pool wants its next pass this soon (e.g. a drain that waits for jobs). */
   requeueAfterMs?: number;
+  /** The pool's rollout after this pass, when the pass looked at it. */
+  rollout?: RolloutRecord;
+  /** VMs the rollout retired in this pass. */
+  vmsRetired?: number;
 }
 
 /** Consecutive failed passes after which a provisioning pool is marked failed. */
@@ -47,6 +53,7 @@ export class Reconciler {
   readonly #runners: RunnerRegistration;
   readonly #objects: PoolObjects;
   readonly #teardown: Teardown;
+  readonly #rollout?: Rollout;
 
   static create(options: {
     store: PoolStore;
@@ -66,6 +73,12 @@ export class Reconciler {
     drainSeconds?: number;
     /** How often a draining pool looks at its jobs again; default 10 s. */
     drainPollMs?: number;
+    /** Where rollouts keep their state; without it, outdated VMs are left to scale-in. */
+    rollouts?: RolloutStore;
+    /** How long new VMs of a rollout may take to boot and register; default 10 min. */
+    rolloutDeadlineMs?: number;
+    /** How often a pool in a rollout is looked at again; default 5 s. */
+    rolloutPollMs?: number;
     clock?: () => Date;
   }) {
     return new Reconciler(options);
@@ -100,6 +113,17 @@ export class Reconciler {
       clock: options.clock ?? (() => new Date()),
       onStep,
     });
+    if (options.rollouts) {
+      this.#rollout = new Rollout({
+        ci: options.ci,
+        store: options.rollouts,
+        clusters: options.clusters,
+        clock: options.clock ?? (() => new Date()),
+        deadlineMs: options.rolloutDeadlineMs,
+        pollMs: options.rolloutPollMs,
+        onStep,
+      });
+    }
   }
 
   /**
@@ -173,17 +197,30 @@ export class Reconciler {
           };
     }
     const token = await this.#runners.ensure(pass);
-    const { applied, deleted } = await this.#objects.apply(
+    const { applied, deleted, desired } = await this.#objects.apply(
       pass.record,
       token,
       live,
     );
-    const state = await this.#updateState(pass);
-    return { poolId, applied, deleted, state };
+    const rollout = await this.#rollout?.run(pass, desired);
+    const state = await this.#updateState(
+      pass,
+      rollout?.record?.phase === 'rolling' ||
+        rollout?.record?.phase === 'rolling-back',
+    );
+    return {
+      poolId,
+      applied,
+      deleted,
+      state,
+      requeueAfterMs: rollout?.requeueAfterMs,
+      rollout: rollout?.record,
+      vmsRetired: rollout?.plan.retire.length,
+    };
   }
 
   /** Derives ready / provisioning / degraded from the primary workload as it is now. */
-  async #updateState(pass: PassPool): Promise<PoolState> {
+  async #updateState(pass: PassPool, rolling = false): Promise<PoolState> {
     const pool = pass.record;
     const windows = pool.flavor.os === 'windows';
     // Read the workload now: a snapshot from the start of the pass may predate VMs becoming
@@ -201,10 +238,19 @@ export class Reconciler {
       },
     });
     await this.#onStep('status-read', pool.id);
-    const next = workloadState(
+    let next = workloadState(
       pool,
       workload as { status?: WorkloadStatus } | undefined,
     );
+    // A rollout's replacements boot while the VMs they replace still finish their jobs: fewer
+    // ready replicas then is the rollout at work (it says so itself), not a degraded pool.
+    if (rolling && next.state === 'degraded') {
+      next = {
+        state: 'ready',
+        code: 'ReplacingVms',
+        reason: 'replacing VMs with a new template',
+      };
+    }
     await pass.transition(
       next,
       pool.observedGeneration === pool.generation

@@ -8,7 +8,8 @@ export type ReconcileStep =
   | 'object-applied'
   | 'object-pruned'
   | 'objects-deleted'
-  | 'runner-deleted';
+  | 'runner-deleted'
+  | 'vm-replaced';
 
 /**
  * Told at each step of a pass; a pass waits for it. Tests crash a pass here, or change the pool

@@ -8,6 +8,7 @@ import { PoolQueries } from './PoolQueries';
 import { PreconditionFailedError } from './conflicts';
 import { PoolPermissions } from './PoolPermissions';
 import { FleetService } from '../fleet/FleetService';
+import { addRolloutRoutes } from './rolloutRoutes';
 import { addFleetRoutes, refuseRestrictedTokens } from './fleetRoutes';
 import { jsonBody } from './jsonBody';
 
@@ -22,12 +23,20 @@ export async function createRouter(options: {
   queries: PoolQueries;
   permissions: PoolPermissions;
   fleet: FleetService;
+  /** Rollout status and abort; without it those routes answer 404. */
+  rollouts?: Omit<
+    Parameters<typeof addRolloutRoutes>[1],
+    'httpAuth' | 'pools' | 'permissions'
+  >;
 }): Promise<express.Router> {
   const { httpAuth, pools, approvals, queries } = options;
   const router = await createOpenApiRouter({
     middleware: [refuseRestrictedTokens(httpAuth), ...jsonBody()],
   });
   addFleetRoutes(router, options);
+  if (options.rollouts) {
+    addRolloutRoutes(router, { ...options, ...options.rollouts });
+  }
   // Reads are open to users and services; changes act for a user, whose teams decide.
   const readers = { allow: ['user', 'service'] as Array<'user' | 'service'> };
   const users = { allow: ['user'] as Array<'user'> };

@@ -5,6 +5,7 @@ import {
   FlavorCatalog,
   PoolEvent,
   PoolHealthDetail,
+  PoolRollout,
   PoolSpec,
   QuotaUsage,
   TeamHealth,
@@ -56,6 +57,10 @@ export interface RunnersApi {
   listPoolEvents(id: string): Promise<PoolEvent[]>;
   /** A pool's health with its VMs, timeline and 24 h history. */
   getPoolHealth(id: string): Promise<PoolHealthDetail>;
+  /** A pool's rolling replacement of VMs: phase, reason, old/new VM counts, why it waits. */
+  getPoolRollout(id: string): Promise<PoolRollout>;
+  /** Aborts a rolling or halted rollout: the pool returns to the template before it. */
+  abortPoolRollout(id: string): Promise<PoolRollout>;
   /** Approval requests the caller may see, newest first. */
   listRequests(options?: ListRequestsOptions): Promise<ApprovalRequest[]>;
   approveRequest(

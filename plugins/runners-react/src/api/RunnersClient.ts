@@ -6,6 +6,7 @@ import {
   FlavorCatalog,
   PoolEvent,
   PoolHealthDetail,
+  PoolRollout,
   PoolSpec,
   QuotaUsage,
   TeamHealth,
@@ -95,6 +96,16 @@ export class RunnersClient implements RunnersApi {
     return this.#request(`/pools/${encodeURIComponent(id)}`, {
       method: 'DELETE',
       query: { force: options.force || undefined },
+    });
+  }
+
+  getPoolRollout(id: string): Promise<PoolRollout> {
+    return this.#request(`/pools/${encodeURIComponent(id)}/rollout`);
+  }
+
+  abortPoolRollout(id: string): Promise<PoolRollout> {
+    return this.#request(`/pools/${encodeURIComponent(id)}/rollout/abort`, {
+      method: 'POST',
     });
   }
 

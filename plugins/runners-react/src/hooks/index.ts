@@ -1,6 +1,7 @@
 export { usePools, usePool } from './usePools';
 export { usePoolHealth } from './usePoolHealth';
 export { usePoolEvents } from './usePoolEvents';
+export { usePoolRollout } from './usePoolRollout';
 export { useTeamHealth } from './useTeamHealth';
 export { useFleetSummary } from './useFleetSummary';
 export { useFlavors } from './useFlavors';

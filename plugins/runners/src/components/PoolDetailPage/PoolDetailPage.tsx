@@ -39,6 +39,7 @@ import { PoolSummary } from './PoolSummary';
 import { PoolStateAlert } from './PoolStateAlert';
 import { PoolTimeline } from './PoolTimeline';
 import { ProvisioningProgress } from './ProvisioningProgress';
+import { RolloutProgress } from './RolloutProgress';
 import { VmsTable } from './VmsTable';
 
 const LIVE_REFRESH_MS = 15000;
@@ -167,6 +168,15 @@ export function PoolDetailPage() {
             health={h}
           />
         </Grid>
+        {!gone && (
+          <Grid item>
+            <RolloutProgress
+              poolId={id}
+              canAbort={canUpdate.allowed}
+              pollMs={settling ? provisioningPollMs : LIVE_REFRESH_MS}
+            />
+          </Grid>
+        )}
         {p.pendingSpec && (
           <Grid item>
             <WarningPanel

@@ -304,6 +304,60 @@ export const spec = {
         },
       },
     },
+    '/pools/{id}/rollout': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/id',
+        },
+      ],
+      get: {
+        operationId: 'GetPoolRollout',
+        description:
+          "The pool's rolling replacement of VMs after a template change: phase, reason code, old/new/draining VM counts and why it waits.",
+        responses: {
+          '200': {
+            description: 'The rollout (phase `stable` when nothing rolls).',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PoolRollout',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/pools/{id}/rollout/abort': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/id',
+        },
+      ],
+      post: {
+        operationId: 'AbortPoolRollout',
+        description:
+          "Aborts a rolling or halted rollout: the pool's spec goes back to what its VMs ran before, and the VMs already replaced are replaced again from the old template.",
+        responses: {
+          '202': {
+            description: 'The rollout, now rolling back.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PoolRollout',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
     '/requests': {
       get: {
         operationId: 'ListRequests',
@@ -1077,6 +1131,8 @@ export const spec = {
           'DeleteRetrying',
           'Deleted',
           'Unknown',
+          'ReplacingVms',
+          'RolloutAborted',
         ],
       },
       PoolEvent: {
@@ -1099,6 +1155,56 @@ export const spec = {
             $ref: '#/components/schemas/PoolReasonCode',
           },
           actor: {
+            type: 'string',
+          },
+        },
+      },
+      PoolRollout: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['poolId', 'phase', 'reason', 'message', 'vms', 'replaced'],
+        properties: {
+          poolId: {
+            type: 'string',
+          },
+          phase: {
+            type: 'string',
+            enum: ['stable', 'rolling', 'halted', 'rolling-back'],
+          },
+          reason: {
+            type: 'string',
+            description:
+              'Machine reason: UpToDate, Complete, Instant, Aborted, Replacing, WaitingForNewVms, WaitingForCapacity, WaitingForDrain, NewVmsFailedToBoot, NewVmsNotRegistered.',
+          },
+          message: {
+            type: 'string',
+          },
+          vms: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['outdated', 'updated', 'draining'],
+            properties: {
+              outdated: {
+                type: 'integer',
+              },
+              updated: {
+                type: 'integer',
+              },
+              draining: {
+                type: 'integer',
+              },
+            },
+          },
+          replaced: {
+            type: 'integer',
+          },
+          startedAt: {
+            type: 'string',
+          },
+          finishedAt: {
+            type: 'string',
+          },
+          updatedAt: {
             type: 'string',
           },
         },

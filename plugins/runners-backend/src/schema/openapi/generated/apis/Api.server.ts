@@ -16,12 +16,22 @@ import { ListTeamHealth200Response } from '../models/ListTeamHealth200Response.m
 import { Pool } from '../models/Pool.model';
 import { PoolChange } from '../models/PoolChange.model';
 import { PoolHealthDetail } from '../models/PoolHealthDetail.model';
+import { PoolRollout } from '../models/PoolRollout.model';
 import { PoolScalingSignal } from '../models/PoolScalingSignal.model';
 import { PoolSpec } from '../models/PoolSpec.model';
 import { PoolUpdate } from '../models/PoolUpdate.model';
 import { PoolValidation } from '../models/PoolValidation.model';
 import { RejectRequestRequest } from '../models/RejectRequestRequest.model';
 
+/**
+ * @public
+ */
+export type AbortPoolRollout = {
+  path: {
+    id: string;
+  };
+  response: PoolRollout | Error;
+};
 /**
  * @public
  */
@@ -80,6 +90,15 @@ export type GetPoolHealth = {
     id: string;
   };
   response: PoolHealthDetail | Error;
+};
+/**
+ * @public
+ */
+export type GetPoolRollout = {
+  path: {
+    id: string;
+  };
+  response: PoolRollout | Error;
 };
 /**
  * @public
@@ -173,6 +192,8 @@ export type ValidatePool = {
 };
 
 export type EndpointMap = {
+  '#post|/pools/{id}/rollout/abort': AbortPoolRollout;
+
   '#post|/requests/{id}/approve': ApproveRequest;
 
   '#post|/pools': CreatePool;
@@ -184,6 +205,8 @@ export type EndpointMap = {
   '#get|/pools/{id}': GetPool;
 
   '#get|/pools/{id}/health': GetPoolHealth;
+
+  '#get|/pools/{id}/rollout': GetPoolRollout;
 
   '#get|/scaling/pools/{id}': GetPoolScalingSignal;
 

@@ -27,4 +27,6 @@ export type PoolReasonCode =
   | 'CuttingJobs'
   | 'DeleteRetrying'
   | 'Deleted'
-  | 'Unknown';
+  | 'Unknown'
+  | 'ReplacingVms'
+  | 'RolloutAborted';

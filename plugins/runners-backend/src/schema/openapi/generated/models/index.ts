@@ -28,6 +28,8 @@ export * from '../models/PoolEvent.model';
 export * from '../models/PoolHealth.model';
 export * from '../models/PoolHealthDetail.model';
 export * from '../models/PoolReasonCode.model';
+export * from '../models/PoolRollout.model';
+export * from '../models/PoolRolloutVms.model';
 export * from '../models/PoolScalingSignal.model';
 export * from '../models/PoolScalingSignalOverflow.model';
 export * from '../models/PoolSpec.model';
