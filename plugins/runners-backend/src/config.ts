@@ -8,7 +8,8 @@ import {
   RunnerOs,
 } from '@runner-fleet/plugin-runners-common';
 import { readGoldenImages } from './goldenImages';
-import type { GuestFirmware } from './provisioning/render';
+import { readRunnerNetwork } from './runnerNetwork';
+import type { GuestFirmware, RunnerNetwork } from './provisioning/render';
 import { DEFAULT_FLAVORS, LINUX_IMAGE, WINDOWS_IMAGE } from './defaultFlavors';
 
 /** A cluster runner VMs run on. */
@@ -61,6 +62,8 @@ export interface RunnersConfig {
   reconcilerIntervalSeconds: number;
   /** Firmware per Windows golden image (`<namespace>/<name>`); unlisted images boot BIOS. */
   goldenImages: Record<string, GuestFirmware>;
+  /** Where runner VMs may connect to (`runners.runnerNetwork`). */
+  runnerNetwork: RunnerNetwork;
 }
 
 function fail(key: string, message: string): never {
@@ -331,6 +334,7 @@ export function readRunnersConfig(root: Config): RunnersConfig {
       ? positiveInt(config, 'reconciler.intervalSeconds', 30, '')
       : 30,
     goldenImages: readGoldenImages(config),
+    runnerNetwork: readRunnerNetwork(config),
   };
 }
 

@@ -74,7 +74,7 @@ async function setup() {
     registrationTimeoutSeconds: 3600,
     fleet: {
       vmisOf: id => fleet.vmisOf(id),
-      replaceVm: (c, ns, name) => reconciler.replaceVm(c, ns, name),
+      replaceVm: (c, os, ns, name) => reconciler.replaceVm(c, os, ns, name),
       runnerToken: pool => reconciler.runnerToken(pool),
     },
   });

@@ -20,6 +20,7 @@ describe('renderPool for a Linux pool on its primary cluster', () => {
     expect(objects.map(objectKey)).toEqual([
       'Namespace/runners-payments',
       'ResourceQuota/runners-payments/runner-fleet',
+      'NetworkPolicy.networking.k8s.io/runners-payments/runner-fleet-runner-vms',
       'Secret/runners-payments/rf-builds-token',
       'Secret/runners-payments/rf-builds-cloudinit',
       'Secret/runners-payments/rf-builds-metrics-auth',

@@ -41,10 +41,12 @@ describe('team objects', () => {
     expect(renderTeam(input).map(objectKey)).toEqual([
       'Namespace/runners-payments',
       'ResourceQuota/runners-payments/runner-fleet',
+      'NetworkPolicy.networking.k8s.io/runners-payments/runner-fleet-runner-vms',
     ]);
     const burst = { ...input, cluster: { name: 'c', role: 'burst' as const } };
     expect(renderTeam(burst).map(objectKey)).toEqual([
       'Namespace/runners-payments',
+      'NetworkPolicy.networking.k8s.io/runners-payments/runner-fleet-runner-vms',
     ]);
   });
 
