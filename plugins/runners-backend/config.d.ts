@@ -105,13 +105,23 @@ export interface Config {
     /** Per-team limits. A pool reserves its maximum size against its team's quota. */
     quotas?: {
       /** Limits for teams without an override. Default 128 vCPU, 256 GiB, 10 pools. */
-      default?: { maxCpu?: number; maxMemoryGiB?: number; maxPools?: number };
+      default?: {
+        maxCpu?: number;
+        maxMemoryGiB?: number;
+        maxPools?: number;
+        /**
+         * Clone storage (Windows VMs' disks: flavor disk × maxReplicas per Windows pool), GiB.
+         * Also the team ResourceQuota's `requests.storage`. Default 2048.
+         */
+        maxStorageGiB?: number;
+      };
       /** Overrides by team (catalog Group name). */
       teams?: {
         [team: string]: {
           maxCpu?: number;
           maxMemoryGiB?: number;
           maxPools?: number;
+          maxStorageGiB?: number;
         };
       };
     };

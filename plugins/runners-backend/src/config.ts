@@ -172,6 +172,9 @@ function readCatalog(config: Config): FlavorCatalog {
   };
 }
 
+/** Clone storage per team when not configured: ten 160 GiB Windows VMs and some room. */
+const DEFAULT_MAX_STORAGE_GIB = 2048;
+
 function readQuota(
   config: Config | undefined,
   fallback: Quota,
@@ -189,6 +192,13 @@ function readQuota(
       0,
     ),
     maxPools: wholeNumber(config, 'maxPools', fallback.maxPools, prefix, 0),
+    maxStorageGiB: wholeNumber(
+      config,
+      'maxStorageGiB',
+      fallback.maxStorageGiB ?? DEFAULT_MAX_STORAGE_GIB,
+      prefix,
+      0,
+    ),
   };
 }
 
@@ -268,7 +278,12 @@ export function readRunnersConfig(root: Config): RunnersConfig {
   const empty = (key: string) => config?.getOptionalConfig(key);
   const defaultQuota = readQuota(
     empty('quotas.default'),
-    { maxCpu: 128, maxMemoryGiB: 256, maxPools: 10 },
+    {
+      maxCpu: 128,
+      maxMemoryGiB: 256,
+      maxPools: 10,
+      maxStorageGiB: DEFAULT_MAX_STORAGE_GIB,
+    },
     'quotas.default.',
   );
   const teamsConfig = empty('quotas.teams');

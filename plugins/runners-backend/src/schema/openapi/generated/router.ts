@@ -1098,6 +1098,11 @@ export const spec = {
               maxPools: {
                 type: 'integer',
               },
+              maxStorageGiB: {
+                type: 'integer',
+                description:
+                  "Clone storage (Windows VMs' disks) in GiB; absent when not limited.",
+              },
             },
           },
           used: {
@@ -1112,6 +1117,11 @@ export const spec = {
               },
               pools: {
                 type: 'integer',
+              },
+              storageGiB: {
+                type: 'integer',
+                description:
+                  "Clone storage the team's Windows pools reserve at their maximum, GiB.",
               },
             },
           },
@@ -1422,6 +1432,10 @@ export const spec = {
               },
               memoryGiB: {
                 type: 'integer',
+              },
+              storageGiB: {
+                type: 'integer',
+                description: 'Clone storage (Windows pools), GiB.',
               },
             },
           },
