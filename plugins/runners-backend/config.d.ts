@@ -64,16 +64,64 @@ export interface Config {
       /** EFI only: an emulated TPM 2.0 (not persistent). Windows 11 / Server 2025 expect one. Default false. */
       tpm?: boolean;
     }>;
+    /**
+     * Where runner VMs may connect to. Rendered as the NetworkPolicy `runner-fleet-runner-vms` of
+     * each team namespace (every cluster): no ingress at all; egress to the cluster DNS, to the
+     * destinations listed here, and to the internet; nothing else in the cluster (other teams,
+     * the backend and its scaling endpoint, the API server). Needs a CNI that enforces
+     * NetworkPolicies. Default: DNS and the internet only.
+     */
+    runnerNetwork?: {
+      /**
+       * GitLab, when runner VMs do not reach it through `internet` (in the cluster, or on a
+       * private address): entries of `cidrs` (addresses outside the cluster) or `namespace` with
+       * optional `podLabels` (pods inside it), and TCP `ports` (default [443]).
+       */
+      gitlab?: Array<{
+        cidrs?: string[];
+        namespace?: string;
+        podLabels?: { [label: string]: string };
+        ports?: number[];
+      }>;
+      /** Container registries and package mirrors the jobs use, as `gitlab`. */
+      registry?: Array<{
+        cidrs?: string[];
+        namespace?: string;
+        podLabels?: { [label: string]: string };
+        ports?: number[];
+      }>;
+      /** Whether runner VMs may reach addresses outside `clusterCidrs` (any port). Default true. */
+      internet?: boolean;
+      /**
+       * Ranges that are never "the internet": the pod, service and node networks (where the API
+       * server and the backend are) and metadata endpoints. Default: 10.0.0.0/8, 172.16.0.0/12,
+       * 192.168.0.0/16, 100.64.0.0/10, 169.254.0.0/16, fc00::/7, fe80::/10. Set it to your
+       * cluster's ranges if GitLab or registries use public addresses inside them.
+       */
+      clusterCidrs?: string[];
+      /** The cluster DNS. Default namespace kube-system, pods labelled k8s-app=kube-dns. */
+      dns?: { namespace?: string; podLabels?: { [label: string]: string } };
+    };
     /** Per-team limits. A pool reserves its maximum size against its team's quota. */
     quotas?: {
       /** Limits for teams without an override. Default 128 vCPU, 256 GiB, 10 pools. */
-      default?: { maxCpu?: number; maxMemoryGiB?: number; maxPools?: number };
+      default?: {
+        maxCpu?: number;
+        maxMemoryGiB?: number;
+        maxPools?: number;
+        /**
+         * Clone storage (Windows VMs' disks: flavor disk × maxReplicas per Windows pool), GiB.
+         * Also the team ResourceQuota's `requests.storage`. Default 2048.
+         */
+        maxStorageGiB?: number;
+      };
       /** Overrides by team (catalog Group name). */
       teams?: {
         [team: string]: {
           maxCpu?: number;
           maxMemoryGiB?: number;
           maxPools?: number;
+          maxStorageGiB?: number;
         };
       };
     };

@@ -16,14 +16,26 @@ import { describeError } from './kube/KubeClient';
 
 /** The finalizer kube-apiserver's StorageObjectInUseProtection puts on every claim. */
 const PVC_PROTECTION = 'kubernetes.io/pvc-protection';
+/** The finalizer kube-apiserver sets on an object deleted with `propagationPolicy: Foreground`. */
+const FOREGROUND = 'foregroundDeletion';
+
+/** Whether an object waits for the garbage collector to delete its dependents first. */
+function inForegroundDeletion(object: KubeObject): boolean {
+  return (
+    !!object.metadata.deletionTimestamp &&
+    (object.metadata.finalizers ?? []).includes(FOREGROUND)
+  );
+}
 
 /**
  * Plays the garbage collector of kube-controller-manager for the objects the simulator's
  * controllers create (the test control plane runs no controllers): a dependent whose owners
  * are all gone is deleted — VMIs of a deleted replica set or VM, VMs of a deleted pool,
  * DataVolumes of a deleted VM, PersistentVolumeClaims of a deleted DataVolume. Owners of kinds
- * it does not know count as present. It also plays the pvc-protection controller (deleted claims
- * lose `kubernetes.io/pvc-protection`: no pod uses them).
+ * it does not know count as present. An owner deleted with `propagationPolicy: Foreground`
+ * (finalizer `foregroundDeletion`) counts as gone for its dependents, and loses that finalizer
+ * once they are all gone, as upstream's collector does. It also plays the pvc-protection
+ * controller (deleted claims lose `kubernetes.io/pvc-protection`: no pod uses them).
  */
 export class GarbageCollector {
   readonly #ctx: SimContext;
@@ -101,9 +113,28 @@ export class GarbageCollector {
           ),
         );
     });
-    for (const owner of this.#owners.values()) {
+    for (const [kind, owner] of this.#owners) {
       owner.watch.on((verb, object) => {
         if (verb === 'delete') this.#ownerGone(object);
+        else if (inForegroundDeletion(object)) {
+          // Foreground deletion: dependents go first, then the owner's finalizer.
+          this.#ownerGone(object);
+          this.#queue.add(
+            `owner|${kind}|${object.metadata.namespace}/${object.metadata.name}`,
+          );
+        }
+      });
+    }
+    for (const dependent of this.#dependents) {
+      dependent.watch.on((verb, object) => {
+        if (verb !== 'delete') return;
+        for (const ref of object.metadata.ownerReferences ?? []) {
+          if (this.#owners.has(ref.kind)) {
+            this.#queue.add(
+              `owner|${ref.kind}|${object.metadata.namespace}/${ref.name}`,
+            );
+          }
+        }
       });
     }
   }
@@ -146,13 +177,47 @@ export class GarbageCollector {
     const owner = this.#owners.get(ref.kind);
     if (!owner) return true;
     const cached = owner.watch.get(namespace, ref.name);
-    if (cached?.metadata.uid === ref.uid) return true;
+    if (cached?.metadata.uid === ref.uid) return !inForegroundDeletion(cached);
     // The cache may lag behind a just-created owner: ask the API server before deleting.
     const live = await this.#ctx.kube.get(owner.type, namespace, ref.name);
-    return live?.metadata.uid === ref.uid;
+    return live?.metadata.uid === ref.uid && !inForegroundDeletion(live);
+  }
+
+  /** Removes the foreground finalizer of an owner once none of its dependents is left. */
+  async #finishForeground(kind: string, objectKey: string): Promise<void> {
+    const owner = this.#owners.get(kind);
+    const { namespace, name } = splitKey(objectKey);
+    const object = owner?.watch.get(namespace, name);
+    if (!owner || !object || !inForegroundDeletion(object)) return;
+    const uid = object.metadata.uid;
+    const left = this.#dependents.some(d =>
+      d.watch
+        .list(namespace)
+        .some(o => o.metadata.ownerReferences?.some(r => r.uid === uid)),
+    );
+    if (left) return;
+    await this.#ctx.kube.patch(owner.type, namespace, name, {
+      metadata: {
+        finalizers: (object.metadata.finalizers ?? []).filter(
+          f => f !== FOREGROUND,
+        ),
+        resourceVersion: object.metadata.resourceVersion,
+      },
+    });
+    this.#ctx.events.record(
+      'gc',
+      'foreground-deletion-done',
+      'dependents gone; foreground deletion finished',
+      { object: objectRef(kind, namespace, name) },
+    );
   }
 
   async #check(key: string): Promise<void> {
+    if (key.startsWith('owner|')) {
+      const [, kind, objectKey] = key.split('|');
+      await this.#finishForeground(kind, objectKey);
+      return;
+    }
     const [index, objectKey] = key.split('|');
     const dependent = this.#dependents[Number(index)];
     const { namespace, name } = splitKey(objectKey);

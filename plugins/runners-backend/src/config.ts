@@ -9,7 +9,8 @@ import {
   RunnerOs,
 } from '@runner-fleet/plugin-runners-common';
 import { readGoldenImages } from './goldenImages';
-import type { GuestFirmware } from './provisioning/render';
+import { readRunnerNetwork } from './runnerNetwork';
+import type { GuestFirmware, RunnerNetwork } from './provisioning/render';
 
 /** A cluster runner VMs run on. */
 export interface ClusterTarget {
@@ -71,6 +72,8 @@ export interface RunnersConfig {
   reconcilerLeaseSeconds: number;
   /** Firmware per Windows golden image (`<namespace>/<name>`); unlisted images boot BIOS. */
   goldenImages: Record<string, GuestFirmware>;
+  /** Where runner VMs may connect to (`runners.runnerNetwork`). */
+  runnerNetwork: RunnerNetwork;
 }
 
 /**
@@ -192,6 +195,9 @@ function readCatalog(config: Config): FlavorCatalog {
   };
 }
 
+/** Clone storage per team when not configured: ten 160 GiB Windows VMs and some room. */
+const DEFAULT_MAX_STORAGE_GIB = 2048;
+
 function readQuota(
   config: Config | undefined,
   fallback: Quota,
@@ -209,6 +215,13 @@ function readQuota(
       0,
     ),
     maxPools: wholeNumber(config, 'maxPools', fallback.maxPools, prefix, 0),
+    maxStorageGiB: wholeNumber(
+      config,
+      'maxStorageGiB',
+      fallback.maxStorageGiB ?? DEFAULT_MAX_STORAGE_GIB,
+      prefix,
+      0,
+    ),
   };
 }
 
@@ -288,7 +301,12 @@ export function readRunnersConfig(root: Config): RunnersConfig {
   const empty = (key: string) => config?.getOptionalConfig(key);
   const defaultQuota = readQuota(
     empty('quotas.default'),
-    { maxCpu: 128, maxMemoryGiB: 256, maxPools: 10 },
+    {
+      maxCpu: 128,
+      maxMemoryGiB: 256,
+      maxPools: 10,
+      maxStorageGiB: DEFAULT_MAX_STORAGE_GIB,
+    },
     'quotas.default.',
   );
   const teamsConfig = empty('quotas.teams');
@@ -371,6 +389,7 @@ export function readRunnersConfig(root: Config): RunnersConfig {
       ? positiveInt(config, 'reconciler.leaseSeconds', 60, '')
       : 60,
     goldenImages: readGoldenImages(config),
+    runnerNetwork: readRunnerNetwork(config),
   };
 }
 

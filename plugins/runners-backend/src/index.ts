@@ -11,4 +11,8 @@ export type {
   GitLabSettings,
   RunnersConfig,
 } from './config';
-export type { GuestFirmware } from './provisioning/render';
+export type {
+  GuestFirmware,
+  NetworkPeer,
+  RunnerNetwork,
+} from './provisioning/render';

@@ -91,15 +91,22 @@ export function customFlavorNeedsApproval(
 
 /**
  * What a pool reserves against its team's quota: its maximum size on the primary cluster.
- * Burst capacity is the platform's overflow and is not charged to the team.
+ * Burst capacity is the platform's overflow and is not charged to the team. `storageGiB` is the
+ * clone storage (persistent volume claims) of a Windows pool at its maximum, one flavor-sized
+ * clone of the golden image per VM; Linux VMs use node-local scratch disks, not claims.
  */
 export function poolReservation(
-  flavor: Pick<Flavor, 'cpu' | 'memoryGiB'>,
+  flavor: Pick<Flavor, 'cpu' | 'memoryGiB'> &
+    Partial<Pick<Flavor, 'os' | 'diskGiB'>>,
   autoscaling: Pick<AutoscalingSpec, 'maxReplicas'>,
-): { cpu: number; memoryGiB: number } {
+): { cpu: number; memoryGiB: number; storageGiB: number } {
   return {
     cpu: flavor.cpu * autoscaling.maxReplicas,
     memoryGiB: flavor.memoryGiB * autoscaling.maxReplicas,
+    storageGiB:
+      flavor.os === 'windows'
+        ? (flavor.diskGiB ?? 0) * autoscaling.maxReplicas
+        : 0,
   };
 }
 

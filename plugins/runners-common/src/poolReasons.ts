@@ -55,6 +55,10 @@ export const POOL_REASON_CODES = [
   'ReplacingVms',
   /** A platform member or the team aborted a rollout; the pool returns to its last template. */
   'RolloutAborted',
+  /** A Windows flavor's golden image DataSource does not exist (CDI: `CloneWithoutSource`). */
+  'GoldenImageMissing',
+  /** The golden image DataSource exists but is not Ready (source PVC missing or importing). */
+  'GoldenImageNotReady',
 ] as const;
 
 /** A reason code, see {@link POOL_REASON_CODES}. @public */
@@ -79,6 +83,8 @@ export const ERROR_REASON_CODES: readonly PoolReasonCode[] = [
   'ProvisioningFailed',
   'NotConfigured',
   'DeleteRetrying',
+  'GoldenImageMissing',
+  'GoldenImageNotReady',
 ];
 
 /** Whether `code` reports an error rather than progress. @public */

@@ -129,13 +129,24 @@ export interface Quota {
   maxCpu: number;
   maxMemoryGiB: number;
   maxPools: number;
+  /**
+   * Clone storage (the Windows VMs' disks, persistent volume claims) in GiB; rendered as the
+   * team ResourceQuota's `requests.storage`. Absent: not limited.
+   */
+  maxStorageGiB?: number;
 }
 
 /** A team's quota and what its pools reserve. */
 export interface QuotaUsage {
   team: string;
   limits: Quota;
-  used: { cpu: number; memoryGiB: number; pools: number };
+  used: {
+    cpu: number;
+    memoryGiB: number;
+    pools: number;
+    /** Clone storage the team's Windows pools reserve at their maximum, GiB. */
+    storageGiB?: number;
+  };
 }
 
 /** Status of a request that waits for approval. */

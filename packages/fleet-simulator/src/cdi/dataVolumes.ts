@@ -11,6 +11,7 @@ import {
   waitingStatus,
   stepStatus,
 } from './dataVolumeStatus';
+import { SOURCE_SIZE_ANNOTATION } from '../kubevirt/specialize';
 import { DataVolumeObject } from './types';
 
 /** Where a DataVolume's data comes from, once resolved. */
@@ -156,7 +157,10 @@ export class DataVolumeController {
       return undefined;
     }
     try {
-      await this.#ensurePvc(dv);
+      await this.#ensurePvc(
+        dv,
+        source.kind === 'clone' ? this.#sourceSize(source) : undefined,
+      );
     } catch (error) {
       const message = describeError(error);
       await this.#ctx.kube.patchStatus(
@@ -245,8 +249,28 @@ export class DataVolumeController {
     this.#running.delete(uid);
   }
 
-  /** The target PVC named like the DataVolume, owned by it, Bound as a provisioner would. */
-  async #ensurePvc(dv: DataVolumeObject): Promise<void> {
+  /** The capacity of a clone's source claim, as its status reports it. */
+  #sourceSize(source: {
+    pvcNamespace: string;
+    pvcName: string;
+  }): string | undefined {
+    const pvc = this.#ctx.informers.pvc.get(
+      source.pvcNamespace,
+      source.pvcName,
+    );
+    return (pvc?.status as { capacity?: { storage?: string } } | undefined)
+      ?.capacity?.storage;
+  }
+
+  /**
+   * The target PVC named like the DataVolume, owned by it, Bound as a provisioner would. A clone
+   * records its source's size ({@link SOURCE_SIZE_ANNOTATION}): a clone larger than its source
+   * keeps the source's partitions, which is what the guest sees until it extends them.
+   */
+  async #ensurePvc(
+    dv: DataVolumeObject,
+    sourceSize: string | undefined,
+  ): Promise<void> {
     const namespace = dv.metadata.namespace ?? '';
     if (await this.#ctx.kube.getPvc(namespace, dv.metadata.name)) return;
     const storage = dv.spec.storage ?? dv.spec.pvc ?? {};
@@ -259,6 +283,9 @@ export class DataVolumeController {
           app: 'containerized-data-importer',
           'app.kubernetes.io/component': 'storage',
         },
+        ...(sourceSize
+          ? { annotations: { [SOURCE_SIZE_ANNOTATION]: sourceSize } }
+          : {}),
         ownerReferences: [
           controllerRef({
             ...dv,

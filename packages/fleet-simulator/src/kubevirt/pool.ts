@@ -89,19 +89,24 @@ export class PoolController {
     const pool = this.#ctx.informers.pool.get(namespace, name);
     if (!pool || isDeleting(pool)) return;
     const ref = objectRef(VM_POOL.kind, namespace, name);
-    const active = (await this.#ctx.kube.list<VmObject>(VM, namespace)).filter(
-      vm => isOwnedBy(vm, pool.metadata.uid) && !isDeleting(vm),
+    const owned = (await this.#ctx.kube.list<VmObject>(VM, namespace)).filter(
+      vm => isOwnedBy(vm, pool.metadata.uid),
     );
+    const active = owned.filter(vm => !isDeleting(vm));
     const wanted = pool.spec.replicas ?? 1;
-    const diff = pool.spec.paused ? 0 : wanted - active.length;
+    // As upstream's calcDiff: a VM being deleted still counts and keeps its name, so a replaced
+    // VM (deleted in the foreground, draining) comes back under its index only once it and its
+    // disk are gone — always as a fresh VM with a fresh clone.
+    const diff = pool.spec.paused ? 0 : wanted - owned.length;
     if (diff > 0) {
-      const used = new Set(active.map(vm => poolIndex(name, vm.metadata.name)));
+      const used = new Set(owned.map(vm => poolIndex(name, vm.metadata.name)));
       const created: string[] = [];
       for (let index = 0; created.length < diff; index++) {
         if (used.has(index)) continue;
         const vm = this.#newVm(pool, index);
         await this.#ctx.kube.create(VM, vm);
         active.push(vm);
+        owned.push(vm);
         created.push(vm.metadata.name);
       }
       this.#ctx.events.record(

@@ -167,7 +167,7 @@ export function windowsGuest(
 
 /** Reads the VMI's boot media and plays its guest. */
 export async function readGuestBoot(
-  kube: KubeClient,
+  kube: Pick<KubeClient, 'secretData'>,
   vmi: VmiObject,
 ): Promise<GuestBoot> {
   const namespace = vmi.metadata.namespace ?? '';

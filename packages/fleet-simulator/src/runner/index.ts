@@ -4,6 +4,7 @@ import { describeError } from '../kube/KubeClient';
 import { isDeleting, keyOf, splitKey } from '../kube/objects';
 import { VMI } from '../kube/resources';
 import { WorkQueue } from '../kube/WorkQueue';
+import { WindowsSpecialization } from '../kubevirt/specialize';
 import { guestOs, VmiObject } from '../kubevirt/types';
 import { GitLabRunnerProcess, RunnerState } from './gitlabRunner';
 import { GuestShutdown, readGuestBoot } from './guest';
@@ -23,6 +24,7 @@ export const RUNNER_ANNOTATION = 'fleet-simulator/runner';
 export class Runners {
   readonly #ctx: SimContext;
   readonly #queue: WorkQueue;
+  readonly #specialization: WindowsSpecialization;
   /** By VMI uid. */
   readonly #processes = new Map<
     string,
@@ -36,6 +38,7 @@ export class Runners {
 
   constructor(ctx: SimContext) {
     this.#ctx = ctx;
+    this.#specialization = new WindowsSpecialization(ctx);
     this.#queue = new WorkQueue({
       name: 'runner',
       clock: ctx.clock,
@@ -145,9 +148,11 @@ export class Runners {
       jobsCut: 0,
     };
     this.#processes.set(uid, { key, state });
+    // Windows reads its sysprep media once per disk (specialize); later boots keep that config.
+    const media = await this.#specialization.guestView(vmi);
     let config;
     try {
-      config = await readRunnerConfig(this.#ctx.kube, vmi);
+      config = await readRunnerConfig(media, vmi);
     } catch (error) {
       if (!(error instanceof RunnerConfigError)) {
         this.#processes.delete(uid);
@@ -163,7 +168,7 @@ export class Runners {
       );
       return;
     }
-    const guest = await readGuestBoot(this.#ctx.kube, vmi);
+    const guest = await readGuestBoot(media, vmi);
     const identity = runnerSystemId(guest.systemIdFile);
     state.systemId = identity.systemId;
     state.systemIdFromFile = identity.fromFile;

@@ -125,7 +125,7 @@ export function parseRunnerConfig(text: string, source: string): RunnerConfig {
  * answer file). Throws {@link RunnerConfigError} naming what is missing.
  */
 export async function readRunnerConfig(
-  kube: KubeClient,
+  kube: Pick<KubeClient, 'secretData'>,
   vmi: VmiObject,
 ): Promise<RunnerConfig> {
   const namespace = vmi.metadata.namespace ?? '';

@@ -106,6 +106,8 @@ export async function insertTestPool(
   options: {
     flavor?: string;
     team?: string;
+    /** Pool name; default `builds`. */
+    name?: string;
     autoscaling?: Partial<AutoscalingSpec>;
     tags?: string[];
   } = {},
@@ -125,10 +127,10 @@ export async function insertTestPool(
     tx.insertPool({
       id: randomUUID(),
       team,
-      name: 'builds',
+      name: options.name ?? 'builds',
       spec: {
         team,
-        name: 'builds',
+        name: options.name ?? 'builds',
         flavor: flavorName,
         autoscaling,
         gitlab: {

@@ -55,6 +55,7 @@ describe.each(databases.eachSupportedId())(
         cpu: 40,
         memoryGiB: 60,
         pools: 2,
+        storageGiB: 0,
       });
       expect(a).toMatchObject({
         generation: 1,

@@ -9,6 +9,7 @@ import {
   FINAL_POOL_STATES,
   defaultReasonCode,
   PoolEvent,
+  poolReservation,
   PoolState,
   toPoolReasonCode,
 } from '@runner-fleet/plugin-runners-common';
@@ -115,12 +116,24 @@ export class DatabasePoolStore implements PoolStore {
       .whereNotIn('state', [...FINAL_POOL_STATES]);
     if (excludePoolId) query.whereNot({ id: excludePoolId });
     const [row] = await query
+      .clone()
       .sum({ cpu: 'reserved_cpu', memory: 'reserved_memory_gib' })
       .count({ pools: 'id' });
+    // Clone storage is derived from each pool's flavor and maximum, not stored: few rows per team.
+    const pools: Array<Pick<PoolRow, 'flavor' | 'spec'>> = await query.select(
+      'flavor',
+      'spec',
+    );
+    const storageGiB = pools.reduce((sum, p) => {
+      const flavor = JSON.parse(p.flavor) as PoolRecord['flavor'];
+      const spec = JSON.parse(p.spec) as PoolRecord['spec'];
+      return sum + poolReservation(flavor, spec.autoscaling).storageGiB;
+    }, 0);
     return {
       cpu: Number(row?.cpu ?? 0),
       memoryGiB: Number(row?.memory ?? 0),
       pools: Number(row?.pools ?? 0),
+      storageGiB,
     };
   }
 

@@ -53,6 +53,8 @@ export interface TeamUsage {
   cpu: number;
   memoryGiB: number;
   pools: number;
+  /** Clone storage of the team's Windows pools at their maximum (see `poolReservation`). */
+  storageGiB: number;
 }
 
 /** A new approval request. */

@@ -1,4 +1,4 @@
-import { isLivePoolState } from '@runner-fleet/plugin-runners-common';
+import { isLivePoolState, RunnerOs } from '@runner-fleet/plugin-runners-common';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { CiProvider } from '@runner-fleet/plugin-runners-node';
 import { PoolRecord, PoolStore } from '../database/PoolStore';
@@ -22,7 +22,16 @@ export interface SweepResult {
 export interface SweeperFleet {
   /** Every VMI of a pool across clusters, with the cluster it runs on. */
   vmisOf(poolId: string): Array<{ cluster: string; vmi: CachedObject }>;
-  replaceVm(cluster: string, namespace: string, name: string): Promise<void>;
+  /**
+   * Replaces a VM with a fresh one (Windows: delete the VM and its clone, never restart it on its
+   * already-specialised disk).
+   */
+  replaceVm(
+    cluster: string,
+    os: RunnerOs,
+    namespace: string,
+    name: string,
+  ): Promise<void>;
   /** The pool's runner token from its Secret, needed to delete a runner manager in GitLab. */
   runnerToken(pool: PoolRecord): Promise<string | undefined>;
 }
@@ -214,6 +223,7 @@ export class GhostSweeper {
       );
       await fleet.replaceVm(
         cluster,
+        pool.flavor.os,
         vmi.metadata.namespace ?? '',
         vmi.metadata.name,
       );

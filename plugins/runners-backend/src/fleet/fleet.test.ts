@@ -78,7 +78,7 @@ async function setup(options: { clock?: () => number } = {}) {
     clock,
     fleet: {
       vmisOf: id => fleet.vmisOf(id),
-      replaceVm: (c, ns, name) => reconciler.replaceVm(c, ns, name),
+      replaceVm: (c, os, ns, name) => reconciler.replaceVm(c, os, ns, name),
       runnerToken: pool => reconciler.runnerToken(pool),
     },
   });

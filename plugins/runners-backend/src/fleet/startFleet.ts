@@ -244,8 +244,8 @@ export async function startFleet(options: {
     logger,
     fleet: {
       vmisOf: poolId => health.vmisOf(poolId),
-      replaceVm: (cluster, namespace, name) =>
-        reconciler.replaceVm(cluster, namespace, name),
+      replaceVm: (cluster, os, namespace, name) =>
+        reconciler.replaceVm(cluster, os, namespace, name),
       runnerToken: pool => reconciler.runnerToken(pool),
     },
   });

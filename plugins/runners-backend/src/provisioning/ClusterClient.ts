@@ -42,8 +42,16 @@ export interface ClusterClient {
     patch: Record<string, unknown>,
     fieldManager: string,
   ): Promise<void>;
-  /** Deletes an object; false when it was already gone. */
-  delete(ref: ObjectRef): Promise<boolean>;
+  /**
+   * Deletes an object; false when it was already gone. Dependents go in the background unless
+   * `propagation` is `Foreground`: then the object stays (with a deletion timestamp) until the
+   * garbage collector has deleted its dependents, so nothing can reuse its name before they are
+   * gone.
+   */
+  delete(
+    ref: ObjectRef,
+    options?: { propagation?: 'Background' | 'Foreground' },
+  ): Promise<boolean>;
   /** Objects of a kind carrying all the given labels, across namespaces. */
   list(
     kind: RenderedKind,
@@ -244,7 +252,10 @@ export class KubernetesClusterClient implements ClusterClient {
     }
   }
 
-  async delete(ref: ObjectRef): Promise<boolean> {
+  async delete(
+    ref: ObjectRef,
+    options: { propagation?: 'Background' | 'Foreground' } = {},
+  ): Promise<boolean> {
     try {
       await this.#api.delete(
         ref as KubernetesObject,
@@ -252,7 +263,7 @@ export class KubernetesClusterClient implements ClusterClient {
         undefined,
         undefined,
         undefined,
-        'Background',
+        options.propagation ?? 'Background',
       );
       return true;
     } catch (error) {

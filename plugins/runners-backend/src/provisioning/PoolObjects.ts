@@ -5,6 +5,7 @@ import {
 import { RunnersConfig } from '../config';
 import { PoolRecord } from '../database/PoolStore';
 import { ClusterClient } from './ClusterClient';
+import { releaseCloneAccess } from './cloneAccess';
 import { LiveObjects } from './liveObjects';
 import {
   KubeObject,
@@ -91,6 +92,7 @@ export class PoolObjects {
       for (const [key, object] of current) {
         if (wanted.has(key)) continue;
         if (await cluster.delete(object)) deleted++;
+        deleted += await this.#afterDelete(cluster, pool, object);
         await this.#onStep('object-pruned', pool.id);
       }
     }
@@ -107,9 +109,23 @@ export class PoolObjects {
       ];
       for (const object of objects) {
         if (await cluster.delete(object)) deleted++;
+        deleted += await this.#afterDelete(cluster, pool, object);
       }
     }
     return deleted;
+  }
+
+  /**
+   * What goes with a deleted object: the team's clone RoleBinding with its last Windows pool
+   * (see {@link releaseCloneAccess}).
+   */
+  async #afterDelete(
+    cluster: ClusterClient,
+    pool: PoolRecord,
+    object: KubeObject,
+  ): Promise<number> {
+    if (object.kind !== 'VirtualMachinePool') return 0;
+    return releaseCloneAccess(cluster, pool.team, object);
   }
 
   /** The pool's Secrets on a cluster, read by their known names (they cannot be listed). */

@@ -1,5 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { LABELS, MANAGER } from '@runner-fleet/plugin-runners-common';
+import { AuthorizationV1Api } from '@kubernetes/client-node';
 import { useTestCluster } from '@runner-fleet/testenv/jest';
 import { GitLabCiProvider } from '../ci';
 import { CiPoller } from '../fleet/CiPoller';
@@ -7,6 +8,7 @@ import { createTestDatabases } from '../__testUtils__/databases';
 import {
   changePool,
   insertTestPool,
+  newTeam,
   testRunnersConfig,
   testStore,
   useGitLabEmulator,
@@ -17,7 +19,7 @@ import {
   ObjectRef,
 } from './ClusterClient';
 import { Reconciler, ReconcileStep } from './Reconciler';
-import { KubeObject, renderedKinds } from './render';
+import { KubeObject, renderedKinds, teamNamespace } from './render';
 
 const cluster = useTestCluster();
 const databases = createTestDatabases();
@@ -45,9 +47,12 @@ class CountingClient implements ClusterClient {
     this.writes.push(`patch ${ref.kind}/${ref.metadata.name}`);
     return this.inner.mergePatch(ref, patch, manager);
   }
-  async delete(ref: ObjectRef) {
+  async delete(
+    ref: ObjectRef,
+    options?: Parameters<ClusterClient['delete']>[1],
+  ) {
     this.writes.push(`delete ${ref.kind}/${ref.metadata.name}`);
-    return this.inner.delete(ref);
+    return this.inner.delete(ref, options);
   }
   list: ClusterClient['list'] = (kind, labels) => this.inner.list(kind, labels);
   get: ClusterClient['get'] = ref => this.inner.get(ref);
@@ -287,6 +292,74 @@ describe('Reconciler against the real control plane and the GitLab emulator', ()
       namespace: 'runner-fleet-images',
       name: 'windows-2022-golden',
     });
+  });
+
+  it('lets the team namespace clone the golden image while it has a Windows pool, and no longer after the last one', async () => {
+    const { store, config, reconciler } = await setup();
+    const team = newTeam();
+    const namespace = teamNamespace(team);
+    const auth = cluster.kubeConfig('admin').makeApiClient(AuthorizationV1Api);
+    // What CDI's AuthorizeSA asks when KubeVirt creates a VM's clone (vm.go, "default" SA).
+    const mayClone = async (ns: string) =>
+      (
+        await auth.createSubjectAccessReview({
+          body: {
+            spec: {
+              user: `system:serviceaccount:${ns}:default`,
+              groups: [
+                'system:serviceaccounts',
+                `system:serviceaccounts:${ns}`,
+                'system:authenticated',
+              ],
+              resourceAttributes: {
+                namespace: 'runner-fleet-images',
+                verb: 'create',
+                group: 'cdi.kubevirt.io',
+                resource: 'datavolumes',
+                subresource: 'source',
+              },
+            },
+          },
+        })
+      ).status?.allowed === true;
+    expect(await mayClone(namespace)).toBe(false);
+
+    const first = await insertTestPool(store, config, {
+      team,
+      name: 'win-a',
+      flavor: 'win.xlarge',
+    });
+    const second = await insertTestPool(store, config, {
+      team,
+      name: 'win-b',
+      flavor: 'win.xlarge',
+    });
+    await reconciler.reconcile(first.id);
+    await reconciler.reconcile(second.id);
+    expect(await mayClone(namespace)).toBe(true);
+    // only this team's VMs, and only their `default` ServiceAccount
+    expect(await mayClone(teamNamespace(newTeam()))).toBe(false);
+
+    const remove = async (id: string) => {
+      await changePool(
+        store,
+        id,
+        {},
+        {
+          state: 'deleting',
+          reason: 'test',
+          code: 'Draining',
+        },
+      );
+      for (let i = 0; i < 5; i++) {
+        const result = await reconciler.reconcile(id);
+        if (!result || result.state === 'deleted') return;
+      }
+    };
+    await remove(first.id);
+    expect(await mayClone(namespace)).toBe(true); // win-b still clones
+    await remove(second.id);
+    expect(await mayClone(namespace)).toBe(false);
   });
 
   it('tears a pool down: no objects, no GitLab runner', async () => {

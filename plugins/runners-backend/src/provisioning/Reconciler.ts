@@ -2,6 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   PoolState,
   RECONCILED_POOL_STATES,
+  RunnerOs,
 } from '@runner-fleet/plugin-runners-common';
 import { CiProvider } from '@runner-fleet/plugin-runners-node';
 import { RunnersConfig } from '../config';
@@ -11,8 +12,19 @@ import { ClusterClient } from './ClusterClient';
 import { LiveObjects } from './liveObjects';
 import { PassPool, PoolChangedError } from './PassPool';
 import { PoolObjects } from './PoolObjects';
-import { reasonCodeOf, workloadState, WorkloadStatus } from './poolStatus';
-import { JOB_DRAIN_SECONDS, poolObjectNames, teamNamespace } from './render';
+import {
+  goldenImageProblem,
+  reasonCodeOf,
+  workloadState,
+  WorkloadStatus,
+} from './poolStatus';
+import {
+  goldenImageRef,
+  JOB_DRAIN_SECONDS,
+  poolObjectNames,
+  teamNamespace,
+} from './render';
+import { replaceRunnerVm } from './replaceRunnerVm';
 import { Rollout } from './rollout/Rollout';
 import { RunnerRegistration, RunnerStateSource } from './RunnerRegistration';
 import { StepHook } from './steps';
@@ -160,21 +172,20 @@ export class Reconciler {
   }
 
   /**
-   * Deletes one VM so its replica set or pool replaces it (used by the ghost sweeper for VMs
-   * that never registered). Kept here: the reconciler is the only writer to clusters.
+   * Replaces one VM with a fresh one from the current template (used by the ghost sweeper for VMs
+   * that never registered): a Linux VMI is deleted, a Windows VM is deleted with its clone, never
+   * restarted (see {@link replaceRunnerVm}). Kept here: the reconciler is the only writer to
+   * clusters.
    */
   async replaceVm(
     clusterName: string,
+    os: RunnerOs,
     namespace: string,
     name: string,
   ): Promise<void> {
     const cluster = this.#clusters.find(c => c.name === clusterName);
     if (!cluster) throw new Error(`cluster '${clusterName}' is not configured`);
-    await cluster.delete({
-      apiVersion: 'kubevirt.io/v1',
-      kind: 'VirtualMachineInstance',
-      metadata: { namespace, name },
-    });
+    await replaceRunnerVm(cluster, os, namespace, name);
   }
 
   /** The pool's runner token from its Secret on the primary cluster (for the ghost sweeper). */
@@ -250,6 +261,20 @@ export class Reconciler {
         code: 'ReplacingVms',
         reason: 'replacing VMs with a new template',
       };
+    }
+    if (windows && next.state !== 'ready') {
+      // "Waiting for VMs to boot" hides the commonest cause: no golden image to clone from.
+      const image = goldenImageRef(pool.flavor.image);
+      const problem = goldenImageProblem(
+        image,
+        primary.name,
+        await primary.get({
+          apiVersion: 'cdi.kubevirt.io/v1beta1',
+          kind: 'DataSource',
+          metadata: image,
+        }),
+      );
+      if (problem) next = { ...next, ...problem };
     }
     await pass.transition(
       next,

@@ -304,6 +304,72 @@ it('a Windows pool clones the golden image once per VM and its runners register 
   );
 }, 120_000);
 
+it('a Windows pool without its golden image says so by code, and becomes ready once the image exists', async () => {
+  const { store, config, reconciler, fleet, team } = await startStack();
+  const image = `windows-missing-${team}`;
+  config.catalog.flavors.push({
+    ...config.catalog.flavors.find(f => f.name === 'win.xlarge')!,
+    name: 'win.missing',
+    image: `runner-fleet-images/${image}`,
+  });
+  const pool = await insertTestPool(store, config, {
+    team,
+    flavor: 'win.missing',
+    autoscaling: { minReplicas: 1, maxReplicas: 1 },
+    tags: ['windows'],
+  });
+  const pass = async () => {
+    await fleet.refresh();
+    await reconciler.reconcile(pool.id);
+    return (await store.getPool(pool.id))!;
+  };
+  // One pass is enough to name the cause.
+  const waiting = await pass();
+  expect(waiting.state).toBe('provisioning');
+  expect(waiting.stateCode).toBe('GoldenImageMissing');
+  expect(waiting.stateReason).toContain(`runner-fleet-images/${image}`);
+  expect(waiting.stateReason).toContain('k8s/images');
+
+  // The DataSource alone, without its PVC, is not Ready: another code.
+  const admin = cluster.kubeConfig('admin');
+  await admin.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
+    group: 'cdi.kubevirt.io',
+    version: 'v1beta1',
+    plural: 'datasources',
+    namespace: 'runner-fleet-images',
+    body: {
+      apiVersion: 'cdi.kubevirt.io/v1beta1',
+      kind: 'DataSource',
+      metadata: { name: image },
+      spec: {
+        source: { pvc: { namespace: 'runner-fleet-images', name: image } },
+      },
+    },
+  });
+  await eventually(
+    'not-ready golden image reported',
+    pass,
+    p => p.stateCode === 'GoldenImageNotReady',
+  );
+  await admin.makeApiClient(CoreV1Api).createNamespacedPersistentVolumeClaim({
+    namespace: 'runner-fleet-images',
+    body: {
+      metadata: { name: image },
+      spec: {
+        accessModes: ['ReadWriteOnce'],
+        resources: { requests: { storage: '60Gi' } },
+      },
+    },
+  });
+  const ready = await eventually(
+    'windows pool ready once the image exists',
+    pass,
+    p => p.state === 'ready',
+    60_000,
+  );
+  expect(ready.stateCode).not.toMatch(/^GoldenImage/);
+}, 120_000);
+
 it('deleting a pool with a running job drains it: the job finishes with success, then the VMs and the runner go', async () => {
   const { store, config, reconciler, fleet, team } = await startStack();
   const pool = await insertTestPool(store, config, {

@@ -66,3 +66,47 @@ export class PoolReasonError extends Error {
 export function reasonCodeOf(error: Error): PoolReasonCode {
   return error instanceof PoolReasonError ? error.code : 'ReconcileError';
 }
+
+/** The fields of a DataSource read here. */
+interface DataSourceConditions {
+  status?: {
+    conditions?: Array<{
+      type?: string;
+      status?: string;
+      reason?: string;
+      message?: string;
+    }>;
+  };
+}
+
+/**
+ * Why a Windows pool's VMs cannot get their disks, from the golden image DataSource as read on
+ * the primary cluster (`undefined`: it does not exist); undefined when the image is Ready. The
+ * reason names the object and what to do.
+ */
+export function goldenImageProblem(
+  image: { namespace: string; name: string },
+  cluster: string,
+  dataSource: Record<string, unknown> | undefined,
+): Pick<PoolTransition, 'code' | 'reason'> | undefined {
+  const ref = `${image.namespace}/${image.name}`;
+  if (!dataSource) {
+    return {
+      code: 'GoldenImageMissing',
+      reason: `the golden image DataSource ${ref} does not exist on cluster '${cluster}', so CDI cannot clone the VMs' disks (CloneWithoutSource); create it with the install kit (k8s/images, k8s/README.md step 2) or set the flavor's image to an existing DataSource`,
+    };
+  }
+  const ready = (dataSource as DataSourceConditions).status?.conditions?.find(
+    c => c.type === 'Ready',
+  );
+  if (ready?.status === 'True') return undefined;
+  const why = ready
+    ? `${ready.reason ?? 'not ready'}${
+        ready.message ? `: ${ready.message}` : ''
+      }`
+    : 'CDI has not reported it Ready yet';
+  return {
+    code: 'GoldenImageNotReady',
+    reason: `the golden image DataSource ${ref} on cluster '${cluster}' is not ready (${why}); the VMs' clones wait for it — import its source PVC (k8s/images) and wait until 'kubectl -n ${image.namespace} get datasource ${image.name}' is Ready`,
+  };
+}

@@ -39,6 +39,7 @@ export function renderInputFor(
       ? { firmware: config.goldenImages[pool.flavor.image] ?? { type: 'bios' } }
       : {}),
     teamQuota: quotas.teams[pool.team] ?? quotas.default,
+    network: config.runnerNetwork,
     gitlab: { url: runnerUrl },
     runnerToken,
     scaling: {

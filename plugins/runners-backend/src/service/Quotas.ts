@@ -37,7 +37,7 @@ export class Quotas {
   async assertFits(
     tx: TeamTransaction,
     team: string,
-    reservation: { cpu: number; memoryGiB: number },
+    reservation: { cpu: number; memoryGiB: number; storageGiB?: number },
     excludePoolId?: string,
   ): Promise<void> {
     const usage = await tx.usage({ excludePoolId });
@@ -51,6 +51,16 @@ export class Quotas {
     if (usage.memoryGiB + reservation.memoryGiB > limits.maxMemoryGiB) {
       problems.push(
         `memory: ${usage.memoryGiB} GiB in use + ${reservation.memoryGiB} GiB requested > limit ${limits.maxMemoryGiB} GiB`,
+      );
+    }
+    const storage = reservation.storageGiB ?? 0;
+    if (
+      limits.maxStorageGiB !== undefined &&
+      storage > 0 &&
+      usage.storageGiB + storage > limits.maxStorageGiB
+    ) {
+      problems.push(
+        `clone storage: ${usage.storageGiB} GiB in use + ${storage} GiB requested > limit ${limits.maxStorageGiB} GiB`,
       );
     }
     if (!excludePoolId && usage.pools + 1 > limits.maxPools) {

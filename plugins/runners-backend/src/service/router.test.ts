@@ -30,7 +30,11 @@ const validSpec = () => ({
 
 async function startBackend(
   databaseId: Parameters<typeof databases.init>[0],
-  quota = { maxCpu: 40, maxMemoryGiB: 64, maxPools: 50 },
+  quota: Record<string, number> = {
+    maxCpu: 40,
+    maxMemoryGiB: 64,
+    maxPools: 50,
+  },
 ) {
   const knex = await databases.init(databaseId);
   const { server } = await startTestBackend({
@@ -187,10 +191,40 @@ describe.each(databases.eachSupportedId())('runners API on %p', databaseId => {
     expect(quotas.body.items).toEqual([
       {
         team: 'payments',
-        limits: { maxCpu: 40, maxMemoryGiB: 64, maxPools: 50 },
-        used: { cpu: 24, memoryGiB: 36, pools: 1 },
+        // clone storage: the config default; a Linux pool reserves none
+        limits: {
+          maxCpu: 40,
+          maxMemoryGiB: 64,
+          maxPools: 50,
+          maxStorageGiB: 2048,
+        },
+        used: { cpu: 24, memoryGiB: 36, pools: 1, storageGiB: 0 },
       },
     ]);
+  });
+
+  it('counts a Windows pool’s clones against the team’s clone storage', async () => {
+    const api = await startBackend(databaseId, {
+      maxCpu: 64,
+      maxMemoryGiB: 128,
+      maxPools: 50,
+      maxStorageGiB: 400,
+    });
+    // win.xlarge: a 160 GiB clone per VM; 2 VMs = 320 GiB fit, 3 more do not.
+    const windows = (name: string, maxReplicas: number) => ({
+      ...validSpec(),
+      name,
+      flavor: 'win.xlarge',
+      autoscaling: { minReplicas: 0, maxReplicas },
+    });
+    expect((await api.post('/pools', windows('win-a', 2))).status).toBe(202);
+    const refused = await api.post('/pools', windows('win-b', 1));
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toContain(
+      'clone storage: 320 GiB in use + 160 GiB requested > limit 400 GiB',
+    );
+    const quotas = await api.get('/quotas');
+    expect(quotas.body.items[0].used.storageGiB).toBe(320);
   });
 
   it('never exceeds the quota under 50 concurrent creates', async () => {
@@ -213,6 +247,7 @@ describe.each(databases.eachSupportedId())('runners API on %p', databaseId => {
       cpu: 40,
       memoryGiB: 60,
       pools: 5,
+      storageGiB: 0,
     });
   });
 

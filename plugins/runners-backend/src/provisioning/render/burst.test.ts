@@ -32,6 +32,7 @@ describe('burst capacity', () => {
   it('renders the Secrets, a -burst replica set and its ScaledObject, but no quota', () => {
     expect(burst.map(objectKey)).toEqual([
       'Namespace/runners-payments',
+      'NetworkPolicy.networking.k8s.io/runners-payments/runner-fleet-runner-vms',
       'Secret/runners-payments/rf-builds-token',
       'Secret/runners-payments/rf-builds-cloudinit',
       'Secret/runners-payments/rf-builds-metrics-auth',

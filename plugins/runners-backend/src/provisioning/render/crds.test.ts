@@ -29,8 +29,18 @@ function errorsOf(object: KubeObject): string[] {
   return schemaErrors(rest, { ...schema, properties });
 }
 
+/** API groups Kubernetes itself serves (validated by the API server, not through a CRD). */
+const BUILT_IN = new Set([
+  'v1',
+  'rbac.authorization.k8s.io',
+  'networking.k8s.io',
+]);
+
 function customObjects(objects: KubeObject[]): KubeObject[] {
-  return objects.filter(o => o.apiVersion !== 'v1');
+  return objects.filter(
+    o =>
+      !BUILT_IN.has(o.apiVersion === 'v1' ? 'v1' : o.apiVersion.split('/')[0]),
+  );
 }
 
 // The upstream CRDs sit in the repository's sibling shared/ folder (a work tree and CI have it).

@@ -8,11 +8,18 @@ export type {
   ClusterRole,
   GuestFirmware,
   KubeObject,
+  NetworkPeer,
   PoolScalingMetrics,
   RenderedKind,
   RenderInput,
+  RunnerNetwork,
   VmPoolVersion,
 } from './types';
+export {
+  DEFAULT_CLUSTER_CIDRS,
+  DEFAULT_RUNNER_NETWORK,
+  RUNNER_NETWORK_POLICY,
+} from './networkPolicy';
 export { SCALING_VALUE_LOCATIONS } from './types';
 export { burstSupported, renderPool, renderTeam } from './renderPool';
 export { objectKey, renderedKinds, renderedKindOf, servedKind } from './kinds';
@@ -28,6 +35,8 @@ export {
 export { canonicalJson, shortHash } from './labels';
 export { VM_OVERHEAD, quotaRequests } from './team';
 export { RUNNER_METRICS_ADDRESS, secretText } from './secrets';
+export { goldenImageRef } from './windowsWorkload';
+export { CLONE_GOLDEN_IMAGES_ROLE, cloneRoleBindingName } from './cloneAccess';
 export {
   RUNNER_SYSTEM_ID_FILE,
   RUNNER_SYSTEM_ID_PATTERN,

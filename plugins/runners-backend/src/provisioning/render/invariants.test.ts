@@ -63,7 +63,13 @@ describe.each(variants)('invariants of a %s rendering', (_, input) => {
 
   it('labels every pool-scoped object with the pool and flavor', () => {
     for (const object of objects.filter(
-      o => !['Namespace', 'ResourceQuota'].includes(o.kind),
+      o =>
+        ![
+          'Namespace',
+          'ResourceQuota',
+          'NetworkPolicy',
+          'RoleBinding',
+        ].includes(o.kind),
     )) {
       expect(object.metadata.labels).toMatchObject({
         [LABELS.pool]: input.pool.id,
@@ -122,7 +128,7 @@ describe('template hashes', () => {
       pool: { ...linux.pool, id: 'other-pool-id', name: 'nightly' },
       flavor: exampleFlavor('m1.xxlarge'),
     });
-    for (const kind of ['Namespace', 'ResourceQuota']) {
+    for (const kind of ['Namespace', 'ResourceQuota', 'NetworkPolicy']) {
       expect(findObject(other, kind)).toEqual(findObject(base, kind));
     }
     expect(vmTemplateHash(other)).not.toBe(vmTemplateHash(base));

@@ -28,6 +28,20 @@ function kind(
 export const renderedKinds: readonly RenderedKind[] = Object.freeze([
   kind('v1', 'Namespace', 'namespaces', false, 'team'),
   kind('v1', 'ResourceQuota', 'resourcequotas', true, 'team'),
+  kind(
+    'networking.k8s.io/v1',
+    'NetworkPolicy',
+    'networkpolicies',
+    true,
+    'team',
+  ),
+  kind(
+    'rbac.authorization.k8s.io/v1',
+    'RoleBinding',
+    'rolebindings',
+    true,
+    'team',
+  ),
   kind('v1', 'Secret', 'secrets', true, 'pool'),
   kind(
     'keda.sh/v1alpha1',

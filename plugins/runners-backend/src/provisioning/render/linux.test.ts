@@ -20,6 +20,7 @@ describe('renderPool for a Linux pool on its primary cluster', () => {
     expect(objects.map(objectKey)).toEqual([
       'Namespace/runners-payments',
       'ResourceQuota/runners-payments/runner-fleet',
+      'NetworkPolicy.networking.k8s.io/runners-payments/runner-fleet-runner-vms',
       'Secret/runners-payments/rf-builds-token',
       'Secret/runners-payments/rf-builds-cloudinit',
       'Secret/runners-payments/rf-builds-metrics-auth',
@@ -47,7 +48,10 @@ describe('renderPool for a Linux pool on its primary cluster', () => {
     const domain = at(vmirs, 'spec', 'template', 'spec', 'domain');
     expect(at(domain, 'cpu')).toEqual({ cores: 4 });
     expect(at(domain, 'memory')).toEqual({ guest: '6Gi' });
-    expect(at(domain, 'resources')).toEqual({ requests: { cpu: '4' } });
+    // the scratch disk (emptyDisk, 80 GiB for m1.large) lives in node-local storage
+    expect(at(domain, 'resources')).toEqual({
+      requests: { cpu: '4', 'ephemeral-storage': '80Gi' },
+    });
   });
 
   it('boots the containerDisk image with cloud-init from the Secret on the pod network', () => {

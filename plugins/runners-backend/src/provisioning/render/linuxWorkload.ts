@@ -25,7 +25,15 @@ export function linuxVmiSpec(ctx: RenderContext): Record<string, unknown> {
     domain: {
       cpu: { cores: flavor.cpu },
       memory: { guest: `${flavor.memoryGiB}Gi` },
-      resources: { requests: { cpu: `${flavor.cpu}` } },
+      // ephemeral-storage: the scratch disk (emptyDisk) is a file in the virt-launcher pod's
+      // node-local storage; requested so the scheduler places the VM where it fits and kubelet
+      // does not evict it under disk pressure (KubeVirt adds 50M of its own).
+      resources: {
+        requests: {
+          cpu: `${flavor.cpu}`,
+          'ephemeral-storage': `${flavor.diskGiB}Gi`,
+        },
+      },
       devices: {
         disks: [
           { name: 'rootdisk', disk: { bus: 'virtio' }, bootOrder: 1 },

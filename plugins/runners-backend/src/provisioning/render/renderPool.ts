@@ -1,14 +1,16 @@
 import { InputError } from '@backstage/errors';
 import { Flavor, LABELS } from '@runner-fleet/plugin-runners-common';
+import { renderCloneRoleBinding } from './cloneAccess';
 import { renderCloudInitSecret } from './cloudInit';
 import { renderScaledObject, renderTriggerAuthentication } from './keda';
 import { renderLinuxWorkload } from './linuxWorkload';
 import { assertRenderable, renderContext, teamNamespace } from './names';
+import { renderRunnerNetworkPolicy } from './networkPolicy';
 import { renderMetricsAuthSecret, renderTokenSecret } from './secrets';
 import { renderSysprepSecret } from './sysprep';
 import { renderNamespace, renderResourceQuota } from './team';
 import { KubeObject, RenderInput } from './types';
-import { renderWindowsWorkload } from './windowsWorkload';
+import { goldenImageRef, renderWindowsWorkload } from './windowsWorkload';
 
 /**
  * Whether a flavor can overflow to a burst cluster. Windows cannot: each burst VM would clone the
@@ -37,13 +39,16 @@ function assertScaling(input: RenderInput): void {
 }
 
 /**
- * The team-scoped objects on a cluster: the team namespace and, on the primary cluster, its
- * ResourceQuota. Identical for every pool of the team.
+ * The team-scoped objects on a cluster: the team namespace, on the primary cluster its
+ * ResourceQuota, and the NetworkPolicy of its runner VMs. Identical for every pool of the team.
  *
  * @public
  */
 export function renderTeam(
-  input: Pick<RenderInput, 'pool' | 'cluster' | 'teamQuota' | 'options'>,
+  input: Pick<
+    RenderInput,
+    'pool' | 'cluster' | 'teamQuota' | 'options' | 'network'
+  >,
 ): KubeObject[] {
   const team = input.pool.team;
   const namespace = teamNamespace(team, input.options?.namespacePrefix);
@@ -51,12 +56,13 @@ export function renderTeam(
   if (input.cluster.role === 'primary') {
     objects.push(renderResourceQuota(team, namespace, input.teamQuota));
   }
+  objects.push(renderRunnerNetworkPolicy(team, namespace, input.network));
   return objects;
 }
 
 /**
  * Renders every Kubernetes object of one pool on one cluster, in apply order: team namespace and
- * quota, token Secret, boot Secret (cloud-init or sysprep), metrics-auth Secret,
+ * quota, (Windows) the RoleBinding that lets the team namespace clone the golden image, token Secret, boot Secret (cloud-init or sysprep), metrics-auth Secret,
  * TriggerAuthentication, workload (VMIRS or VirtualMachinePool), ScaledObject.
  *
  * On a burst cluster, a pool without `autoscaling.burst` renders nothing (so the reconciler prunes
@@ -88,8 +94,18 @@ export function renderPool(input: RenderInput): KubeObject[] {
   const workload = windows
     ? renderWindowsWorkload(ctx, bootSecretHash)
     : renderLinuxWorkload(ctx, role, bootSecretHash);
+  const cloneAccess = windows
+    ? [
+        renderCloneRoleBinding(
+          pool.team,
+          ctx.namespace,
+          goldenImageRef(flavor.image).namespace,
+        ),
+      ]
+    : [];
   return [
     ...renderTeam(input),
+    ...cloneAccess,
     renderTokenSecret(ctx),
     bootSecret,
     renderMetricsAuthSecret(ctx),

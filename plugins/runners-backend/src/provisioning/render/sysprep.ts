@@ -114,7 +114,21 @@ function drainScript(): string {
 }
 
 /**
- * Runs once per VM in the specialize pass:
+ * Extends C: over the whole disk. Each VM's clone is created at the flavor's disk size
+ * (`dataVolumeTemplates`), larger than the golden image, but a clone keeps the image's partition
+ * table: without this, C: keeps the image's size and the rest of the disk stays unallocated. The
+ * guard skips a C: that already fills the disk (Resize-Partition fails on a zero-size change).
+ * The golden image must have C: as its last partition (no recovery partition after it).
+ */
+export const EXTEND_SYSTEM_DRIVE = [
+  '$cMax = (Get-PartitionSupportedSize -DriveLetter C).SizeMax',
+  'if ((Get-Partition -DriveLetter C).Size -lt $cMax) { Resize-Partition -DriveLetter C -Size (Get-PartitionSupportedSize -DriveLetter C).SizeMax }',
+];
+
+/**
+ * Runs once per VM in the specialize pass (Windows never runs it again on that disk: a new config
+ * or token needs a fresh clone, see `replaceRunnerVm`):
+ * - extends C: to the whole disk, the flavor's size ({@link EXTEND_SYSTEM_DRIVE});
  * - writes `.runner_system_id` beside config.toml: `s_` + the first 12 hex digits of SHA-256 of
  *   the lower-case SMBIOS system UUID, which KubeVirt sets per VM (`spec.domain.firmware.uuid`);
  *   the backend derives the same from the VMI (`vmiRunnerSystemId`);
@@ -129,6 +143,7 @@ export function sysprepScript(): string {
   const scriptsDir = `${GPO_MACHINE}\\Machine\\Scripts`;
   return [
     "$ErrorActionPreference = 'Stop'",
+    ...EXTEND_SYSTEM_DRIVE,
     `New-Item -ItemType Directory -Force -Path '${dir}' | Out-Null`,
     '$uuid = (Get-CimInstance -ClassName Win32_ComputerSystemProduct).UUID.ToLowerInvariant()',
     '$bytes = [System.Security.Cryptography.SHA256]::Create().ComputeHash([System.Text.Encoding]::UTF8.GetBytes($uuid))',

@@ -24,6 +24,26 @@ describe('team objects', () => {
     expect(VM_OVERHEAD.perVmMemoryMiB).toBe(320);
   });
 
+  it('cover clone storage with requests.storage when the quota limits it', () => {
+    const quota = findObject(
+      renderPool(
+        exampleRenderInput({
+          teamQuota: {
+            maxCpu: 64,
+            maxMemoryGiB: 128,
+            maxPools: 5,
+            maxStorageGiB: 1600,
+          },
+        }),
+      ),
+      'ResourceQuota',
+    );
+    expect(at(quota, 'spec', 'hard', 'requests.storage')).toBe('1600Gi');
+    expect(quota.metadata.annotations?.['runner-fleet.io/quota']).toContain(
+      '1600 GiB clone storage',
+    );
+  });
+
   it('give a quota room for its guests: never less than the quota itself', () => {
     for (const quota of [
       { maxCpu: 1, maxMemoryGiB: 1, maxPools: 1 },
@@ -41,10 +61,12 @@ describe('team objects', () => {
     expect(renderTeam(input).map(objectKey)).toEqual([
       'Namespace/runners-payments',
       'ResourceQuota/runners-payments/runner-fleet',
+      'NetworkPolicy.networking.k8s.io/runners-payments/runner-fleet-runner-vms',
     ]);
     const burst = { ...input, cluster: { name: 'c', role: 'burst' as const } };
     expect(renderTeam(burst).map(objectKey)).toEqual([
       'Namespace/runners-payments',
+      'NetworkPolicy.networking.k8s.io/runners-payments/runner-fleet-runner-vms',
     ]);
   });
 

@@ -75,13 +75,24 @@ export function renderResourceQuota(
       namespace,
       labels: teamLabels(team),
       annotations: {
-        'runner-fleet.io/quota': `${quota.maxCpu} vCPU, ${quota.maxMemoryGiB} GiB guest memory; the rest is KubeVirt per-VM overhead`,
+        'runner-fleet.io/quota': `${quota.maxCpu} vCPU, ${
+          quota.maxMemoryGiB
+        } GiB guest memory${
+          quota.maxStorageGiB !== undefined
+            ? `, ${quota.maxStorageGiB} GiB clone storage`
+            : ''
+        }; the rest is KubeVirt per-VM overhead`,
       },
     },
     spec: {
       hard: {
         'requests.cpu': `${cpuMilli}m`,
         'requests.memory': `${memoryMiB}Mi`,
+        // The Windows VMs' clones (persistent volume claims); CDI reports ErrExceededQuota on a
+        // DataVolume whose claim would pass it.
+        ...(quota.maxStorageGiB !== undefined
+          ? { 'requests.storage': `${quota.maxStorageGiB}Gi` }
+          : {}),
       },
     },
   });

@@ -23,6 +23,41 @@ export type GuestFirmware =
   | { type: 'efi'; secureBoot: boolean; tpm: boolean };
 
 /**
+ * A destination runner VMs may reach: address ranges (outside the cluster) or the pods of a
+ * namespace (inside it), on the given TCP ports.
+ *
+ * @public
+ */
+export interface NetworkPeer {
+  /** IPv4/IPv6 CIDRs, e.g. GitLab's load balancer `203.0.113.10/32`. */
+  cidrs?: string[];
+  /** A namespace whose pods are the destination (when no `cidrs`). */
+  namespace?: string;
+  /** Only the namespace's pods with these labels. */
+  podLabels?: Record<string, string>;
+  ports: number[];
+}
+
+/**
+ * Where runner VMs may connect to (`runners.runnerNetwork`); everything else in the cluster is
+ * denied by the team namespace's NetworkPolicy.
+ *
+ * @public
+ */
+export interface RunnerNetwork {
+  /** GitLab's addresses, when they are not reached through `internet` (in-cluster, private). */
+  gitlab: NetworkPeer[];
+  /** Container registries and package mirrors the jobs pull from, likewise. */
+  registry: NetworkPeer[];
+  /** Whether addresses outside `clusterCidrs` are reachable on any port. */
+  internet: boolean;
+  /** Ranges that are never "the internet": pod, service and node networks, metadata endpoints. */
+  clusterCidrs: readonly string[];
+  /** The cluster DNS runner VMs resolve names with (UDP and TCP 53). */
+  dns: { namespace: string; podLabels: Record<string, string> };
+}
+
+/**
  * Everything the renderers need to produce the Kubernetes objects of one pool on one cluster.
  * Renderers read nothing else: same input, byte-identical output.
  *
@@ -67,6 +102,8 @@ export interface RenderInput {
     scaleDownStabilizationSeconds: number;
     cooldownSeconds: number;
   };
+  /** Where runner VMs may connect to. Default {@link DEFAULT_RUNNER_NETWORK}. */
+  network?: RunnerNetwork;
   options?: {
     /** Prefix of team namespaces. Default `runners-`. */
     namespacePrefix?: string;

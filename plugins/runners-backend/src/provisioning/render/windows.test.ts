@@ -25,6 +25,8 @@ describe('renderPool for a Windows pool', () => {
     expect(objects.map(objectKey)).toEqual([
       'Namespace/runners-payments',
       'ResourceQuota/runners-payments/runner-fleet',
+      'NetworkPolicy.networking.k8s.io/runners-payments/runner-fleet-runner-vms',
+      'RoleBinding.rbac.authorization.k8s.io/runner-fleet-images/runner-fleet-clone-to-runners-payments',
       'Secret/runners-payments/rf-builds-token',
       'Secret/runners-payments/rf-builds-sysprep',
       'Secret/runners-payments/rf-builds-metrics-auth',
@@ -55,6 +57,29 @@ describe('renderPool for a Windows pool', () => {
     ]);
   });
 
+  it('extends C: over the clone in the specialize pass, before the runner is installed', () => {
+    const script = (secretText(sysprep, 'runner-fleet.ps1') ?? '').split(
+      '\r\n',
+    );
+    const extend = script.findIndex(line =>
+      /Resize-Partition -DriveLetter C -Size \(Get-PartitionSupportedSize -DriveLetter C\)\.SizeMax/.test(
+        line,
+      ),
+    );
+    const install = script.findIndex(line => line.includes(' install '));
+    expect(extend).toBeGreaterThan(0);
+    expect(extend).toBeLessThan(install);
+    // guarded: Resize-Partition fails when C: already fills the disk
+    expect(script[extend]).toMatch(
+      /^if \(\(Get-Partition -DriveLetter C\)\.Size -lt \$cMax\)/,
+    );
+    // ...and the disk it fills is the flavor's (win.xlarge: 160 GiB)
+    expect(input.flavor.diskGiB).toBe(160);
+    expect(
+      at(vmSpec, 'dataVolumeTemplates', 0, 'spec', 'storage', 'resources'),
+    ).toEqual({ requests: { storage: '160Gi' } });
+  });
+
   it('keeps its VMs running, sized from the flavor, with a selector matching the VM labels', () => {
     expect(at(vmSpec, 'runStrategy')).toBe('Always');
     const domain = at(vmSpec, 'template', 'spec', 'domain');
@@ -81,6 +106,37 @@ describe('renderPool for a Windows pool', () => {
         statePreservation: 'Disabled',
       },
     });
+  });
+
+  it('lets exactly the team namespace’s VM ServiceAccount clone from the golden-image namespace', () => {
+    const binding = findObject(objects, 'RoleBinding');
+    expect(binding.metadata.namespace).toBe('runner-fleet-images');
+    expect(binding.roleRef).toEqual({
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'ClusterRole',
+      name: 'runner-fleet-clone-golden-images',
+    });
+    // KubeVirt authorises dataVolumeTemplates clones as the VM namespace's `default` SA
+    expect(binding.subjects).toEqual([
+      {
+        kind: 'ServiceAccount',
+        name: 'default',
+        namespace: 'runners-payments',
+      },
+    ]);
+    // shared by the team's Windows pools: no pool label
+    expect(binding.metadata.labels[LABELS.pool]).toBeUndefined();
+    const other = renderPool({
+      ...input,
+      pool: { ...input.pool, id: 'another-pool', name: 'nightly' },
+    });
+    expect(findObject(other, 'RoleBinding')).toEqual(binding);
+  });
+
+  it('never updates or restarts running VMs when the template changes', () => {
+    // Upstream's default is proactive with maxUnavailable 100%: every VM restarted at once.
+    expect(at(vmpool, 'spec', 'updateStrategy')).toEqual({ unmanaged: {} });
+    expect(at(vmpool, 'spec', 'maxUnavailable')).toBeUndefined();
   });
 
   it('puts the answer file under both sysprep names and the runner config beside it', () => {

@@ -104,8 +104,11 @@ function windowsVmiSpec(ctx: RenderContext): Record<string, unknown> {
  * Disabled` drops the removed VM's disk: every new VM starts from a fresh clone.
  * `spec.replicas` is left to KEDA, as for the Linux replica set (see `renderLinuxWorkload`).
  *
+ * `updateStrategy: unmanaged` (KubeVirt 1.7+): the pool controller never updates or restarts
+ * existing VMs when the template changes; only VMs it creates afterwards get the new template.
+ *
  * Where a cluster serves only `pool.kubevirt.io/v1alpha1` (KubeVirt 1.5 and 1.6), the pool is
- * rendered in that version without `scaleInStrategy`: 1.5's v1alpha1 has no such field (its
+ * rendered in that version without `scaleInStrategy` or `updateStrategy` (neither exists there): 1.5's v1alpha1 has no such field (its
  * structural schema would reject the apply) and 1.6's knows only `basePolicy`, which discovery
  * cannot tell apart from 1.5. Those releases then scale in at random; the guest's drain keeps a
  * removed busy VM's job alive either way.
@@ -136,7 +139,7 @@ export function renderWindowsWorkload(
     bootSecretHash,
   });
   const version = ctx.input.cluster.vmPoolVersion ?? 'v1beta1';
-  const scaleIn =
+  const strategies =
     version === 'v1beta1'
       ? {
           scaleInStrategy: {
@@ -145,6 +148,11 @@ export function renderWindowsWorkload(
               statePreservation: 'Disabled',
             },
           },
+          // Upstream's default is a proactive update with maxUnavailable 100%: a template change
+          // would restart every VM at once, killing running jobs, and a restart does not even
+          // apply it (Windows specialises a clone once). `unmanaged` leaves running VMs alone;
+          // the rollout replaces them one by one with fresh clones (`replaceRunnerVm`).
+          updateStrategy: { unmanaged: {} },
         }
       : {};
   return withTemplateHash({
@@ -157,7 +165,7 @@ export function renderWindowsWorkload(
     },
     spec: {
       selector: { matchLabels: workloadSelector(ctx.input, role) },
-      ...scaleIn,
+      ...strategies,
       virtualMachineTemplate: {
         metadata: { labels },
         spec: {

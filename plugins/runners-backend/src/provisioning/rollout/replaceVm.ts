@@ -1,5 +1,7 @@
+import { RunnerOs } from '@runner-fleet/plugin-runners-common';
 import { ClusterClient } from '../ClusterClient';
 import { KubeObject } from '../render';
+import { replaceRunnerVm } from '../replaceRunnerVm';
 
 /**
  * Replaces one VM of a pool: afterwards the VM's guest shuts down gracefully (gitlab-runner
@@ -11,30 +13,24 @@ export type ReplaceVm = (
   vmi: KubeObject,
 ) => Promise<void>;
 
-/**
- * Linux: delete the VMI. The VMIRS counts a terminating VMI as gone (KubeVirt's
- * `filterActiveVMIs` skips VMIs with a deletion timestamp) and creates its replacement from the
- * new template at once, while the old guest drains: replicas are never written, so KEDA keeps
- * owning them.
- */
-export const replaceLinuxVm: ReplaceVm = async (cluster, vmi) => {
-  await cluster.delete({
-    apiVersion: 'kubevirt.io/v1',
-    kind: 'VirtualMachineInstance',
-    metadata: { namespace: vmi.metadata.namespace, name: vmi.metadata.name },
-  });
-};
+const replaceFor =
+  (os: RunnerOs): ReplaceVm =>
+  async (cluster, vmi) => {
+    await replaceRunnerVm(
+      cluster,
+      os,
+      vmi.metadata.namespace ?? '',
+      vmi.metadata.name,
+    );
+  };
 
 /**
- * Windows: for now also the VMI (its VirtualMachine restarts it from the pool's current VM
- * template). A Windows VM's disk is its own CDI clone of the golden image, so a new golden image
- * needs the VM deleted and cloned afresh; that hook belongs with the Windows workload and
- * replaces this one.
+ * The replace hook per guest OS (see `replaceRunnerVm`: Linux deletes the VMI, which the VMIRS
+ * replaces at once from the new template; Windows deletes the VirtualMachine so the pool clones
+ * a fresh disk). Replicas are never written, so KEDA keeps owning them; the rollout itself does
+ * not care which OS it rolls.
  */
-export const replaceWindowsVm: ReplaceVm = replaceLinuxVm;
-
-/** The replace hook per guest OS; the rollout itself does not care which OS it rolls. */
-export const REPLACE_VM: Record<'linux' | 'windows', ReplaceVm> = {
-  linux: replaceLinuxVm,
-  windows: replaceWindowsVm,
+export const REPLACE_VM: Record<RunnerOs, ReplaceVm> = {
+  linux: replaceFor('linux'),
+  windows: replaceFor('windows'),
 };

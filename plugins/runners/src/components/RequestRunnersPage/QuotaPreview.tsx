@@ -64,7 +64,7 @@ function QuotaBar(props: {
  */
 export function QuotaPreview(props: {
   quota?: QuotaUsage;
-  reservation?: { cpu: number; memoryGiB: number };
+  reservation?: { cpu: number; memoryGiB: number; storageGiB?: number };
 }) {
   const { quota, reservation } = props;
   if (!quota) {
@@ -98,6 +98,15 @@ export function QuotaPreview(props: {
         adding={1}
         limit={quota.limits.maxPools}
       />
+      {quota.limits.maxStorageGiB !== undefined && (
+        <QuotaBar
+          label="Clone storage (Windows disks)"
+          unit="GiB"
+          used={quota.used.storageGiB ?? 0}
+          adding={r.storageGiB ?? 0}
+          limit={quota.limits.maxStorageGiB}
+        />
+      )}
     </>
   );
 }
@@ -105,12 +114,16 @@ export function QuotaPreview(props: {
 /** Whether adding the reservation would exceed any limit of the quota. */
 export function exceedsQuota(
   quota: QuotaUsage | undefined,
-  r: { cpu: number; memoryGiB: number } | undefined,
+  r: { cpu: number; memoryGiB: number; storageGiB?: number } | undefined,
 ): boolean {
   if (!quota || !r) return false;
+  const storage = r.storageGiB ?? 0;
   return (
     quota.used.cpu + r.cpu > quota.limits.maxCpu ||
     quota.used.memoryGiB + r.memoryGiB > quota.limits.maxMemoryGiB ||
-    quota.used.pools + 1 > quota.limits.maxPools
+    quota.used.pools + 1 > quota.limits.maxPools ||
+    (quota.limits.maxStorageGiB !== undefined &&
+      storage > 0 &&
+      (quota.used.storageGiB ?? 0) + storage > quota.limits.maxStorageGiB)
   );
 }

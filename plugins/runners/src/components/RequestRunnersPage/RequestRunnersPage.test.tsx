@@ -161,6 +161,25 @@ describe('RequestRunnersPage', () => {
     expect(screen.getByText(/does not fit the team quota/)).toBeInTheDocument();
   });
 
+  it('previews the clone storage a Windows pool reserves against the team’s storage quota', async () => {
+    render(
+      mockRunnersApi({
+        listQuotas: jest.fn().mockResolvedValue([
+          {
+            ...quota,
+            limits: { ...quota.limits, maxStorageGiB: 640 },
+            used: { ...quota.used, storageGiB: 320 },
+          },
+        ]),
+      }),
+    );
+    expect(
+      await screen.findByText(
+        'Clone storage (Windows disks): 320 GiB used + 0 GiB this pool = 320 GiB of 640 GiB',
+      ),
+    ).toBeInTheDocument();
+  });
+
   it('submits the spec and opens the new pool', async () => {
     const createPool = jest.fn().mockResolvedValue({
       pool: pool({ id: 'p-new', name: 'builds-2', state: 'provisioning' }),

@@ -1133,6 +1133,8 @@ export const spec = {
           'Unknown',
           'ReplacingVms',
           'RolloutAborted',
+          'GoldenImageMissing',
+          'GoldenImageNotReady',
         ],
       },
       PoolEvent: {
@@ -1238,6 +1240,11 @@ export const spec = {
               maxPools: {
                 type: 'integer',
               },
+              maxStorageGiB: {
+                type: 'integer',
+                description:
+                  "Clone storage (Windows VMs' disks) in GiB; absent when not limited.",
+              },
             },
           },
           used: {
@@ -1252,6 +1259,11 @@ export const spec = {
               },
               pools: {
                 type: 'integer',
+              },
+              storageGiB: {
+                type: 'integer',
+                description:
+                  "Clone storage the team's Windows pools reserve at their maximum, GiB.",
               },
             },
           },
@@ -1590,6 +1602,10 @@ export const spec = {
               },
               memoryGiB: {
                 type: 'integer',
+              },
+              storageGiB: {
+                type: 'integer',
+                description: 'Clone storage (Windows pools), GiB.',
               },
             },
           },

@@ -29,4 +29,6 @@ export type PoolReasonCode =
   | 'Deleted'
   | 'Unknown'
   | 'ReplacingVms'
-  | 'RolloutAborted';
+  | 'RolloutAborted'
+  | 'GoldenImageMissing'
+  | 'GoldenImageNotReady';

@@ -10,4 +10,8 @@
 export interface PoolValidationReservation {
   cpu: number;
   memoryGiB: number;
+  /**
+   * Clone storage (Windows pools), GiB.
+   */
+  storageGiB?: number;
 }

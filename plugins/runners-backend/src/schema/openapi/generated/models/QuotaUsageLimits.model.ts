@@ -11,4 +11,8 @@ export interface QuotaUsageLimits {
   maxCpu: number;
   maxMemoryGiB: number;
   maxPools: number;
+  /**
+   * Clone storage (Windows VMs\' disks) in GiB; absent when not limited.
+   */
+  maxStorageGiB?: number;
 }

@@ -11,4 +11,8 @@ export interface QuotaUsageUsed {
   cpu: number;
   memoryGiB: number;
   pools: number;
+  /**
+   * Clone storage the team\'s Windows pools reserve at their maximum, GiB.
+   */
+  storageGiB?: number;
 }
