@@ -114,6 +114,16 @@ function positiveInt(
   return wholeNumber(config, key, fallback, prefix, 1);
 }
 
+/** `positiveInt` of an optional config section: `fallback` when the section is absent. */
+function optionalInt(
+  config: Config | undefined,
+  key: string,
+  fallback: number,
+  prefix: string,
+): number {
+  return config ? positiveInt(config, key, fallback, prefix) : fallback;
+}
+
 function readFlavors(config: Config): Flavor[] {
   const list = config.getOptionalConfigArray('flavors');
   const raw: Array<
@@ -168,7 +178,7 @@ function readCatalog(config: Config): FlavorCatalog {
     flavors.find(f => f.os === os)?.image ?? fallback;
   const d = DEFAULT_FLAVOR_CATALOG.custom;
   const int = (key: keyof typeof d & string, fallback: number) =>
-    c ? positiveInt(c, key, fallback, p) : fallback;
+    optionalInt(c, key, fallback, p);
   return {
     flavors,
     custom: {
@@ -351,15 +361,19 @@ export function readRunnersConfig(root: Config): RunnersConfig {
     },
     autoscaling: {
       targetUtilization,
-      pollingIntervalSeconds: a
-        ? positiveInt(a, 'pollingIntervalSeconds', 15, 'autoscaling.')
-        : 15,
-      scaleDownStabilizationSeconds: a
-        ? positiveInt(a, 'scaleDownStabilizationSeconds', 300, 'autoscaling.')
-        : 300,
-      cooldownSeconds: a
-        ? positiveInt(a, 'cooldownSeconds', 300, 'autoscaling.')
-        : 300,
+      pollingIntervalSeconds: optionalInt(
+        a,
+        'pollingIntervalSeconds',
+        15,
+        'autoscaling.',
+      ),
+      scaleDownStabilizationSeconds: optionalInt(
+        a,
+        'scaleDownStabilizationSeconds',
+        300,
+        'autoscaling.',
+      ),
+      cooldownSeconds: optionalInt(a, 'cooldownSeconds', 300, 'autoscaling.'),
     },
     scalingMetrics: {
       baseUrl: (
@@ -368,26 +382,24 @@ export function readRunnersConfig(root: Config): RunnersConfig {
       ).replace(/\/+$/, ''),
       token: scalingToken(config),
     },
-    reconcilerIntervalSeconds: config
-      ? positiveInt(config, 'reconciler.intervalSeconds', 30, '')
-      : 30,
+    reconcilerIntervalSeconds: optionalInt(
+      config,
+      'reconciler.intervalSeconds',
+      30,
+      '',
+    ),
     retention: {
-      eventDays: config
-        ? positiveInt(config, 'retention.eventDays', 90, '')
-        : 90,
-      eventsPerPool: config
-        ? positiveInt(config, 'retention.eventsPerPool', 500, '')
-        : 500,
-      deletedPoolDays: config
-        ? positiveInt(config, 'retention.deletedPoolDays', 30, '')
-        : 30,
+      eventDays: optionalInt(config, 'retention.eventDays', 90, ''),
+      eventsPerPool: optionalInt(config, 'retention.eventsPerPool', 500, ''),
+      deletedPoolDays: optionalInt(config, 'retention.deletedPoolDays', 30, ''),
     },
-    reconcilerConcurrency: config
-      ? positiveInt(config, 'reconciler.concurrency', 4, '')
-      : 4,
-    reconcilerLeaseSeconds: config
-      ? positiveInt(config, 'reconciler.leaseSeconds', 60, '')
-      : 60,
+    reconcilerConcurrency: optionalInt(config, 'reconciler.concurrency', 4, ''),
+    reconcilerLeaseSeconds: optionalInt(
+      config,
+      'reconciler.leaseSeconds',
+      60,
+      '',
+    ),
     goldenImages: readGoldenImages(config),
     runnerNetwork: readRunnerNetwork(config),
   };

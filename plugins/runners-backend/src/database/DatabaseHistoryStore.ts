@@ -1,8 +1,6 @@
-import {
-  DatabaseService,
-  resolvePackagePath,
-} from '@backstage/backend-plugin-api';
+import { DatabaseService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
+import { migratedClient } from './migrations';
 import {
   HistoryPoint,
   HistoryStore,
@@ -12,11 +10,6 @@ import {
   MinuteSample,
   WAIT_BINS,
 } from './HistoryStore';
-
-const migrationsDir = resolvePackagePath(
-  '@runner-fleet/plugin-runners-backend',
-  'migrations',
-);
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -193,10 +186,7 @@ export class DatabaseHistoryStore implements HistoryStore {
     database: DatabaseService;
     skipMigrations?: boolean;
   }): Promise<DatabaseHistoryStore> {
-    const db = await options.database.getClient();
-    if (!options.database.migrations?.skip && !options.skipMigrations) {
-      await db.migrate.latest({ directory: migrationsDir });
-    }
+    const db = await migratedClient(options);
     return new DatabaseHistoryStore(db);
   }
 

@@ -1,7 +1,4 @@
-import {
-  DatabaseService,
-  resolvePackagePath,
-} from '@backstage/backend-plugin-api';
+import { DatabaseService } from '@backstage/backend-plugin-api';
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import {
   ApprovalRequest,
@@ -15,6 +12,7 @@ import {
 } from '@runner-fleet/plugin-runners-common';
 import { isDatabaseConflictError } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
+import { migratedClient } from './migrations';
 import { randomUUID } from 'node:crypto';
 import {
   NewApprovalRequest,
@@ -28,11 +26,6 @@ import {
 } from './PoolStore';
 import { DatabaseReconcileQueue, enqueuePool } from './DatabaseReconcileQueue';
 import { iso, PoolRow, RequestRow, toPool, toRequest } from './rows';
-
-const migrationsDir = resolvePackagePath(
-  '@runner-fleet/plugin-runners-backend',
-  'migrations',
-);
 
 /**
  * {@link PoolStore} on the plugin's database (SQLite or PostgreSQL), migrated on create.
@@ -48,10 +41,7 @@ export class DatabasePoolStore implements PoolStore {
     skipMigrations?: boolean;
     clock?: () => Date;
   }): Promise<DatabasePoolStore> {
-    const db = await options.database.getClient();
-    if (!options.database.migrations?.skip && !options.skipMigrations) {
-      await db.migrate.latest({ directory: migrationsDir });
-    }
+    const db = await migratedClient(options);
     return new DatabasePoolStore(db, options.clock ?? (() => new Date()));
   }
 

@@ -1,8 +1,6 @@
-import {
-  DatabaseService,
-  resolvePackagePath,
-} from '@backstage/backend-plugin-api';
+import { DatabaseService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
+import { migratedClient } from './migrations';
 import {
   RolloutEvent,
   RolloutPhase,
@@ -12,10 +10,6 @@ import {
   RolloutWrite,
 } from './RolloutStore';
 
-const migrationsDir = resolvePackagePath(
-  '@runner-fleet/plugin-runners-backend',
-  'migrations',
-);
 const TABLE = 'runners_rollouts';
 
 type RolloutRow = {
@@ -100,10 +94,7 @@ export class DatabaseRolloutStore implements RolloutStore {
     skipMigrations?: boolean;
     clock?: () => Date;
   }): Promise<DatabaseRolloutStore> {
-    const db = await options.database.getClient();
-    if (!options.database.migrations?.skip && !options.skipMigrations) {
-      await db.migrate.latest({ directory: migrationsDir });
-    }
+    const db = await migratedClient(options);
     return new DatabaseRolloutStore(db, options.clock ?? (() => new Date()));
   }
 
