@@ -12,6 +12,7 @@ import {
 } from '../__testUtils__/manifests';
 import { SimulationClock } from '../clock';
 import { VmiObject, VmirsObject } from '../kubevirt/types';
+import { statusOf } from '../kube/KubeClient';
 import { FleetSimulator, startFleetSimulator } from '../startFleetSimulator';
 
 const KV = ['kubevirt.io', 'v1'] as const;
@@ -79,27 +80,38 @@ describe('a VMIRS whose template changes', () => {
     });
     expect(before.map(v => v.metadata.labels?.[HASH])).toEqual(['old', 'old']);
 
-    const current = await kube.get<VmirsObject>(
-      ...KV,
-      'virtualmachineinstancereplicasets',
-      'rf-tpl',
-    );
-    const template = structuredClone(current!.spec.template);
-    template.metadata = {
-      ...template.metadata,
-      labels: { ...template.metadata?.labels, [HASH]: 'new' },
-    };
-    template.spec.volumes = (template.spec.volumes ?? []).map(v =>
-      v.containerDisk ? { ...v, containerDisk: { image: MISSING } } : v,
-    );
-    await kube.custom.replaceNamespacedCustomObject({
-      group: KV[0],
-      version: KV[1],
-      plural: 'virtualmachineinstancereplicasets',
-      namespace: cluster.namespace,
-      name: 'rf-tpl',
-      body: { ...current, spec: { ...current!.spec, template } },
-    });
+    // Read-modify-write as a client does: the controller writes the status meanwhile, so a
+    // replace may meet a newer resourceVersion (409) and reads again.
+    for (let attempt = 0; ; attempt++) {
+      const current = await kube.get<VmirsObject>(
+        ...KV,
+        'virtualmachineinstancereplicasets',
+        'rf-tpl',
+      );
+      const template = structuredClone(current!.spec.template);
+      template.metadata = {
+        ...template.metadata,
+        labels: { ...template.metadata?.labels, [HASH]: 'new' },
+      };
+      template.spec.volumes = (template.spec.volumes ?? []).map(v =>
+        v.containerDisk ? { ...v, containerDisk: { image: MISSING } } : v,
+      );
+      try {
+        await kube.custom.replaceNamespacedCustomObject({
+          group: KV[0],
+          version: KV[1],
+          plural: 'virtualmachineinstancereplicasets',
+          namespace: cluster.namespace,
+          name: 'rf-tpl',
+          body: { ...current, spec: { ...current!.spec, template } },
+        });
+        break;
+      } catch (error) {
+        if (statusOf(error) !== 409 || attempt >= 5) {
+          throw error;
+        }
+      }
+    }
     // Give the controller time to act on the change: nothing rolls.
     await clock.sleep(60_000);
     const unchanged = await vmis();

@@ -25,7 +25,11 @@ async function createStore(
 ) {
   const db = knex ?? (await databases.init(databaseId));
   const store = await DatabaseHistoryStore.create({
-    database: mockServices.database({ knex: db, migrations: { skip: false } }),
+    // A test that steps through the migrations itself keeps them where it put them.
+    database: mockServices.database({
+      knex: db,
+      migrations: { skip: knex !== undefined },
+    }),
   });
   return { db, store };
 }

@@ -240,9 +240,15 @@ async function deleteMidJob(
     // The budget is ~1 h simulated: ~3.7 s here, plus a busy machine's margin.
     30_000,
   );
-  const events = simulator!
-    .events()
-    .filter(e => e.object === stack.ref(vmi!.metadata.name));
+  const vmiEvents = () =>
+    simulator!.events().filter(e => e.object === stack.ref(vmi!.metadata.name));
+  // The simulator records the stop after the VMI object is gone: wait for it on a busy machine.
+  const events = await eventually(
+    'the stop recorded',
+    async () => vmiEvents(),
+    found => found.some(e => e.type === 'vmi-stopped'),
+    10_000,
+  ).catch(() => vmiEvents());
   return { final: (await job())!, ranWhileTerminating, events };
 }
 
