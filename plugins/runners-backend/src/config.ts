@@ -10,6 +10,7 @@ import {
 import { readGoldenImages } from './goldenImages';
 import type { GuestFirmware } from './provisioning/render';
 import { DEFAULT_FLAVORS, LINUX_IMAGE, WINDOWS_IMAGE } from './defaultFlavors';
+import { PricingConfig, readPricing } from './capacity/pricing';
 
 /** A cluster runner VMs run on. */
 export interface ClusterTarget {
@@ -61,6 +62,8 @@ export interface RunnersConfig {
   reconcilerIntervalSeconds: number;
   /** Firmware per Windows golden image (`<namespace>/<name>`); unlisted images boot BIOS. */
   goldenImages: Record<string, GuestFirmware>;
+  /** Showback prices; absent when `runners.pricing` is not set. */
+  pricing?: PricingConfig;
 }
 
 function fail(key: string, message: string): never {
@@ -288,10 +291,15 @@ export function readRunnersConfig(root: Config): RunnersConfig {
       `must be above 0 and at most 1, got ${targetUtilization}`,
     );
   }
+  const clusters = config ? readClusters(config) : [];
   return {
     catalog: readCatalog(config ?? new ConfigReader({})),
     quotas: { default: defaultQuota, teams },
-    clusters: config ? readClusters(config) : [],
+    clusters,
+    pricing: readPricing(
+      config,
+      clusters.map(c => c.name),
+    ),
     gitlab: gitlab && {
       baseUrl: gitlab.getString('baseUrl').replace(/\/+$/, ''),
       token: gitlab.getString('token'),

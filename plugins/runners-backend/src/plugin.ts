@@ -22,6 +22,9 @@ import { PoolService } from './service/PoolService';
 import { ApprovalService } from './service/ApprovalService';
 import { PoolQueries } from './service/PoolQueries';
 import { createRouter } from './service/router';
+import { ShowbackService } from './capacity/ShowbackService';
+import { AdviceService } from './capacity/AdviceService';
+import { AdviceDismissals } from './capacity/AdviceDismissals';
 
 /**
  * The runners backend plugin: runner pools, approvals, provisioning and fleet health.
@@ -83,15 +86,16 @@ export const runnersPlugin = createBackendPlugin({
             ? customCiProvider({ getDefault: () => gitlab || undefined })
             : customCiProvider ?? (gitlab || undefined);
         const clusters = connectClusters(config.clusters, logger);
+        const history = await DatabaseHistoryStore.create({
+          database: deps.database,
+          // The pool store above has just run every migration of this package.
+          skipMigrations: true,
+        });
         const fleet = await startFleet({
           config,
           store,
           queue: store.reconcileQueue(),
-          history: await DatabaseHistoryStore.create({
-            database: deps.database,
-            // The pool store above has just run every migration of this package.
-            skipMigrations: true,
-          }),
+          history,
           ci,
           clusters,
           scheduler: deps.scheduler,
@@ -132,6 +136,17 @@ export const runnersPlugin = createBackendPlugin({
             }),
             permissions,
             fleet: fleet.health,
+            showback: ShowbackService.create({ history, config, permissions }),
+            advice: AdviceService.create({
+              history,
+              store,
+              pools,
+              permissions,
+              dismissals: await AdviceDismissals.create({
+                database: deps.database,
+              }),
+              catalog: config.catalog,
+            }),
           }),
         );
       },

@@ -10,3 +10,4 @@ export * from './permissions';
 export * from './labels';
 export * from './health';
 export * from './poolStates';
+export * from './capacity';

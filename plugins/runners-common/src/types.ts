@@ -1,3 +1,5 @@
+import type { ScalingSchedule } from './capacity';
+
 /** Operating system of a runner VM. */
 export type RunnerOs = 'linux' | 'windows';
 
@@ -59,6 +61,8 @@ export interface AutoscalingSpec {
   burst: boolean;
   /** Extra VMs the burst pool may add at most. */
   burstMaxReplicas?: number;
+  /** Hours of the week with more VMs kept ready (KEDA cron triggers); see capacity advice. */
+  schedules?: ScalingSchedule[];
 }
 
 /** GitLab side of a pool. */

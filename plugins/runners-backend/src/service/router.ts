@@ -10,6 +10,9 @@ import { PoolPermissions } from './PoolPermissions';
 import { FleetService } from '../fleet/FleetService';
 import { addFleetRoutes, refuseRestrictedTokens } from './fleetRoutes';
 import { jsonBody } from './jsonBody';
+import { addCapacityRoutes } from '../capacity/capacityRoutes';
+import { ShowbackService } from '../capacity/ShowbackService';
+import { AdviceService } from '../capacity/AdviceService';
 
 /**
  * The runners HTTP API. Shapes are validated by the OpenAPI spec (src/schema/openapi.yaml);
@@ -22,12 +25,15 @@ export async function createRouter(options: {
   queries: PoolQueries;
   permissions: PoolPermissions;
   fleet: FleetService;
+  showback: ShowbackService;
+  advice: AdviceService;
 }): Promise<express.Router> {
   const { httpAuth, pools, approvals, queries } = options;
   const router = await createOpenApiRouter({
     middleware: [refuseRestrictedTokens(httpAuth), ...jsonBody()],
   });
   addFleetRoutes(router, options);
+  addCapacityRoutes(router, options);
   // Reads are open to users and services; changes act for a user, whose teams decide.
   const readers = { allow: ['user', 'service'] as Array<'user' | 'service'> };
   const users = { allow: ['user'] as Array<'user'> };
