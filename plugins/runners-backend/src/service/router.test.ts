@@ -163,7 +163,7 @@ describe.each(databases.eachSupportedId())('runners API on %p', databaseId => {
     expect(res.body.error.message).toContain(message);
   });
 
-  it('refuses to overshoot the quota and shows usage and limit', async () => {
+  it('sends a request over quota to the platform team, with the headroom, instead of refusing it', async () => {
     const api = await startBackend(databaseId);
     expect(
       (
@@ -179,9 +179,11 @@ describe.each(databases.eachSupportedId())('runners API on %p', databaseId => {
       name: 'b',
       autoscaling: { minReplicas: 0, maxReplicas: 6 },
     });
-    expect(res.status).toBe(409);
-    expect(res.body.error.message).toBe(
-      "quota of team 'payments' exceeded (vCPU: 24 in use + 24 requested > limit 40; memory: 36 GiB in use + 36 GiB requested > limit 64 GiB); lower maxReplicas, pick a smaller flavor, delete a pool, or ask the platform team to raise the quota",
+    expect(res.status).toBe(202);
+    expect(res.body.pool.state).toBe('pending-approval');
+    expect(res.body.request.reasons).toEqual(['over-quota']);
+    expect(res.body.request.summary).toBe(
+      'new pool with flavor m1.large (4 vCPU / 6 GiB), over quota (vCPU: 24 in use + 24 requested > limit 40; memory: 36 GiB in use + 36 GiB requested > limit 64 GiB; headroom 16 vCPU, 28 GiB, 49 pools)',
     );
     const quotas = await api.get('/quotas');
     expect(quotas.body.items).toEqual([
@@ -193,7 +195,7 @@ describe.each(databases.eachSupportedId())('runners API on %p', databaseId => {
     ]);
   });
 
-  it('never exceeds the quota under 50 concurrent creates', async () => {
+  it('never exceeds the quota under 50 concurrent creates: what does not fit waits for approval', async () => {
     const api = await startBackend(databaseId);
     // Each pool reserves 2 × m1.large = 8 vCPU; the quota of 40 vCPU fits exactly 5.
     const results = await Promise.all(
@@ -206,15 +208,18 @@ describe.each(databases.eachSupportedId())('runners API on %p', databaseId => {
       ),
     );
     const statuses = results.map(r => r.status);
-    expect(statuses.filter(s => s === 202)).toHaveLength(5);
-    expect(statuses.filter(s => s === 409)).toHaveLength(45);
+    expect(statuses.filter(s => s === 202)).toHaveLength(50);
+    const states = results.map(r => r.body.pool.state);
+    expect(states.filter(s => s === 'provisioning')).toHaveLength(5);
+    expect(states.filter(s => s === 'pending-approval')).toHaveLength(45);
     const quotas = await api.get('/quotas');
     expect(quotas.body.items[0].used).toEqual({
       cpu: 40,
       memoryGiB: 60,
       pools: 5,
     });
-  });
+    // 50 pools are written now (45 wait for approval), where 45 used to be refused early.
+  }, 30_000);
 
   it('reports a pool name the team already uses while the form is filled in', async () => {
     const api = await startBackend(databaseId);
