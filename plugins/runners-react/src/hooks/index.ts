@@ -14,3 +14,4 @@ export {
   resolvePoolRefs,
 } from './useEntityPools';
 export type { EntityPoolScope } from './useEntityPools';
+export { useShowback, useAdvice } from './useCapacity';
