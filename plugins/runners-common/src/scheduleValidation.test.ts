@@ -41,7 +41,7 @@ describe('autoscaling.schedules', () => {
       "days 'mon-fri' is not a cron day-of-week field; use e.g. '1-5' (Monday to Friday), '0,6' or '*'",
     ],
     [
-      { startHour: 24 },
+      { startHour: -1 },
       'autoscaling.schedules[0].startHour',
       'startHour must be a whole hour from 0 to 23',
     ],
