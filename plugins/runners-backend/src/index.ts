@@ -12,3 +12,4 @@ export type {
   RunnersConfig,
 } from './config';
 export type { GuestFirmware } from './provisioning/render';
+export type { PricingConfig } from './capacity/pricing';
