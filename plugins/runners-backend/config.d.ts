@@ -217,6 +217,27 @@ export interface Config {
        */
       deletedPoolDays?: number;
     };
+    /**
+     * Prices for showback (`GET /showback`). Without it showback reports usage and no cost.
+     * Usage is priced per cluster, so burst capacity in a public cloud can cost more.
+     */
+    pricing?: {
+      /** ISO 4217 currency code of every price, e.g. EUR. */
+      currency: string;
+      /** Price of one vCPU for one hour, in `currency`. */
+      vcpuHour: number;
+      /** Price of one GiB of memory for one hour, in `currency`. */
+      gibHour: number;
+      /** Overrides by cluster name (a name from `clusters`); unset fields use the defaults above. */
+      clusters?: {
+        [cluster: string]: {
+          /** Price of one vCPU for one hour on this cluster. */
+          vcpuHour?: number;
+          /** Price of one GiB of memory for one hour on this cluster. */
+          gibHour?: number;
+        };
+      };
+    };
     /** Reconciler schedule. */
     reconciler?: {
       /** Seconds between full reconcile passes. Default 30. */

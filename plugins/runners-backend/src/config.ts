@@ -11,6 +11,7 @@ import {
 import { readGoldenImages } from './goldenImages';
 import { readRunnerNetwork } from './runnerNetwork';
 import type { GuestFirmware, RunnerNetwork } from './provisioning/render';
+import { PricingConfig, readPricing } from './capacity/pricing';
 
 /** A cluster runner VMs run on. */
 export interface ClusterTarget {
@@ -74,6 +75,8 @@ export interface RunnersConfig {
   goldenImages: Record<string, GuestFirmware>;
   /** Where runner VMs may connect to (`runners.runnerNetwork`). */
   runnerNetwork: RunnerNetwork;
+  /** Showback prices; absent when `runners.pricing` is not set. */
+  pricing?: PricingConfig;
 }
 
 /**
@@ -339,10 +342,15 @@ export function readRunnersConfig(root: Config): RunnersConfig {
       `must be above 0 and at most 1, got ${targetUtilization}`,
     );
   }
+  const clusters = config ? readClusters(config) : [];
   return {
     catalog: readCatalog(config ?? new ConfigReader({})),
     quotas: { default: defaultQuota, teams },
-    clusters: config ? readClusters(config) : [],
+    clusters,
+    pricing: readPricing(
+      config,
+      clusters.map(c => c.name),
+    ),
     gitlab: gitlab && {
       baseUrl: gitlab.getString('baseUrl').replace(/\/+$/, ''),
       token: gitlab.getString('token'),

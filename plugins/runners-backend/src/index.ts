@@ -16,3 +16,4 @@ export type {
   NetworkPeer,
   RunnerNetwork,
 } from './provisioning/render';
+export type { PricingConfig } from './capacity/pricing';

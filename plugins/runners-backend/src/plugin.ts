@@ -23,6 +23,9 @@ import { PoolService } from './service/PoolService';
 import { ApprovalService } from './service/ApprovalService';
 import { PoolQueries } from './service/PoolQueries';
 import { createRouter } from './service/router';
+import { ShowbackService } from './capacity/ShowbackService';
+import { AdviceService } from './capacity/AdviceService';
+import { AdviceDismissals } from './capacity/AdviceDismissals';
 
 /**
  * The runners backend plugin: runner pools, approvals, provisioning and fleet health.
@@ -89,15 +92,15 @@ export const runnersPlugin = createBackendPlugin({
           database: deps.database,
           skipMigrations: true,
         });
+        const history = await DatabaseHistoryStore.create({
+          database: deps.database,
+          skipMigrations: true,
+        });
         const fleet = await startFleet({
           config,
           store,
           queue: store.reconcileQueue(),
-          history: await DatabaseHistoryStore.create({
-            database: deps.database,
-            // The pool store above has just run every migration of this package.
-            skipMigrations: true,
-          }),
+          history,
           rollouts,
           ci,
           // A custom provider spends its own budget; the poller then counts calls.
@@ -147,6 +150,17 @@ export const runnersPlugin = createBackendPlugin({
               rollouts,
               onChange: poolId => fleet.kick(poolId),
             },
+            showback: ShowbackService.create({ history, config, permissions }),
+            advice: AdviceService.create({
+              history,
+              store,
+              pools,
+              permissions,
+              dismissals: await AdviceDismissals.create({
+                database: deps.database,
+              }),
+              catalog: config.catalog,
+            }),
           }),
         );
       },

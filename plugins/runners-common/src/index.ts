@@ -12,3 +12,4 @@ export * from './health';
 export * from './poolStates';
 export * from './poolReasons';
 export * from './defaultFlavors';
+export * from './capacity';

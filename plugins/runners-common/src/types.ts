@@ -1,4 +1,6 @@
 import { PoolReasonCode } from './poolReasons';
+import type { ScalingSchedule } from './capacity';
+
 /** Operating system of a runner VM. */
 export type RunnerOs = 'linux' | 'windows';
 
@@ -60,6 +62,8 @@ export interface AutoscalingSpec {
   burst: boolean;
   /** Extra VMs the burst pool may add at most. */
   burstMaxReplicas?: number;
+  /** Hours of the week with more VMs kept ready (KEDA cron triggers); see capacity advice. */
+  schedules?: ScalingSchedule[];
 }
 
 /** GitLab side of a pool. */

@@ -125,6 +125,8 @@ export function validatePoolSpec(
     );
   }
 
+  validateSchedules(a, fail);
+
   const g = spec.gitlab;
   if (
     g.scope.type !== 'instance' &&
@@ -228,4 +230,64 @@ function validateCustomFlavor(
   ) {
     fail('flavor.jobSlots', 'jobSlots must be a whole number from 1 to 64');
   }
+}
+
+/** Most schedules a pool may have. */
+export const MAX_SCHEDULES = 8;
+const CRON_DAYS = /^(\*|[0-6](-[0-6])?(,[0-6](-[0-6])?)*)$/;
+
+function knownTimeZone(timezone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: timezone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function validateSchedules(
+  a: PoolSpec['autoscaling'],
+  fail: (field: string, message: string) => void,
+) {
+  const schedules = a.schedules ?? [];
+  if (schedules.length > MAX_SCHEDULES) {
+    fail(
+      'autoscaling.schedules',
+      `at most ${MAX_SCHEDULES} schedules; merge windows that follow each other`,
+    );
+  }
+  schedules.forEach((s, i) => {
+    const key = `autoscaling.schedules[${i}]`;
+    if (!CRON_DAYS.test(s.days)) {
+      fail(
+        `${key}.days`,
+        `days '${s.days}' is not a cron day-of-week field; use e.g. '1-5' (Monday to Friday), '0,6' or '*'`,
+      );
+    }
+    if (!isInt(s.startHour) || s.startHour < 0 || s.startHour > 23) {
+      fail(`${key}.startHour`, 'startHour must be a whole hour from 0 to 23');
+    }
+    if (!isInt(s.endHour) || s.endHour <= s.startHour || s.endHour > 24) {
+      fail(
+        `${key}.endHour`,
+        `endHour must be a whole hour after startHour (${s.startHour}) and at most 24`,
+      );
+    }
+    if (
+      !isInt(s.minReplicas) ||
+      s.minReplicas < 1 ||
+      s.minReplicas > a.maxReplicas
+    ) {
+      fail(
+        `${key}.minReplicas`,
+        `minReplicas must be a whole number from 1 to maxReplicas (${a.maxReplicas})`,
+      );
+    }
+    if (!knownTimeZone(s.timezone)) {
+      fail(
+        `${key}.timezone`,
+        `'${s.timezone}' is not an IANA time zone; use e.g. 'UTC' or 'Europe/Berlin'`,
+      );
+    }
+  });
 }

@@ -82,15 +82,22 @@ describe('the runner-pool template', () => {
     expect(Date.now() - retriedAt).toBeGreaterThanOrEqual(2_000);
   });
 
-  it('fails with the quota usage and limit the runners backend reports', async () => {
+  it('asks the platform team when the pool is over quota, with the headroom', async () => {
     const backend = await startScaffolderWithRunners();
     const task = await backend.runTask(values({ maxReplicas: 20 }));
 
-    expect(task.status).toBe('failed');
-    expect(logOf(task.events, 'create')).toContain(
-      "ConflictError: could not create pool payments/builds: quota of team 'payments' exceeded (vCPU: 0 in use + 80 requested > limit 40",
+    const [pool] = await backend.pools();
+    expect(pool.state).toBe('pending-approval');
+    const createLog = logOf(task.events, 'create');
+    expect(createLog).toContain(
+      'pool payments/builds is pending-approval: waiting for the platform team to approve flavor m1.large (4 vCPU / 6 GiB), over quota (vCPU: 0 in use + 80 requested > limit 40',
     );
-    expect(await backend.pools()).toEqual([]);
+    expect(createLog).toContain('headroom 40 vCPU');
+    expect(createLog).toMatch(
+      /It waits for the platform team to approve request \S+/,
+    );
+    // The wait step then reports that it is not ready: it waits for an approver.
+    expect(task.status).toBe('failed');
   });
 
   it('fails naming the field when the runners backend rejects the input', async () => {

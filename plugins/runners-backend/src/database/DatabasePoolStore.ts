@@ -103,7 +103,14 @@ export class DatabasePoolStore implements PoolStore {
     const query = db('runners_pools')
       .where({ team })
       .whereNull('deleted_at')
-      .whereNotIn('state', [...FINAL_POOL_STATES]);
+      .whereNotIn('state', [...FINAL_POOL_STATES])
+      // A request over quota reserves nothing while it waits: it is not yet one of the pools.
+      .where(q =>
+        q
+          .whereNot({ state: 'pending-approval' })
+          .orWhere('reserved_cpu', '>', 0)
+          .orWhere('reserved_memory_gib', '>', 0),
+      );
     if (excludePoolId) query.whereNot({ id: excludePoolId });
     const [row] = await query
       .clone()

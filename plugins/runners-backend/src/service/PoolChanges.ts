@@ -11,7 +11,7 @@ import {
 } from '../database/PoolStore';
 import { written } from './conflicts';
 import { describeFlavor, PoolSpecs, ResolvedSpec } from './PoolSpecs';
-import { Quotas } from './Quotas';
+import { describeOverQuota, NOTHING_RESERVED, Quotas } from './Quotas';
 import { PoolSpecInput } from './normalize';
 import { PoolSpec } from '@runner-fleet/plugin-runners-common';
 
@@ -67,13 +67,23 @@ export class PoolChanges {
       },
     });
     this.#specs.assertValid(spec);
-    const next = this.#specs.resolve(spec);
-    await this.#quotas.assertFits(
+    const resolved = this.#specs.resolve(spec);
+    // Over quota goes to the platform team with the headroom shown, instead of a refusal.
+    const quota = await this.#quotas.check(
       tx,
       current.team,
-      next.reservation,
+      resolved.reservation,
       current.id,
     );
+    const next: ResolvedSpec = quota.fits
+      ? resolved
+      : {
+          ...resolved,
+          approvalReasons: [...resolved.approvalReasons, 'over-quota'],
+        };
+    const overQuota = quota.fits
+      ? ''
+      : `, over quota (${describeOverQuota(quota)})`;
     await tx.cancelPendingRequests(
       current.id,
       actor,
@@ -84,12 +94,13 @@ export class PoolChanges {
       current.state === 'rejected';
     let result: { pool: PoolRecord; request?: ApprovalRequest };
     if (neverApproved) {
-      result = await this.#resubmit(tx, current, next, actor);
+      result = await this.#resubmit(tx, current, next, actor, overQuota);
     } else if (
-      next.approvalReasons.length > 0 &&
-      !this.#specs.coveredByApproval(spec, current.spec)
+      !quota.fits ||
+      (next.approvalReasons.length > 0 &&
+        !this.#specs.coveredByApproval(spec, current.spec))
     ) {
-      result = await this.#awaitApproval(tx, current, next, actor);
+      result = await this.#awaitApproval(tx, current, next, actor, overQuota);
     } else {
       const pool = await writePool(
         tx,
@@ -124,6 +135,7 @@ export class PoolChanges {
     current: PoolRecord,
     next: ResolvedSpec,
     actor: string,
+    overQuota: string,
   ) {
     const pool = await writePool(
       tx,
@@ -131,7 +143,7 @@ export class PoolChanges {
       {
         spec: next.spec,
         flavor: next.flavor,
-        reserved: next.reservation,
+        reserved: overQuota ? NOTHING_RESERVED : next.reservation,
         pendingSpec: null,
         bumpGeneration: true,
       },
@@ -142,7 +154,7 @@ export class PoolChanges {
           next.flavor,
         )}${
           current.state === 'rejected' ? ' (resubmitted after a rejection)' : ''
-        }`,
+        }${overQuota}`,
         actor,
       },
     );
@@ -154,7 +166,7 @@ export class PoolChanges {
         current.state === 'rejected' ? 'resubmitted' : 'changed'
       } new pool with ${describeFlavor(next.flavor)}, up to ${
         next.spec.autoscaling.maxReplicas
-      } VMs`,
+      } VMs${overQuota}`,
       actor,
     );
     return { pool, request };
@@ -166,6 +178,7 @@ export class PoolChanges {
     current: PoolRecord,
     next: ResolvedSpec,
     actor: string,
+    overQuota: string,
   ) {
     const pool = await writePool(
       tx,
@@ -176,7 +189,7 @@ export class PoolChanges {
         code: 'ChangeAwaitingApproval',
         reason: `change to ${describeFlavor(
           next.flavor,
-        )} waits for approval; the pool keeps running as it is`,
+        )} waits for approval${overQuota}; the pool keeps running as it is`,
         actor,
       },
     );
@@ -186,7 +199,7 @@ export class PoolChanges {
       next.approvalReasons,
       `change to ${describeFlavor(next.flavor)}, up to ${
         next.spec.autoscaling.maxReplicas
-      } VMs`,
+      } VMs${overQuota}`,
       actor,
     );
     return { pool, request };
@@ -252,10 +265,20 @@ export class PoolChanges {
     const pool = await tx.getPool(request.poolId);
     if (!pool || pool.deletedAt || pool.state === 'deleting') return decided;
     const because = decision.reason ?? 'no reason given';
+    const approvesOverQuota =
+      decision.approve && request.reasons.includes('over-quota');
     if (pool.pendingSpec) {
       if (decision.approve) {
         const next = this.#specs.resolve(pool.pendingSpec);
-        await this.#quotas.assertFits(tx, pool.team, next.reservation, pool.id);
+        // Approving a request over quota is the platform team granting the excess.
+        if (!approvesOverQuota) {
+          await this.#quotas.assertFits(
+            tx,
+            pool.team,
+            next.reservation,
+            pool.id,
+          );
+        }
         await writePool(
           tx,
           pool,
@@ -289,13 +312,16 @@ export class PoolChanges {
         );
       }
     } else if (pool.state === 'pending-approval') {
-      if (decision.approve) {
+      if (decision.approve && !approvesOverQuota) {
         await this.#quotas.assertFits(tx, pool.team, pool.reserved, pool.id);
       }
       await writePool(
         tx,
         pool,
-        {},
+        // A pool that waited over quota reserved nothing; approved, it reserves its size.
+        decision.approve && approvesOverQuota
+          ? { reserved: this.#specs.resolve(pool.spec).reservation }
+          : {},
         decision.approve
           ? {
               state: 'provisioning',

@@ -94,10 +94,19 @@ export class PoolQueries {
         });
       }
     }
+    // Over quota is asked of the platform team, like a custom flavor (see PoolService).
+    const reasons: ApprovalReason[] =
+      quota &&
+      (quota.used.cpu + reservation.cpu > quota.limits.maxCpu ||
+        quota.used.memoryGiB + reservation.memoryGiB >
+          quota.limits.maxMemoryGiB ||
+        quota.used.pools + 1 > quota.limits.maxPools)
+        ? [...approvalReasons, 'over-quota']
+        : approvalReasons;
     return {
       errors,
-      needsApproval: approvalReasons.length > 0,
-      approvalReasons,
+      needsApproval: reasons.length > 0,
+      approvalReasons: reasons,
       flavor,
       reservation,
       quota,

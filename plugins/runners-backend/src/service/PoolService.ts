@@ -7,6 +7,7 @@ import {
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
+  ApprovalReason,
   ApprovalRequest,
   Pool,
   PoolSpec,
@@ -29,7 +30,7 @@ import { PoolChanges, PoolUpdateInput } from './PoolChanges';
 export type { PoolUpdateInput } from './PoolChanges';
 import { PoolPermissions } from './PoolPermissions';
 import { describeFlavor, PoolSpecs } from './PoolSpecs';
-import { Quotas } from './Quotas';
+import { describeOverQuota, NOTHING_RESERVED, Quotas } from './Quotas';
 
 /** A pool and, when it waits for approval, the request. */
 export interface PoolChange {
@@ -170,15 +171,27 @@ export class PoolService {
             `team '${spec.team}' already has a pool named '${spec.name}'; pick another name`,
           );
         }
-        await this.#quotas.assertFits(tx, spec.team, resolved.reservation);
-        const waits = resolved.approvalReasons.length > 0;
+        // Over quota is a question for the platform team, not a refusal. A request over quota
+        // reserves nothing while it waits, so it never blocks the team's requests that fit.
+        const quota = await this.#quotas.check(
+          tx,
+          spec.team,
+          resolved.reservation,
+        );
+        const reasons: ApprovalReason[] = quota.fits
+          ? resolved.approvalReasons
+          : [...resolved.approvalReasons, 'over-quota'];
+        const waits = reasons.length > 0;
+        const overQuota = quota.fits
+          ? ''
+          : `, over quota (${describeOverQuota(quota)})`;
         const record = {
           id: randomUUID(),
           team: spec.team,
           name: spec.name,
           spec,
           flavor: resolved.flavor,
-          reserved: resolved.reservation,
+          reserved: quota.fits ? resolved.reservation : NOTHING_RESERVED,
           state: waits
             ? ('pending-approval' as const)
             : ('provisioning' as const),
@@ -188,7 +201,7 @@ export class PoolService {
           stateReason: waits
             ? `waiting for the platform team to approve ${describeFlavor(
                 resolved.flavor,
-              )}`
+              )}${overQuota}`
             : 'registering the GitLab runner and creating the VMs',
           createdBy: actor,
         };
@@ -211,8 +224,10 @@ export class PoolService {
               poolId: pool.id,
               team: spec.team,
               poolName: spec.name,
-              reasons: resolved.approvalReasons,
-              summary: `new pool with ${describeFlavor(resolved.flavor)}`,
+              reasons,
+              summary: `new pool with ${describeFlavor(
+                resolved.flavor,
+              )}${overQuota}`,
               requestedBy: actor,
             })
           : undefined;

@@ -3,6 +3,26 @@ import { Quota, QuotaUsage } from '@runner-fleet/plugin-runners-common';
 import { RunnersConfig } from '../config';
 import { PoolStore, TeamTransaction } from '../database/PoolStore';
 
+/** Whether a reservation fits a team's quota, and by how much it does not. */
+export interface QuotaCheck {
+  fits: boolean;
+  /** What is over, one phrase each ("vCPU: 24 in use + 24 requested > limit 40"). */
+  problems: string[];
+  /** What is left before this request: limit minus use, never below 0. */
+  headroom: { cpu: number; memoryGiB: number; pools: number };
+}
+
+/** What a request over quota reserves while it waits for approval. */
+export const NOTHING_RESERVED = Object.freeze({ cpu: 0, memoryGiB: 0 });
+
+/** "vCPU: … > limit 40; headroom 16 vCPU, 28 GiB, 9 pools", for requests and messages. */
+export function describeOverQuota(check: QuotaCheck): string {
+  const h = check.headroom;
+  return `${check.problems.join('; ')}; headroom ${h.cpu} vCPU, ${
+    h.memoryGiB
+  } GiB, ${h.pools} pool${h.pools === 1 ? '' : 's'}`;
+}
+
 /**
  * Team quotas. Checks run inside the team's transaction (a row lock on PostgreSQL), so two
  * requests on two replicas cannot both take the last capacity.
@@ -31,15 +51,15 @@ export class Quotas {
   }
 
   /**
-   * Throws a ConflictError that says what is over and what to do, when `reservation` (replacing
-   * what `excludePoolId` reserves, for a change) does not fit the team's quota.
+   * Checks `reservation` (replacing what `excludePoolId` reserves, for a change) against the
+   * team's quota, inside the team's transaction.
    */
-  async assertFits(
+  async check(
     tx: TeamTransaction,
     team: string,
     reservation: { cpu: number; memoryGiB: number; storageGiB?: number },
     excludePoolId?: string,
-  ): Promise<void> {
+  ): Promise<QuotaCheck> {
     const usage = await tx.usage({ excludePoolId });
     const limits = this.of(team);
     const problems: string[] = [];
@@ -68,6 +88,28 @@ export class Quotas {
         `pools: ${usage.pools} of ${limits.maxPools} already exist`,
       );
     }
+    return {
+      fits: problems.length === 0,
+      problems,
+      headroom: {
+        cpu: Math.max(0, limits.maxCpu - usage.cpu),
+        memoryGiB: Math.max(0, limits.maxMemoryGiB - usage.memoryGiB),
+        pools: Math.max(0, limits.maxPools - usage.pools),
+      },
+    };
+  }
+
+  /**
+   * Throws a ConflictError that says what is over and what to do, when `reservation` (replacing
+   * what `excludePoolId` reserves, for a change) does not fit the team's quota.
+   */
+  async assertFits(
+    tx: TeamTransaction,
+    team: string,
+    reservation: { cpu: number; memoryGiB: number },
+    excludePoolId?: string,
+  ): Promise<void> {
+    const { problems } = await this.check(tx, team, reservation, excludePoolId);
     if (problems.length) {
       throw new ConflictError(
         `quota of team '${team}' exceeded (${problems.join(

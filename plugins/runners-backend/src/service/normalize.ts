@@ -3,6 +3,7 @@ import {
   CustomFlavorRequest,
   GitLabScope,
   PoolSpec,
+  ScalingSchedule,
 } from '@runner-fleet/plugin-runners-common';
 import { InputError } from '@backstage/errors';
 import { AutoscalingDefaults } from '../config';
@@ -13,8 +14,13 @@ export interface PoolSpecInput {
   name: string;
   description?: string;
   flavor: string | CustomFlavorRequest;
-  autoscaling: Partial<AutoscalingSpec> &
-    Pick<AutoscalingSpec, 'minReplicas' | 'maxReplicas'>;
+  autoscaling: Partial<Omit<AutoscalingSpec, 'schedules'>> &
+    Pick<AutoscalingSpec, 'minReplicas' | 'maxReplicas'> & {
+      /** The time zone may be left out: UTC. */
+      schedules?: Array<
+        Omit<ScalingSchedule, 'timezone'> & { timezone?: string }
+      >;
+    };
   gitlab: {
     scope: { type: GitLabScope['type']; path?: string };
     tags?: string[];
@@ -31,6 +37,7 @@ const KNOWN_FIELDS: Record<string, string[]> = {
     'scaleToZero',
     'burst',
     'burstMaxReplicas',
+    'schedules',
   ],
   gitlab: ['scope', 'tags', 'runUntagged'],
   'gitlab.scope': ['type', 'path'],
@@ -86,6 +93,16 @@ export function normalizePoolSpec(
   };
   if (a.burstMaxReplicas !== undefined)
     autoscaling.burstMaxReplicas = a.burstMaxReplicas;
+  // Stored only when set, so pools without schedules keep their spec (and template hash).
+  if (a.schedules?.length) {
+    autoscaling.schedules = a.schedules.map(s => ({
+      days: s.days,
+      startHour: s.startHour,
+      endHour: s.endHour,
+      minReplicas: s.minReplicas,
+      timezone: s.timezone ?? 'UTC',
+    }));
+  }
   const spec: PoolSpec = {
     team: input.team,
     name: input.name,

@@ -167,7 +167,7 @@ describe.each(databases.eachSupportedId())('runners API on %p', databaseId => {
     expect(res.body.error.message).toContain(message);
   });
 
-  it('refuses to overshoot the quota and shows usage and limit', async () => {
+  it('sends a request over quota to the platform team, with the headroom, instead of refusing it', async () => {
     const api = await startBackend(databaseId);
     expect(
       (
@@ -183,9 +183,11 @@ describe.each(databases.eachSupportedId())('runners API on %p', databaseId => {
       name: 'b',
       autoscaling: { minReplicas: 0, maxReplicas: 6 },
     });
-    expect(res.status).toBe(409);
-    expect(res.body.error.message).toBe(
-      "quota of team 'payments' exceeded (vCPU: 24 in use + 24 requested > limit 40; memory: 36 GiB in use + 36 GiB requested > limit 64 GiB); lower maxReplicas, pick a smaller flavor, delete a pool, or ask the platform team to raise the quota",
+    expect(res.status).toBe(202);
+    expect(res.body.pool.state).toBe('pending-approval');
+    expect(res.body.request.reasons).toEqual(['over-quota']);
+    expect(res.body.request.summary).toBe(
+      'new pool with flavor m1.large (4 vCPU / 6 GiB), over quota (vCPU: 24 in use + 24 requested > limit 40; memory: 36 GiB in use + 36 GiB requested > limit 64 GiB; headroom 16 vCPU, 28 GiB, 49 pools)',
     );
     const quotas = await api.get('/quotas');
     expect(quotas.body.items).toEqual([
@@ -203,7 +205,7 @@ describe.each(databases.eachSupportedId())('runners API on %p', databaseId => {
     ]);
   });
 
-  it('counts a Windows pool’s clones against the team’s clone storage', async () => {
+  it('counts a Windows pool’s clones against the team’s clone storage; more waits for approval', async () => {
     const api = await startBackend(databaseId, {
       maxCpu: 64,
       maxMemoryGiB: 128,
@@ -218,16 +220,19 @@ describe.each(databases.eachSupportedId())('runners API on %p', databaseId => {
       autoscaling: { minReplicas: 0, maxReplicas },
     });
     expect((await api.post('/pools', windows('win-a', 2))).status).toBe(202);
-    const refused = await api.post('/pools', windows('win-b', 1));
-    expect(refused.status).toBe(409);
-    expect(refused.body.error.message).toContain(
+    // Over quota, the request waits for the platform team, saying what is over.
+    const over = await api.post('/pools', windows('win-b', 1));
+    expect(over.status).toBe(202);
+    expect(over.body.pool.state).toBe('pending-approval');
+    expect(over.body.request.reasons).toContain('over-quota');
+    expect(over.body.pool.stateReason).toContain(
       'clone storage: 320 GiB in use + 160 GiB requested > limit 400 GiB',
     );
     const quotas = await api.get('/quotas');
     expect(quotas.body.items[0].used.storageGiB).toBe(320);
   });
 
-  it('never exceeds the quota under 50 concurrent creates', async () => {
+  it('never exceeds the quota under 50 concurrent creates: what does not fit waits for approval', async () => {
     const api = await startBackend(databaseId);
     // Each pool reserves 2 × m1.large = 8 vCPU; the quota of 40 vCPU fits exactly 5.
     const results = await Promise.all(
@@ -240,8 +245,10 @@ describe.each(databases.eachSupportedId())('runners API on %p', databaseId => {
       ),
     );
     const statuses = results.map(r => r.status);
-    expect(statuses.filter(s => s === 202)).toHaveLength(5);
-    expect(statuses.filter(s => s === 409)).toHaveLength(45);
+    expect(statuses.filter(s => s === 202)).toHaveLength(50);
+    const states = results.map(r => r.body.pool.state);
+    expect(states.filter(s => s === 'provisioning')).toHaveLength(5);
+    expect(states.filter(s => s === 'pending-approval')).toHaveLength(45);
     const quotas = await api.get('/quotas');
     expect(quotas.body.items[0].used).toEqual({
       cpu: 40,
@@ -249,7 +256,8 @@ describe.each(databases.eachSupportedId())('runners API on %p', databaseId => {
       pools: 5,
       storageGiB: 0,
     });
-  });
+    // 50 pools are written now (45 wait for approval), where 45 used to be refused early.
+  }, 30_000);
 
   it('reports a pool name the team already uses while the form is filled in', async () => {
     const api = await startBackend(databaseId);

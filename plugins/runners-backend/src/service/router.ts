@@ -11,6 +11,9 @@ import { FleetService } from '../fleet/FleetService';
 import { addRolloutRoutes } from './rolloutRoutes';
 import { addFleetRoutes, refuseRestrictedTokens } from './fleetRoutes';
 import { jsonBody } from './jsonBody';
+import { addCapacityRoutes } from '../capacity/capacityRoutes';
+import { ShowbackService } from '../capacity/ShowbackService';
+import { AdviceService } from '../capacity/AdviceService';
 
 /**
  * The runners HTTP API. Shapes are validated by the OpenAPI spec (src/schema/openapi.yaml);
@@ -28,6 +31,8 @@ export async function createRouter(options: {
     Parameters<typeof addRolloutRoutes>[1],
     'httpAuth' | 'pools' | 'permissions'
   >;
+  showback: ShowbackService;
+  advice: AdviceService;
 }): Promise<express.Router> {
   const { httpAuth, pools, approvals, queries } = options;
   const router = await createOpenApiRouter({
@@ -37,6 +42,7 @@ export async function createRouter(options: {
   if (options.rollouts) {
     addRolloutRoutes(router, { ...options, ...options.rollouts });
   }
+  addCapacityRoutes(router, options);
   // Reads are open to users and services; changes act for a user, whose teams decide.
   const readers = { allow: ['user', 'service'] as Array<'user' | 'service'> };
   const users = { allow: ['user'] as Array<'user'> };

@@ -1,5 +1,6 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
+  Advice,
   ApprovalRequest,
   FleetSummary,
   FlavorCatalog,
@@ -8,6 +9,7 @@ import {
   PoolRollout,
   PoolSpec,
   QuotaUsage,
+  Showback,
   TeamHealth,
 } from '@runner-fleet/plugin-runners-common';
 import {
@@ -16,6 +18,7 @@ import {
   PoolResource,
   PoolUpdate,
   PoolValidation,
+  ShowbackOptions,
   TeamFilter,
 } from './types';
 
@@ -74,6 +77,16 @@ export interface RunnersApi {
   getFleetSummary(): Promise<FleetSummary>;
   /** Health of the pools the caller may read, grouped by team. */
   listTeamHealth(options?: TeamFilter): Promise<TeamHealth[]>;
+  /** What the caller's teams (all teams for the platform team) used and cost over a period. */
+  getShowback(options?: ShowbackOptions): Promise<Showback>;
+  /** The same showback as CSV, one line per pool and flavor. */
+  getShowbackCsv(options?: ShowbackOptions): Promise<string>;
+  /** Right-sizing advice for the pools the caller may read, with its reasoning. */
+  listAdvice(options?: TeamFilter): Promise<Advice[]>;
+  /** Applies an advice as a change of its pool (permissions, quota and approval apply). */
+  applyAdvice(id: string): Promise<PoolChange>;
+  /** Hides an advice for good. */
+  dismissAdvice(id: string): Promise<void>;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  Advice,
   ApprovalRequest,
   FleetSummary,
   FlavorCatalog,
@@ -9,10 +10,12 @@ import {
   PoolRollout,
   PoolSpec,
   QuotaUsage,
+  Showback,
   TeamHealth,
 } from '@runner-fleet/plugin-runners-common';
 import { RunnersApi } from './RunnersApi';
 import {
+  ShowbackOptions,
   ListRequestsOptions,
   PoolChange,
   PoolResource,
@@ -166,6 +169,39 @@ export class RunnersClient implements RunnersApi {
     return items;
   }
 
+  getShowback(options: ShowbackOptions = {}): Promise<Showback> {
+    return this.#request('/showback', { query: { ...options } });
+  }
+
+  getShowbackCsv(options: ShowbackOptions = {}): Promise<string> {
+    return this.#request('/showback/csv', {
+      query: { ...options },
+      text: true,
+    });
+  }
+
+  async listAdvice(options: TeamFilter = {}): Promise<Advice[]> {
+    const { items } = await this.#request<{ items: Advice[] }>('/advice', {
+      query: { team: options.team },
+    });
+    return items;
+  }
+
+  applyAdvice(id: string): Promise<PoolChange> {
+    return this.#request(`/advice/${encodeURIComponent(id)}/apply`, {
+      method: 'POST',
+      body: {},
+    });
+  }
+
+  async dismissAdvice(id: string): Promise<void> {
+    await this.#request(`/advice/${encodeURIComponent(id)}/dismiss`, {
+      method: 'POST',
+      body: {},
+      text: true,
+    });
+  }
+
   async #request<T>(
     path: string,
     options: {
@@ -175,6 +211,8 @@ export class RunnersClient implements RunnersApi {
       headers?: Record<string, string>;
       /** Sees the successful response first, e.g. to read a header. */
       onResponse?: (response: Response) => void;
+      /** The body as text (CSV, or an empty 204), not JSON. */
+      text?: boolean;
     } = {},
   ): Promise<T> {
     const baseUrl = await this.#discoveryApi.getBaseUrl('runners');
@@ -201,6 +239,7 @@ export class RunnersClient implements RunnersApi {
       throw await ResponseError.fromResponse(response);
     }
     options.onResponse?.(response);
+    if (options.text) return (await response.text()) as T;
     return (await response.json()) as T;
   }
 }

@@ -7,5 +7,6 @@ export type {
   PoolResource,
   PoolUpdate,
   PoolValidation,
+  ShowbackOptions,
   TeamFilter,
 } from './types';

@@ -87,3 +87,14 @@ export interface TeamFilter {
   /** A catalog Group name in the default namespace. */
   team?: string;
 }
+
+/**
+ * The period and team of a showback; dates are ISO 8601, the period defaults to the last 30 days.
+ *
+ * @public
+ */
+export interface ShowbackOptions {
+  from?: string;
+  to?: string;
+  team?: string;
+}

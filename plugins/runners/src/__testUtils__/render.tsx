@@ -42,6 +42,11 @@ export function mockRunnersApi(
     listQuotas: jest.fn().mockResolvedValue([]),
     getFleetSummary: refuse('getFleetSummary'),
     listTeamHealth: jest.fn().mockResolvedValue([]),
+    getShowback: refuse('getShowback'),
+    getShowbackCsv: refuse('getShowbackCsv'),
+    listAdvice: jest.fn().mockResolvedValue([]),
+    applyAdvice: refuse('applyAdvice'),
+    dismissAdvice: refuse('dismissAdvice'),
     ...overrides,
   } as jest.Mocked<RunnersApi>;
 }

@@ -1,6 +1,7 @@
 import {
   effectiveMinReplicas,
   LABELS,
+  ScalingSchedule,
   scalingThreshold,
 } from '@runner-fleet/plugin-runners-common';
 import { poolLabels, withTemplateHash } from './labels';
@@ -54,6 +55,29 @@ function metricsTrigger(
 }
 
 /**
+ * KEDA `cron` triggers for the pool's schedules: `desiredReplicas` VMs from `start` to `end`
+ * (cron expressions in `timezone`). An end at hour 24 is 23:59 of the same days, since
+ * midnight would belong to the next day and fall outside a day list such as `1-5`.
+ */
+export function cronTriggers(
+  schedules: ScalingSchedule[] | undefined,
+): Array<Record<string, unknown>> {
+  return (schedules ?? []).map((s, i) => ({
+    type: 'cron',
+    name: `schedule-${i}`,
+    metadata: {
+      timezone: s.timezone,
+      start: `0 ${s.startHour} * * ${s.days}`,
+      end:
+        s.endHour >= 24
+          ? `59 23 * * ${s.days}`
+          : `0 ${s.endHour} * * ${s.days}`,
+      desiredReplicas: String(s.minReplicas),
+    },
+  }));
+}
+
+/**
  * The `ScaledObject` of a pool's workload on this cluster.
  *
  * - Utilisation trigger: busy job slots with `AverageValue` = `targetUtilization × jobSlots`
@@ -65,6 +89,7 @@ function metricsTrigger(
  *   the step to 0, the HPA's scale-down stabilisation window every step between 1 and N.
  * - Burst: the same triggers on the primary's overflow figures, min 0, max `burstMaxReplicas`
  *   (default `maxReplicas`).
+ * - Schedules (primary only): one `cron` trigger each, keeping VMs ready for recurring rushes.
  */
 export function renderScaledObject(
   ctx: RenderContext,
@@ -139,6 +164,7 @@ export function renderScaledObject(
           scalingThreshold(flavor, autoscaling.targetUtilization),
         ),
         metricsTrigger(ctx, 'pending-jobs', locations[1], flavor.jobSlots),
+        ...(burst ? [] : cronTriggers(autoscaling.schedules)),
       ],
     },
   });

@@ -159,6 +159,11 @@ describe('RequestRunnersPage', () => {
     ).toBeInTheDocument();
     expect(screen.getByText('Over the limit by 4')).toBeInTheDocument();
     expect(screen.getByText(/does not fit the team quota/)).toBeInTheDocument();
+    // Over quota asks the platform team instead of blocking the request.
+    expect(screen.getByText(/more than the team quota/)).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'Request approval' }),
+    ).toBeInTheDocument();
   });
 
   it('previews the clone storage a Windows pool reserves against the team’s storage quota', async () => {

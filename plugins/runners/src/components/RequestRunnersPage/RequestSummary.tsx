@@ -56,8 +56,10 @@ export function RequestSummary(props: {
   const overQuota = exceedsQuota(quota, reservation);
   const reasons = new Set<string>(server?.approvalReasons ?? []);
   if (validation.customNeedsApproval) reasons.add('custom-flavor');
+  // Over quota is the platform team's call, not a dead end.
+  if (overQuota) reasons.add('over-quota');
   const needsApproval = reasons.size > 0 || !!server?.needsApproval;
-  const blocked = validation.errors.length > 0 || overQuota;
+  const blocked = validation.errors.length > 0;
   const min = spec.autoscaling.minReplicas;
 
   return (
@@ -85,9 +87,10 @@ export function RequestSummary(props: {
       )}
       {overQuota && (
         <Box mb={2}>
-          <Alert severity="error">
-            This pool does not fit the team quota: lower max VMs, pick a smaller
-            flavor, delete a pool, or ask the platform team to raise the quota.
+          <Alert severity="warning">
+            This pool does not fit the team quota: the platform team decides
+            whether it may go over. To stay within it, lower max VMs, pick a
+            smaller flavor or delete a pool.
           </Alert>
         </Box>
       )}

@@ -2,6 +2,7 @@ import { Content, Header, Page, RoutedTabs } from '@backstage/core-components';
 import { usePermission } from '@backstage/plugin-permission-react';
 import { runnersFleetReadPermission } from '@runner-fleet/plugin-runners-common';
 import { Route, Routes } from 'react-router-dom';
+import { CapacityPage } from '../CapacityPage';
 import { FleetPage } from '../FleetPage';
 import { MyFleetPage } from '../MyFleetPage';
 import { PoolDetailPage } from '../PoolDetailPage';
@@ -22,6 +23,7 @@ function RunnersTabs() {
           children: <RequestRunnersPage />,
         },
         { path: '/requests', title: 'Requests', children: <RequestsPage /> },
+        { path: '/capacity', title: 'Capacity', children: <CapacityPage /> },
         {
           path: '/fleet',
           title: 'Fleet',

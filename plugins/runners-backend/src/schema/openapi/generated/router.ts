@@ -636,9 +636,199 @@ export const spec = {
         },
       },
     },
+    '/showback': {
+      get: {
+        operationId: 'GetShowback',
+        description:
+          'What the pools the caller may read used over a period (whole hours): vCPU-hours, GiB-hours and job-minutes per team, pool and flavor, on the primary and the burst cluster, priced from runners.pricing. Team members see their teams; the platform team sees every team.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/showbackFrom',
+          },
+          {
+            $ref: '#/components/parameters/showbackTo',
+          },
+          {
+            $ref: '#/components/parameters/showbackTeam',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'Showback.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Showback',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/showback/csv': {
+      get: {
+        operationId: 'GetShowbackCsv',
+        description:
+          'The rows of GET /showback as CSV, one line per pool and flavor.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/showbackFrom',
+          },
+          {
+            $ref: '#/components/parameters/showbackTo',
+          },
+          {
+            $ref: '#/components/parameters/showbackTeam',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'CSV with a header line.',
+            content: {
+              'text/csv': {
+                schema: {
+                  type: 'string',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/advice': {
+      get: {
+        operationId: 'ListAdvice',
+        description:
+          'Right-sizing advice for the pools the caller may read, computed from the last 14 days of history, each with its reasoning and the change that applies it. Dismissed advice is left out.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/showbackTeam',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'Open advice.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['items'],
+                  properties: {
+                    items: {
+                      type: 'array',
+                      items: {
+                        $ref: '#/components/schemas/Advice',
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/advice/{adviceId}/apply': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/adviceId',
+        },
+      ],
+      post: {
+        operationId: 'ApplyAdvice',
+        description:
+          'Applies the advice as a change of its pool, exactly like PATCH /pools/{id}: permissions, quota and approval apply.',
+        responses: {
+          '202': {
+            description:
+              'The pool change (with the approval request when it waits for one).',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PoolChange',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/advice/{adviceId}/dismiss': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/adviceId',
+        },
+      ],
+      post: {
+        operationId: 'DismissAdvice',
+        description:
+          'Hides the advice for good (needs the right to change its pool).',
+        responses: {
+          '204': {
+            description: 'Dismissed.',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
   },
   components: {
     parameters: {
+      adviceId: {
+        name: 'adviceId',
+        in: 'path',
+        required: true,
+        schema: {
+          type: 'string',
+          pattern: '^[0-9a-f]{32}$',
+        },
+      },
+      showbackFrom: {
+        name: 'from',
+        in: 'query',
+        required: false,
+        description:
+          'Start of the period, ISO 8601 (rounded down to the hour); default 30 days before `to`.',
+        schema: {
+          type: 'string',
+          maxLength: 40,
+        },
+      },
+      showbackTo: {
+        name: 'to',
+        in: 'query',
+        required: false,
+        description:
+          'End of the period (exclusive), ISO 8601 (rounded up to the hour); default now.',
+        schema: {
+          type: 'string',
+          maxLength: 40,
+        },
+      },
+      showbackTeam: {
+        name: 'team',
+        in: 'query',
+        required: false,
+        schema: {
+          type: 'string',
+          maxLength: 63,
+        },
+      },
       ifMatch: {
         name: 'If-Match',
         in: 'header',
@@ -867,6 +1057,39 @@ export const spec = {
           },
           burstMaxReplicas: {
             type: 'integer',
+          },
+          schedules: {
+            type: 'array',
+            maxItems: 8,
+            items: {
+              $ref: '#/components/schemas/ScalingSchedule',
+            },
+          },
+        },
+      },
+      ScalingSchedule: {
+        type: 'object',
+        description:
+          'Hours of the week with at least minReplicas VMs (a KEDA cron trigger).',
+        additionalProperties: false,
+        required: ['days', 'startHour', 'endHour', 'minReplicas'],
+        properties: {
+          days: {
+            type: 'string',
+            maxLength: 40,
+          },
+          startHour: {
+            type: 'integer',
+          },
+          endHour: {
+            type: 'integer',
+          },
+          minReplicas: {
+            type: 'integer',
+          },
+          timezone: {
+            type: 'string',
+            maxLength: 64,
           },
         },
       },
@@ -1611,6 +1834,267 @@ export const spec = {
           },
           quota: {
             $ref: '#/components/schemas/QuotaUsage',
+          },
+        },
+      },
+      UsageFigures: {
+        type: 'object',
+        required: [
+          'vmHours',
+          'vcpuHours',
+          'gibHours',
+          'burstVcpuHours',
+          'burstGibHours',
+          'jobMinutes',
+          'jobs',
+        ],
+        properties: {
+          vmHours: {
+            type: 'number',
+          },
+          vcpuHours: {
+            type: 'number',
+          },
+          gibHours: {
+            type: 'number',
+          },
+          burstVcpuHours: {
+            type: 'number',
+          },
+          burstGibHours: {
+            type: 'number',
+          },
+          jobMinutes: {
+            type: 'number',
+          },
+          jobs: {
+            type: 'integer',
+          },
+          cost: {
+            type: 'number',
+          },
+        },
+      },
+      ShowbackRow: {
+        type: 'object',
+        required: [
+          'team',
+          'poolId',
+          'poolName',
+          'flavor',
+          'vmHours',
+          'vcpuHours',
+          'gibHours',
+          'burstVcpuHours',
+          'burstGibHours',
+          'jobMinutes',
+          'jobs',
+        ],
+        properties: {
+          team: {
+            type: 'string',
+          },
+          poolId: {
+            type: 'string',
+          },
+          poolName: {
+            type: 'string',
+          },
+          flavor: {
+            type: 'string',
+          },
+          vmHours: {
+            type: 'number',
+          },
+          vcpuHours: {
+            type: 'number',
+          },
+          gibHours: {
+            type: 'number',
+          },
+          burstVcpuHours: {
+            type: 'number',
+          },
+          burstGibHours: {
+            type: 'number',
+          },
+          jobMinutes: {
+            type: 'number',
+          },
+          jobs: {
+            type: 'integer',
+          },
+          cost: {
+            type: 'number',
+          },
+        },
+      },
+      Showback: {
+        type: 'object',
+        required: ['from', 'to', 'prices', 'rows', 'teams', 'flavors', 'total'],
+        properties: {
+          from: {
+            type: 'string',
+          },
+          to: {
+            type: 'string',
+          },
+          currency: {
+            type: 'string',
+          },
+          prices: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['cluster', 'role', 'vcpuHour', 'gibHour'],
+              properties: {
+                cluster: {
+                  type: 'string',
+                },
+                role: {
+                  type: 'string',
+                  enum: ['primary', 'burst'],
+                },
+                vcpuHour: {
+                  type: 'number',
+                },
+                gibHour: {
+                  type: 'number',
+                },
+              },
+            },
+          },
+          rows: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ShowbackRow',
+            },
+          },
+          teams: {
+            type: 'array',
+            items: {
+              allOf: [
+                {
+                  $ref: '#/components/schemas/UsageFigures',
+                },
+                {
+                  type: 'object',
+                  required: ['team'],
+                  properties: {
+                    team: {
+                      type: 'string',
+                    },
+                  },
+                },
+              ],
+            },
+          },
+          flavors: {
+            type: 'array',
+            items: {
+              allOf: [
+                {
+                  $ref: '#/components/schemas/UsageFigures',
+                },
+                {
+                  type: 'object',
+                  required: ['flavor'],
+                  properties: {
+                    flavor: {
+                      type: 'string',
+                    },
+                  },
+                },
+              ],
+            },
+          },
+          total: {
+            $ref: '#/components/schemas/UsageFigures',
+          },
+        },
+      },
+      Advice: {
+        type: 'object',
+        required: [
+          'id',
+          'kind',
+          'poolId',
+          'team',
+          'poolName',
+          'title',
+          'reasoning',
+          'change',
+          'basedOn',
+        ],
+        properties: {
+          id: {
+            type: 'string',
+          },
+          kind: {
+            type: 'string',
+            enum: [
+              'schedule-min-replicas',
+              'lower-min-replicas',
+              'flavor-change',
+            ],
+          },
+          poolId: {
+            type: 'string',
+          },
+          team: {
+            type: 'string',
+          },
+          poolName: {
+            type: 'string',
+          },
+          title: {
+            type: 'string',
+          },
+          reasoning: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+          change: {
+            type: 'object',
+            properties: {
+              flavor: {
+                type: 'string',
+              },
+              autoscaling: {
+                type: 'object',
+                properties: {
+                  minReplicas: {
+                    type: 'integer',
+                  },
+                  scaleToZero: {
+                    type: 'boolean',
+                  },
+                  schedules: {
+                    type: 'array',
+                    items: {
+                      $ref: '#/components/schemas/ScalingSchedule',
+                    },
+                  },
+                },
+              },
+            },
+          },
+          basedOn: {
+            type: 'object',
+            required: ['from', 'to', 'hours'],
+            properties: {
+              from: {
+                type: 'string',
+              },
+              to: {
+                type: 'string',
+              },
+              hours: {
+                type: 'integer',
+              },
+            },
           },
         },
       },

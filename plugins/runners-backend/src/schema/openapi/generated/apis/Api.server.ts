@@ -8,6 +8,7 @@ import { ApprovalRequest } from '../models/ApprovalRequest.model';
 import { Decision } from '../models/Decision.model';
 import { FlavorCatalog } from '../models/FlavorCatalog.model';
 import { FleetSummary } from '../models/FleetSummary.model';
+import { ListAdvice200Response } from '../models/ListAdvice200Response.model';
 import { ListPoolEvents200Response } from '../models/ListPoolEvents200Response.model';
 import { ListPools200Response } from '../models/ListPools200Response.model';
 import { ListQuotas200Response } from '../models/ListQuotas200Response.model';
@@ -22,6 +23,7 @@ import { PoolSpec } from '../models/PoolSpec.model';
 import { PoolUpdate } from '../models/PoolUpdate.model';
 import { PoolValidation } from '../models/PoolValidation.model';
 import { RejectRequestRequest } from '../models/RejectRequestRequest.model';
+import { Showback } from '../models/Showback.model';
 
 /**
  * @public
@@ -31,6 +33,15 @@ export type AbortPoolRollout = {
     id: string;
   };
   response: PoolRollout | Error;
+};
+/**
+ * @public
+ */
+export type ApplyAdvice = {
+  path: {
+    adviceId: string;
+  };
+  response: PoolChange | Error;
 };
 /**
  * @public
@@ -66,6 +77,15 @@ export type DeletePool = {
     ifMatch?: string;
   };
   response: Pool | Error;
+};
+/**
+ * @public
+ */
+export type DismissAdvice = {
+  path: {
+    adviceId: string;
+  };
+  response: void | Error;
 };
 /**
  * @public
@@ -108,6 +128,37 @@ export type GetPoolScalingSignal = {
     id: string;
   };
   response: PoolScalingSignal | Error;
+};
+/**
+ * @public
+ */
+export type GetShowback = {
+  query: {
+    _from?: string;
+    to?: string;
+    team?: string;
+  };
+  response: Showback | Error;
+};
+/**
+ * @public
+ */
+export type GetShowbackCsv = {
+  query: {
+    _from?: string;
+    to?: string;
+    team?: string;
+  };
+  response: string | Error;
+};
+/**
+ * @public
+ */
+export type ListAdvice = {
+  query: {
+    team?: string;
+  };
+  response: ListAdvice200Response | Error;
 };
 /**
  * @public
@@ -194,11 +245,15 @@ export type ValidatePool = {
 export type EndpointMap = {
   '#post|/pools/{id}/rollout/abort': AbortPoolRollout;
 
+  '#post|/advice/{adviceId}/apply': ApplyAdvice;
+
   '#post|/requests/{id}/approve': ApproveRequest;
 
   '#post|/pools': CreatePool;
 
   '#_delete|/pools/{id}': DeletePool;
+
+  '#post|/advice/{adviceId}/dismiss': DismissAdvice;
 
   '#get|/health': GetFleetSummary;
 
@@ -209,6 +264,12 @@ export type EndpointMap = {
   '#get|/pools/{id}/rollout': GetPoolRollout;
 
   '#get|/scaling/pools/{id}': GetPoolScalingSignal;
+
+  '#get|/showback': GetShowback;
+
+  '#get|/showback/csv': GetShowbackCsv;
+
+  '#get|/advice': ListAdvice;
 
   '#get|/flavors': ListFlavors;
 

@@ -1,5 +1,9 @@
 //
 
+export * from '../models/Advice.model';
+export * from '../models/AdviceBasedOn.model';
+export * from '../models/AdviceChange.model';
+export * from '../models/AdviceChangeAutoscaling.model';
 export * from '../models/ApprovalRequest.model';
 export * from '../models/AutoscalingSpec.model';
 export * from '../models/ClusterApiHealth.model';
@@ -16,6 +20,7 @@ export * from '../models/FlavorCatalogCustom.model';
 export * from '../models/FleetSummary.model';
 export * from '../models/GitLabRunnerSpec.model';
 export * from '../models/GitLabScope.model';
+export * from '../models/ListAdvice200Response.model';
 export * from '../models/ListPoolEvents200Response.model';
 export * from '../models/ListPools200Response.model';
 export * from '../models/ListQuotas200Response.model';
@@ -43,4 +48,11 @@ export * from '../models/QuotaUsageLimits.model';
 export * from '../models/QuotaUsageUsed.model';
 export * from '../models/RejectRequestRequest.model';
 export * from '../models/RunnerOs.model';
+export * from '../models/ScalingSchedule.model';
+export * from '../models/Showback.model';
+export * from '../models/ShowbackFlavorsInner.model';
+export * from '../models/ShowbackPricesInner.model';
+export * from '../models/ShowbackRow.model';
+export * from '../models/ShowbackTeamsInner.model';
 export * from '../models/TeamHealth.model';
+export * from '../models/UsageFigures.model';

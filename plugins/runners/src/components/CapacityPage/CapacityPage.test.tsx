@@ -1,0 +1,123 @@
+import { mockApis } from '@backstage/frontend-test-utils';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { Advice, Showback } from '@runner-fleet/plugin-runners-common';
+import { mockRunnersApi, renderRunners } from '../../__testUtils__/render';
+import { CapacityPage } from './CapacityPage';
+
+const figures = {
+  vmHours: 120,
+  vcpuHours: 400,
+  gibHours: 600,
+  burstVcpuHours: 80,
+  burstGibHours: 120,
+  jobMinutes: 5400,
+  jobs: 600,
+  cost: 23.6,
+};
+
+const showback: Showback = {
+  from: '2026-11-04T09:00:00.000Z',
+  to: '2026-12-04T10:00:00.000Z',
+  currency: 'EUR',
+  prices: [],
+  rows: [
+    {
+      team: 'payments',
+      poolId: 'p1',
+      poolName: 'builds',
+      flavor: 'm1.large',
+      ...figures,
+    },
+  ],
+  teams: [{ team: 'payments', ...figures }],
+  flavors: [{ flavor: 'm1.large', ...figures }],
+  total: figures,
+};
+
+const advice: Advice = {
+  id: 'a'.repeat(32),
+  kind: 'schedule-min-replicas',
+  poolId: 'p1',
+  team: 'payments',
+  poolName: 'builds',
+  title: 'Keep 8 VMs Mon–Fri 08:00–10:00 UTC',
+  reasoning: [
+    '08:00–09:00 UTC: queue wait p95 was 240 s (target 30 s) on 10 of 10 weekdays that ran jobs then.',
+  ],
+  change: { autoscaling: { schedules: [] } },
+  basedOn: { from: '', to: '', hours: 336 },
+};
+
+describe('CapacityPage', () => {
+  it("shows the team's usage and cost, and applies an advice through the API", async () => {
+    const alertApi = mockApis.alert();
+    const applyAdvice = jest.fn().mockResolvedValue({ pool: {} });
+    const listAdvice = jest
+      .fn()
+      .mockResolvedValueOnce([advice])
+      .mockResolvedValue([]);
+    const api = mockRunnersApi({
+      getShowback: jest.fn().mockResolvedValue(showback),
+      listAdvice,
+      applyAdvice,
+    });
+    await renderRunners(<CapacityPage />, {
+      api,
+      allow: () => false,
+      alertApi,
+    });
+    const row = (await screen.findByText('builds')).closest('tr')!;
+    expect(within(row).getByText('m1.large')).toBeInTheDocument();
+    expect(within(row).getByText('400')).toBeInTheDocument();
+    expect(within(row).getByText('€23.60')).toBeInTheDocument();
+    expect(
+      screen.getByText(/queue wait p95 was 240 s \(target 30 s\)/),
+    ).toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('button', { name: 'Apply' }));
+    await waitFor(() =>
+      expect(applyAdvice).toHaveBeenCalledWith('a'.repeat(32)),
+    );
+    await alertApi.waitForAlert(
+      a =>
+        a.message ===
+        'payments/builds: applying "Keep 8 VMs Mon–Fri 08:00–10:00 UTC".',
+    );
+    expect(await screen.findByText('No advice')).toBeInTheDocument();
+  });
+
+  it('dismisses an advice', async () => {
+    const dismissAdvice = jest.fn().mockResolvedValue(undefined);
+    await renderRunners(<CapacityPage />, {
+      api: mockRunnersApi({
+        getShowback: jest.fn().mockResolvedValue(showback),
+        listAdvice: jest
+          .fn()
+          .mockResolvedValueOnce([advice])
+          .mockResolvedValue([]),
+        dismissAdvice,
+      }),
+      allow: () => false,
+    });
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Dismiss' }),
+    );
+    await waitFor(() =>
+      expect(dismissAdvice).toHaveBeenCalledWith('a'.repeat(32)),
+    );
+    expect(await screen.findByText('No advice')).toBeInTheDocument();
+  });
+
+  it('gives the platform team every team', async () => {
+    await renderRunners(<CapacityPage />, {
+      api: mockRunnersApi({
+        getShowback: jest.fn().mockResolvedValue(showback),
+      }),
+      allow: name => name === 'runners.fleet.read',
+    });
+    expect(
+      await screen.findByText(/Every team’s usage and cost \(platform view\)/),
+    ).toBeInTheDocument();
+  });
+});
