@@ -218,6 +218,9 @@ describeReal('real KEDA + HPA', () => {
       async () => (await replicas('rf-real')) === 1,
       60_000,
     );
+    expect(await condition('rf-real', 'Active')).toMatchObject({
+      status: 'True',
+    });
   });
 
   it('a wrong token fails visibly: Ready False (TriggerError), 401s at our endpoint, nothing scaled', async () => {
