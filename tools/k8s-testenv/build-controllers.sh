@@ -112,7 +112,14 @@ log "KEDA metrics API server built in $((SECONDS - t))s"
 mkdir -p "$tmp/keda"
 cp "$keda_dir/config/rbac/role.yaml" "$tmp/keda/operator-role.yaml"
 cp "$keda_dir/config/metrics-server/role.yaml" "$tmp/keda/external-metrics-reader-role.yaml"
-chmod 644 "$tmp/keda"/*.yaml
+# The CRDs the operator watches besides those the control plane serves (ScaledJob, CloudEventSource,
+# ClusterCloudEventSource): without them its controllers never sync and the operator exits after
+# controller-runtime's cache-sync timeout (2 min).
+mkdir -p "$tmp/keda/crds"
+for f in keda.sh_scaledjobs eventing.keda.sh_cloudeventsources eventing.keda.sh_clustercloudeventsources; do
+  cp "$keda_dir/config/crd/bases/$f.yaml" "$tmp/keda/crds/"
+done
+chmod 644 "$tmp/keda"/*.yaml "$tmp/keda/crds"/*.yaml
 rm -rf "$tmp/keda-src"
 
 "$tmp/bin/kube-controller-manager" --version >&2

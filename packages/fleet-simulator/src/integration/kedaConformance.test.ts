@@ -133,6 +133,8 @@ describeReal('the simulator’s KEDA + HPA model against the real ones', () => {
     plane = await startControlPlane({
       controllers: { hpaSyncPeriod: '5s' },
       timeoutMs: 120_000,
+      // Keeps the controllers' logs for a look after a failure.
+      dataDir: process.env.RUNNER_FLEET_CONFORMANCE_DIR,
     });
     await createNamespace(plane.kubeConfig('admin'), 'conformance');
     metrics = await startMetricsServer('metrics-token');

@@ -12,6 +12,8 @@ export interface ControllerBinaries {
   kedaOperatorRole: string;
   /** KEDA's `config/metrics-server/role.yaml` (ClusterRole `keda-external-metrics-reader`). */
   kedaExternalMetricsReaderRole: string;
+  /** KEDA's other CRDs (ScaledJob, CloudEventSource, ClusterCloudEventSource): its operator watches them. */
+  kedaCrdsDir: string;
 }
 
 const BUILD_SCRIPT = join('tools', 'k8s-testenv', 'build-controllers.sh');
@@ -27,6 +29,7 @@ function fromStampDir(stampDir: string): ControllerBinaries {
       'keda',
       'external-metrics-reader-role.yaml',
     ),
+    kedaCrdsDir: join(stampDir, 'keda', 'crds'),
   };
 }
 

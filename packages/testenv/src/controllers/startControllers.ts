@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { applyYaml, createNamespace, parseManifests } from '../applyYaml';
 import { ApiServerClient } from '../ApiServerClient';
 import { base64Of, ensureCa, ensureCertificate } from '../certificates';
-import { pollUntil } from '../crds';
+import { installCrds, pollUntil } from '../crds';
 import {
   ClusterConnection,
   kubeConfigFor,
@@ -163,6 +163,17 @@ export async function startControllers(
       undefined,
     ]);
 
+    // The operator watches these too and exits when their informers never sync.
+    const client = ApiServerClient.create({
+      server: connection.server,
+      caPem: Buffer.from(connection.caData, 'base64').toString('utf8'),
+      token: connection.tokens.admin,
+    });
+    try {
+      await installCrds(client, binaries.kedaCrdsDir, timeoutMs);
+    } finally {
+      client.close();
+    }
     await createNamespace(admin, KEDA_NAMESPACE);
     await applyYaml(admin, [
       ...parseManifests(readFileSync(binaries.kedaOperatorRole, 'utf8')),
