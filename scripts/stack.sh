@@ -39,6 +39,18 @@ mkdir -p "$data/sqlite" "$data/logs"
 rf_log "local control plane binaries (first run builds them: ~5 min, then cached)"
 RUNNER_FLEET_K8S_TESTENV_DIR="$(bash tools/k8s-testenv/build.sh | tail -1)"
 export RUNNER_FLEET_K8S_TESTENV_DIR
+# Opt-in until its cold build and memory are acceptable for every run (see tools/k8s-testenv):
+# the real kube-controller-manager and KEDA on each control plane instead of the simulator's.
+controllers=()
+real_keda=()
+if [ "${RUNNER_FLEET_REAL_CONTROLLERS:-}" = 1 ]; then
+  [ "$time_scale" = 1 ] || { rf_log "RUNNER_FLEET_REAL_CONTROLLERS=1 needs time scale 1 (the real KEDA and HPA run on wall-clock time)"; exit 1; }
+  rf_log "real kube-controller-manager and KEDA (first run builds them from Go modules, then cached)"
+  RUNNER_FLEET_K8S_CONTROLLERS_DIR="$(bash tools/k8s-testenv/build-controllers.sh | tail -1)"
+  export RUNNER_FLEET_K8S_CONTROLLERS_DIR
+  controllers=(--controllers)
+  real_keda=(--real-keda)
+fi
 
 pids=()
 # Stops a process and everything it started (yarn and backstage-cli do not pass signals on).
@@ -82,7 +94,7 @@ wait_for() {
 start_cluster() {
   local name="$1" dir="$2"
   rm -f "$dir/cluster.json"
-  service "$name" node packages/testenv/bin/testenv --data-dir "$dir"
+  service "$name" node packages/testenv/bin/testenv --data-dir "$dir" "${controllers[@]}"
   wait_for "$name" "${pids[-1]}" "$data/logs/$name.log" test -s "$dir/cluster.json"
   rf_log "$name control plane ready (kubeconfigs in ${dir#"$RUNNER_FLEET_ROOT"/})"
 }
@@ -113,7 +125,7 @@ simulate() {
   shift 2
   service "$name" node packages/fleet-simulator/bin/fleet-simulator \
     --kubeconfig "$kubeconfig" --gitlab-url "$RUNNER_FLEET_GITLAB_URL" \
-    --gitlab-token glpat-runnerfleet-admin-000000 --time-scale "$time_scale" "$@"
+    --gitlab-token glpat-runnerfleet-admin-000000 --time-scale "$time_scale" "${real_keda[@]}" "$@"
   rf_log "fleet simulator on $name (time scale $time_scale)"
 }
 simulate fleet-simulator-local "$data/k8s/fleet-simulator.kubeconfig" $traffic

@@ -9,7 +9,8 @@ import { startFleetSimulator } from './startFleetSimulator';
 const USAGE = `Usage: fleet-simulator [--kubeconfig PATH] [--gitlab-url URL] [--gitlab-token TOKEN]
                        [--time-scale N] [--seed S] [--boot-time S] [--windows-boot-time S]
                        [--failure-rate P] [--job-failure-rate P] [--no-traffic]
-                       [--jobs-per-month N] [--traffic-share F] [--namespace NS]... [--quiet]
+                       [--jobs-per-month N] [--traffic-share F] [--namespace NS]... [--real-keda]
+                       [--quiet]
 
 Plays KubeVirt, CDI, KEDA, gitlab-runner and CI job traffic against a Runner Fleet test
 control plane (packages/testenv) and the GitLab emulator, and logs what it does.
@@ -30,6 +31,8 @@ control plane (packages/testenv) and the GitLab emulator, and logs what it does.
   --jobs-per-month    company-wide monthly jobs the profile is shaped from (default 3000000)
   --traffic-share     part of them the example projects carry (default 0.01)
   --namespace         act only in these namespaces (repeatable; default all)
+  --real-keda         do not play KEDA and the HPA: the real ones scale (packages/testenv
+                      startControllers); needs --time-scale 1, they run on wall-clock time
   --quiet             log errors and a summary every minute only
 `;
 
@@ -83,6 +86,7 @@ export function parseCli(
       'jobs-per-month': { type: 'string' },
       'traffic-share': { type: 'string' },
       namespace: { type: 'string', multiple: true },
+      'real-keda': { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -132,6 +136,7 @@ export function parseCli(
             share: number('traffic-share', values['traffic-share']),
           },
       namespaces: values.namespace,
+      ...(values['real-keda'] ? { roles: { keda: false } } : {}),
     },
   };
 }

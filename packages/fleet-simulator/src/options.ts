@@ -50,6 +50,12 @@ export interface TrafficOptions {
 export interface SimulatorRoles {
   kubevirt?: boolean;
   cdi?: boolean;
+  /**
+   * Play KEDA and the HPA (default). `false` leaves scaling to the real KEDA operator, metrics
+   * server and kube-controller-manager (`@runner-fleet/testenv` `startControllers`); they run on
+   * wall-clock time, so `timeScale` must then be 1. The simulator still plays KubeVirt, which
+   * writes the `status.labelSelector` the real HPA needs for `/scale`.
+   */
   keda?: boolean;
   runner?: boolean;
 }

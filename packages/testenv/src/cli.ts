@@ -12,7 +12,7 @@ import { findRepoRoot } from './binaries';
 import { IDENTITIES, Identity } from './credentials';
 import { startControlPlane } from './startControlPlane';
 
-const USAGE = `Usage: testenv [--data-dir DIR] [--port PORT] [--reset]
+const USAGE = `Usage: testenv [--data-dir DIR] [--port PORT] [--reset] [--controllers]
 
 Runs a local Kubernetes control plane (etcd + kube-apiserver, KubeVirt/CDI/KEDA CRDs,
 k8s/rbac applied) until SIGINT/SIGTERM. Writes one kubeconfig per identity and
@@ -22,6 +22,10 @@ cluster.json (server, caData, tokens) into the data dir.
               tokens and the serving certificate survive restarts
   --port      kube-apiserver port (default: the previous run's, else a free one)
   --reset     delete the data dir first: a fresh, empty cluster
+  --controllers
+              also run the real kube-controller-manager (HPA, garbage collector, namespace)
+              and KEDA (operator + metrics server); built on first use by
+              tools/k8s-testenv/build-controllers.sh
 `;
 
 /** Kubeconfig file name of each identity in the data dir. */
@@ -31,6 +35,9 @@ export const KUBECONFIG_FILES: Record<Identity, string> = {
   'runner-fleet-portal-viewer': 'portal-viewer.kubeconfig',
   'fleet-simulator': 'fleet-simulator.kubeconfig',
   alice: 'alice.kubeconfig',
+  'kube-controller-manager': 'kube-controller-manager.kubeconfig',
+  'keda-operator': 'keda-operator.kubeconfig',
+  'keda-metrics-apiserver': 'keda-metrics-apiserver.kubeconfig',
 };
 
 function log(line: string): void {
@@ -69,6 +76,7 @@ export async function main(argv: string[]): Promise<void> {
       'data-dir': { type: 'string' },
       port: { type: 'string' },
       reset: { type: 'boolean', default: false },
+      controllers: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -93,7 +101,12 @@ export async function main(argv: string[]): Promise<void> {
   const pidFile = takeLock(dir);
 
   log(`starting etcd + kube-apiserver (state in ${dir})`);
-  const plane = await startControlPlane({ dataDir: dir, port, log });
+  const plane = await startControlPlane({
+    dataDir: dir,
+    port,
+    log,
+    controllers: values.controllers ?? false,
+  });
   const kubeconfigs = {} as Record<Identity, string>;
   for (const identity of IDENTITIES) {
     kubeconfigs[identity] = join(dir, KUBECONFIG_FILES[identity]);
@@ -117,7 +130,12 @@ export async function main(argv: string[]): Promise<void> {
     [
       `Kubernetes API server: ${plane.server} (ready with CRDs in ${plane.timings.warmStartMs} ms)`,
       'Kubeconfigs:',
-      ...IDENTITIES.map(i => `  ${i.padEnd(22)} ${kubeconfigs[i]}`),
+      ...IDENTITIES.map(i => `  ${i.padEnd(26)} ${kubeconfigs[i]}`),
+      ...(plane.controllers
+        ? [
+            `Controllers (logs in ${dir}): kube-controller-manager pid ${plane.controllers.pids.kubeControllerManager}, keda-operator pid ${plane.controllers.pids.kedaOperator}, keda-metrics-apiserver pid ${plane.controllers.pids.kedaMetricsApiserver}`,
+          ]
+        : []),
       `Connection info for tools: ${clusterJson}`,
       `Try: KUBECONFIG=${kubeconfigs.admin} kubectl get crds`,
       'Ctrl-C stops the control plane; the cluster state is kept for the next start.',

@@ -11,6 +11,10 @@ import { join } from 'node:path';
  *   (`k8s/rbac/runner-fleet-portal-viewer.*.yaml`).
  * - `fleet-simulator` — plays KubeVirt, CDI and KEDA controllers; `system:masters`.
  * - `alice` — authenticated but granted nothing: every request is forbidden.
+ * - `kube-controller-manager` — user `system:kube-controller-manager`, bound by kube-apiserver's
+ *   own bootstrap RBAC; its controllers run as their service accounts in `kube-system`.
+ * - `keda-operator`, `keda-metrics-apiserver` — the real KEDA, bound to KEDA's own roles (see
+ *   `startControllers`).
  *
  * @public
  */
@@ -20,6 +24,9 @@ export const IDENTITIES = [
   'runner-fleet-portal-viewer',
   'fleet-simulator',
   'alice',
+  'kube-controller-manager',
+  'keda-operator',
+  'keda-metrics-apiserver',
 ] as const;
 
 /** One of {@link IDENTITIES}. @public */
@@ -34,7 +41,22 @@ const GROUPS: Record<Identity, string[]> = {
   'runner-fleet-portal-viewer': [],
   'fleet-simulator': ['system:masters'],
   alice: [],
+  'kube-controller-manager': [],
+  'keda-operator': [],
+  'keda-metrics-apiserver': [],
 };
+
+/**
+ * The user name kube-apiserver sees for an identity: the identity itself, except where upstream's
+ * bootstrap RBAC expects a fixed name.
+ *
+ * @public
+ */
+export function userNameOf(identity: Identity): string {
+  return identity === 'kube-controller-manager'
+    ? 'system:kube-controller-manager'
+    : identity;
+}
 
 /** Files the kube-apiserver reads for authentication and service-account tokens. */
 export interface CredentialFiles {
@@ -93,7 +115,7 @@ export function ensureCredentials(dir: string): CredentialFiles {
   const tokenFile = join(dir, 'tokens.csv');
   const lines = IDENTITIES.map(identity => {
     const groups = GROUPS[identity];
-    const user = `${tokens[identity]},${identity},${identity}`;
+    const user = `${tokens[identity]},${userNameOf(identity)},${identity}`;
     // An empty 4th column would become a group named "".
     return groups.length ? `${user},"${groups.join(',')}"` : user;
   });

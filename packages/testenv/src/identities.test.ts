@@ -11,6 +11,8 @@ describe('identities', () => {
     ['runner-fleet-portal-viewer', ['system:authenticated']],
     ['fleet-simulator', ['system:masters', 'system:authenticated']],
     ['alice', ['system:authenticated']],
+    ['keda-operator', ['system:authenticated']],
+    ['keda-metrics-apiserver', ['system:authenticated']],
   ] as const)(
     '%s authenticates with its token, groups %j',
     async (identity, groups) => {
@@ -24,6 +26,17 @@ describe('identities', () => {
       });
     },
   );
+
+  it('kube-controller-manager authenticates as system:kube-controller-manager, the user bootstrap RBAC binds', async () => {
+    const review = await cluster
+      .kubeConfig('kube-controller-manager')
+      .makeApiClient(AuthenticationV1Api)
+      .createSelfSubjectReview({ body: {} });
+    expect(review.status?.userInfo).toMatchObject({
+      username: 'system:kube-controller-manager',
+      groups: ['system:authenticated'],
+    });
+  });
 
   it('kubeconfigs name the identity as context and default to the test namespace', () => {
     const kc = cluster.kubeConfig('runner-fleet-backend');

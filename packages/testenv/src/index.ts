@@ -14,7 +14,13 @@ export type {
   ControlPlaneOptions,
   ControlPlaneTimings,
 } from './startControlPlane';
-export { IDENTITIES } from './credentials';
+export { IDENTITIES, userNameOf } from './credentials';
+export { startControllers } from './controllers/startControllers';
+export type {
+  ControllersOptions,
+  RunningControllers,
+} from './controllers/startControllers';
+export type { AggregatorRoute } from './controllers/manifests';
 export type { Identity, IdentityTokens } from './credentials';
 export {
   kubeConfigFor,

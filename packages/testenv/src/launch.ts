@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiServerClient } from './ApiServerClient';
 import { TestenvBinaries } from './binaries';
+import { ensureFrontProxy, FRONT_PROXY_CLIENT_NAME } from './certificates';
 import { CredentialFiles } from './credentials';
 import { pollUntil } from './crds';
 import { freePorts } from './ports';
@@ -44,6 +45,7 @@ function apiserverArgs(
   ports: ControlPlanePorts,
   credentials: CredentialFiles,
 ): string[] {
+  const frontProxy = ensureFrontProxy(dir);
   return [
     '--advertise-address=127.0.0.1',
     '--bind-address=127.0.0.1',
@@ -58,6 +60,19 @@ function apiserverArgs(
     `--token-auth-file=${credentials.tokenFile}`,
     '--disable-admission-plugins=ServiceAccount',
     '--allow-privileged=true',
+    // The aggregation layer, for KEDA's external.metrics.k8s.io (see startControllers). Harmless
+    // without an APIService. kube-apiserver proxies with this client certificate and the user in
+    // X-Remote-* headers, which the extension server trusts only when signed by this CA.
+    `--requestheader-client-ca-file=${frontProxy.caFile}`,
+    `--requestheader-allowed-names=${FRONT_PROXY_CLIENT_NAME}`,
+    '--requestheader-username-headers=X-Remote-User',
+    '--requestheader-group-headers=X-Remote-Group',
+    '--requestheader-extra-headers-prefix=X-Remote-Extra-',
+    `--proxy-client-cert-file=${frontProxy.clientCertFile}`,
+    `--proxy-client-key-file=${frontProxy.clientKeyFile}`,
+    // Loopback only on these machines: the aggregator must dial the Service's ExternalName
+    // (127.0.0.1), not an endpoint; endpoints may not be loopback addresses.
+    '--enable-aggregator-routing=false',
   ];
 }
 

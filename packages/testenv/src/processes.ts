@@ -59,6 +59,8 @@ export class ManagedProcess {
     args: string[];
     logFile: string;
     deathSignal: 'KILL' | 'TERM';
+    /** Extra environment variables (added to this process' environment). */
+    env?: Record<string, string>;
   }): ManagedProcess {
     return new ManagedProcess(options);
   }
@@ -69,6 +71,7 @@ export class ManagedProcess {
     args: string[];
     logFile: string;
     deathSignal: 'KILL' | 'TERM';
+    env?: Record<string, string>;
   }) {
     installExitHook();
     this.#name = options.name;
@@ -89,6 +92,7 @@ export class ManagedProcess {
       this.#child = spawn(command, args, {
         stdio: ['ignore', log, log],
         detached: false,
+        env: options.env ? { ...process.env, ...options.env } : process.env,
       });
     } finally {
       closeSync(log);

@@ -15,6 +15,11 @@ import {
 import { LaunchedControlPlane, launchOnFreePorts } from './launch';
 import { forgetTempDir, registerTempDir } from './processes';
 import { applyBackendRbac } from './rbac';
+import {
+  ControllersOptions,
+  RunningControllers,
+  startControllers,
+} from './controllers/startControllers';
 
 /** Options of {@link startControlPlane}. @public */
 export interface ControlPlaneOptions {
@@ -39,6 +44,12 @@ export interface ControlPlaneOptions {
   log?: (line: string) => void;
   /** Limit for each wait (ready, CRDs established); default 60 s. */
   timeoutMs?: number;
+  /**
+   * Also run the real kube-controller-manager (HPA, garbage collector, namespace) and KEDA
+   * (operator + metrics API server behind the aggregation layer); `true` for the defaults. Off by
+   * default: they need `tools/k8s-testenv/build-controllers.sh` and ~0.5 GiB more memory.
+   */
+  controllers?: boolean | ControllersOptions;
 }
 
 /** Where start-up time went, in milliseconds. @public */
@@ -66,8 +77,10 @@ export interface ControlPlane extends ClusterConnection {
   kubeconfigYaml(identity: Identity): string;
   /** Writes a kubeconfig for one identity (mode 0600). */
   writeKubeconfig(path: string, identity: Identity): void;
-  /** Stops kube-apiserver, then etcd; removes the temporary directory. Idempotent. */
+  /** Stops the controllers, kube-apiserver, then etcd; removes the temporary directory. Idempotent. */
   stop(): Promise<void>;
+  /** The real controllers, when started with `controllers`. */
+  readonly controllers?: RunningControllers;
   /** The state directory (temporary unless `dataDir` was given). */
   readonly dataDir: string;
   /** Process ids, e.g. to measure memory. */
@@ -126,10 +139,12 @@ export async function startControlPlane(
   log(`kube-apiserver ready at ${launched.server} after ${readyMs} ms`);
 
   let stopped: Promise<void> | undefined;
+  let controllers: RunningControllers | undefined;
   const stop = (): Promise<void> => {
     stopped =
       stopped ??
       (async () => {
+        await controllers?.stop();
         // kube-apiserver first: with etcd gone it retries for a long time before exiting.
         // Throw-away state needs no graceful shutdown.
         const signal = persistent ? 'SIGTERM' : 'SIGKILL';
@@ -173,6 +188,13 @@ export async function startControlPlane(
           },
         ),
     ]);
+    if (options.controllers) {
+      controllers = await startControllers(connection, dir, {
+        log,
+        timeoutMs,
+        ...(options.controllers === true ? {} : options.controllers),
+      });
+    }
   } catch (error) {
     await stop();
     throw error;
@@ -187,6 +209,7 @@ export async function startControlPlane(
     writeKubeconfig: (path, identity) =>
       writeKubeconfigFile(path, connection, identity),
     stop,
+    controllers,
     dataDir: dir,
     pids: { etcd: launched.etcd.pid, apiserver: launched.apiserver.pid },
     timings: {

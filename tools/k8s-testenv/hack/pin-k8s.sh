@@ -29,8 +29,11 @@ godebug=$(grep -E '^godebug ' "$gomod" || true)
   echo
   # Same GODEBUG defaults as upstream's own build (the main module's go.mod decides them).
   [ -n "$godebug" ] && { echo "$godebug"; echo; }
-  # Built with `go build k8s.io/kubernetes/cmd/kube-apiserver`: upstream's main package, unmodified.
-  echo "tool k8s.io/kubernetes/cmd/kube-apiserver"
+  # Built with `go build k8s.io/kubernetes/cmd/<name>`: upstream's main packages, unmodified.
+  echo "tool ("
+  echo "	k8s.io/kubernetes/cmd/kube-apiserver"
+  echo "	k8s.io/kubernetes/cmd/kube-controller-manager"
+  echo ")"
   echo
   echo "require k8s.io/kubernetes ${ver}"
   echo
