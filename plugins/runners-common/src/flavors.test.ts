@@ -52,7 +52,14 @@ describe('flavor maths', () => {
   it('reserves the maximum size against quota', () => {
     expect(
       poolReservation({ cpu: 4, memoryGiB: 6 }, { maxReplicas: 5 }),
-    ).toEqual({ cpu: 20, memoryGiB: 30 });
+    ).toEqual({ cpu: 20, memoryGiB: 30, storageGiB: 0 });
+    // A Windows VM's disk is its own clone: it counts against clone storage.
+    expect(
+      poolReservation(
+        { cpu: 8, memoryGiB: 16, os: 'windows', diskGiB: 160 },
+        { maxReplicas: 2 },
+      ),
+    ).toEqual({ cpu: 16, memoryGiB: 32, storageGiB: 320 });
   });
 
   it('keeps 30% of 4 slots busy per VM: threshold 1.2 jobs', () => {

@@ -118,6 +118,7 @@ describe('a request over quota becomes an approval request', () => {
       cpu: 4,
       memoryGiB: 6,
       pools: 1,
+      storageGiB: 0,
     });
 
     const decided = await approvals.decideRequest(
@@ -133,6 +134,7 @@ describe('a request over quota becomes an approval request', () => {
       cpu: 16,
       memoryGiB: 24,
       pools: 2,
+      storageGiB: 0,
     });
 
     await reconciler.reconcile(approved.id);

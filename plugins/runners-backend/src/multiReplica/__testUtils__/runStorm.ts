@@ -189,6 +189,13 @@ export async function runStorm(o: {
       createdAt: Date.now(),
     };
     intents.push(intent);
+    // Over quota, the create waits for the platform team, who does not grant the excess in a
+    // storm (granting would exceed the quota the sampler checks): the team withdraws it.
+    if (isOverQuota(res.body)) {
+      counts.refusedOverQuota += 1;
+      await remove(intent, 'over-quota-withdrawn');
+      return;
+    }
     if (thenDeletes < plan.createThenDeletes && !custom) {
       thenDeletes += 1;
       await sleep(random() * 5000);
@@ -208,7 +215,26 @@ export async function runStorm(o: {
         tags,
         autoscaling: { minReplicas: 1, maxReplicas },
       });
-      if (res.status === 202) {
+      if (res.status === 202 && isOverQuota(res.body)) {
+        // The change waits for approval over quota; the platform team declines it, and the
+        // pool keeps running as it was.
+        counts.refusedOverQuota += 1;
+        const rejected = await api.call(
+          platform,
+          'POST',
+          `/requests/${res.body.request.id}/reject`,
+          { reason: 'no quota to grant in a storm' },
+        );
+        if (
+          rejected.status !== 200 &&
+          !(rejected.status === 409 && rejected.resent)
+        )
+          problems.push(
+            `reject over-quota change of ${intent.name}: ${
+              rejected.status
+            } ${JSON.stringify(rejected.body)}`,
+          );
+      } else if (res.status === 202) {
         bump(counts.accepted, 'change');
         intent.tags = tags;
         intent.maxReplicas = maxReplicas;
@@ -346,4 +372,9 @@ export async function runStorm(o: {
       kickLatencyMs,
     },
   };
+}
+
+/** Whether a create or change answer waits for approval because it is over quota. */
+function isOverQuota(body: { request?: { reasons?: string[] } }): boolean {
+  return body.request?.reasons?.includes('over-quota') ?? false;
 }
