@@ -238,8 +238,11 @@ const CRON_DAYS = /^(\*|[0-6](-[0-6])?(,[0-6](-[0-6])?)*)$/;
 
 function knownTimeZone(timezone: string): boolean {
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone: timezone });
-    return true;
+    // The constructor throws a RangeError for a time zone the runtime does not know.
+    return (
+      new Intl.DateTimeFormat('en-US', { timeZone: timezone }).resolvedOptions()
+        .timeZone !== undefined
+    );
   } catch {
     return false;
   }
