@@ -23,14 +23,10 @@ import { FleetSimulator, startFleetSimulator } from '../startFleetSimulator';
  * 1.35 (packages/testenv startControllers), on wall-clock time. The simulator plays only KubeVirt
  * (VMIs and the VMIRS status the HPA reads through /scale).
  *
- * Opt-in: set RUNNER_FLEET_REAL_CONTROLLERS=1. The binaries come from
+ * Not in the default run: `yarn test:real-controllers`. The binaries come from
  * tools/k8s-testenv/build-controllers.sh (cold build: see tools/k8s-testenv/README.md), and the
  * file takes ~3 minutes of real time.
  */
-const describeReal = process.env.RUNNER_FLEET_REAL_CONTROLLERS
-  ? describe
-  : describe.skip;
-
 jest.setTimeout(240_000);
 
 const KV = ['kubevirt.io', 'v1'] as const;
@@ -109,7 +105,7 @@ function triggerAuthentication(name: string, secret: string): Manifest {
   };
 }
 
-describeReal('real KEDA + HPA', () => {
+describe('real KEDA + HPA', () => {
   let plane: ControlPlane;
   let sim: FleetSimulator;
   let kube: TestKube;

@@ -4,13 +4,9 @@ import { ControlPlane, startControlPlane } from '../startControlPlane';
 
 /*
  * The real kube-controller-manager (garbage collector, namespace controller) against a control
- * plane of its own. Opt-in (RUNNER_FLEET_REAL_CONTROLLERS=1): it needs
+ * plane of its own. Not in the default run (`yarn test:real-controllers`): it needs
  * tools/k8s-testenv/build-controllers.sh (or RUNNER_FLEET_K8S_CONTROLLERS_DIR).
  */
-const describeReal = process.env.RUNNER_FLEET_REAL_CONTROLLERS
-  ? describe
-  : describe.skip;
-
 jest.setTimeout(120_000);
 
 async function eventually(
@@ -25,7 +21,7 @@ async function eventually(
   }
 }
 
-describeReal('kube-controller-manager', () => {
+describe('kube-controller-manager', () => {
   let plane: ControlPlane;
   let core: CoreV1Api;
   let custom: CustomObjectsApi;

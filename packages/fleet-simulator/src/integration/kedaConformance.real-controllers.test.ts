@@ -23,12 +23,8 @@ import { FleetSimulator, startFleetSimulator } from '../startFleetSimulator';
  * for up to 20 s after each load change; at the end of each phase (its last 5 s) the replica
  * counts must be equal.
  *
- * Opt-in: RUNNER_FLEET_REAL_CONTROLLERS=1 (see realKeda.test.ts).
+ * Not in the default run: `yarn test:real-controllers` (see realKeda.real-controllers.test.ts).
  */
-const describeReal = process.env.RUNNER_FLEET_REAL_CONTROLLERS
-  ? describe
-  : describe.skip;
-
 jest.setTimeout(300_000);
 
 const KV = ['kubevirt.io', 'v1'] as const;
@@ -117,7 +113,7 @@ async function setUp(kube: TestKube, url: string): Promise<void> {
   await kube.create(...KEDA, 'scaledobjects', scaledObject('rf-conf', url));
 }
 
-describeReal('the simulator’s KEDA + HPA model against the real ones', () => {
+describe('the simulator’s KEDA + HPA model against the real ones', () => {
   const shared = useTestCluster({ namespacePrefix: 'conformance' });
   let plane: ControlPlane;
   let metrics: MetricsServer;
