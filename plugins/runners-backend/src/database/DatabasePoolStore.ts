@@ -104,12 +104,10 @@ export class DatabasePoolStore implements PoolStore {
       .where({ team })
       .whereNull('deleted_at')
       .whereNotIn('state', [...FINAL_POOL_STATES])
-      // A request over quota reserves nothing while it waits: it is not yet one of the pools.
+      // A request over quota reserves nothing while it waits, nor while it is withdrawn
+      // (deleting): it is not one of the pools. Every other pool reserves at least one vCPU.
       .where(q =>
-        q
-          .whereNot({ state: 'pending-approval' })
-          .orWhere('reserved_cpu', '>', 0)
-          .orWhere('reserved_memory_gib', '>', 0),
+        q.where('reserved_cpu', '>', 0).orWhere('reserved_memory_gib', '>', 0),
       );
     if (excludePoolId) query.whereNot({ id: excludePoolId });
     const [row] = await query
