@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 /** Prettier 2 (the repository's formatter) ships no types; the two calls used here. */
 const prettier = require('prettier') as {
@@ -113,6 +113,8 @@ export function writeReport(options: {
     '',
     ...options.notes.map(n => `- ${n}`),
     '',
+    // Sections other commands own (e.g. `yarn bench:rollout`) stay as they were.
+    ...keptSections(options.file),
   ].join('\n');
   // Formatted as the repository's Prettier check expects, so a fresh report passes it.
   writeFileSync(
@@ -122,4 +124,13 @@ export function writeReport(options: {
       parser: 'markdown',
     }),
   );
+}
+
+/** The `<!-- bench:<name> begin -->…<!-- bench:<name> end -->` sections of an existing report. */
+function keptSections(file: string): string[] {
+  if (!existsSync(file)) return [];
+  const found = readFileSync(file, 'utf8').match(
+    /<!-- bench:[\w-]+ begin -->[\s\S]*?<!-- bench:[\w-]+ end -->/g,
+  );
+  return (found ?? []).flatMap(section => [section, '']);
 }
