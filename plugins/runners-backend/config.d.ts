@@ -1,3 +1,5 @@
+import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+
 export interface Config {
   /** Runner Fleet: self-service GitLab runner pools on KubeVirt, autoscaled by KEDA. */
   runners?: {
@@ -237,6 +239,20 @@ export interface Config {
           gibHour?: number;
         };
       };
+    };
+    /**
+     * Schedules of the plugin's background tasks, each read with Backstage's schedule reader
+     * (`frequency` and `timeout` required, e.g. `{ frequency: { seconds: 30 }, timeout:
+     * { minutes: 1 } }`). Scopes are fixed: refresh runs on every replica, the rest on one.
+     * Defaults: refresh 15 s (a duration, not cron: it is the CI poller's round), historySample
+     * 30 s, historyPrune and storePrune hourly, ghostSweeper 60 s.
+     */
+    schedules?: {
+      refresh?: SchedulerServiceTaskScheduleDefinitionConfig;
+      historySample?: SchedulerServiceTaskScheduleDefinitionConfig;
+      historyPrune?: SchedulerServiceTaskScheduleDefinitionConfig;
+      storePrune?: SchedulerServiceTaskScheduleDefinitionConfig;
+      ghostSweeper?: SchedulerServiceTaskScheduleDefinitionConfig;
     };
     /** Reconciler schedule. */
     reconciler?: {

@@ -10,6 +10,8 @@ export type {
   ClusterTarget,
   GitLabSettings,
   RunnersConfig,
+  RunnersTaskName,
+  TaskSchedules,
 } from './config';
 export type {
   GuestFirmware,

@@ -1,5 +1,6 @@
 import { Config } from '@backstage/config';
 import { ClusterPrice } from '@runner-fleet/plugin-runners-common';
+import { fail as failAt } from '../config/configValues';
 
 /** Showback prices: one currency, a default per vCPU-hour and GiB-hour, overrides per cluster. */
 export interface PricingConfig {
@@ -12,7 +13,7 @@ export interface PricingConfig {
 }
 
 function fail(key: string, message: string): never {
-  throw new Error(`Invalid config at 'runners.pricing${key}': ${message}`);
+  return failAt(`pricing${key}`, message);
 }
 
 function price(

@@ -31,7 +31,6 @@ function servedShape(report: ClusterApiHealth): string {
 }
 
 /** Seconds between refreshes of the fleet view, each one CI poll round. */
-const REFRESH_SECONDS = 15;
 
 /** The running fleet machinery: what the API needs from it. */
 export interface Fleet {
@@ -78,7 +77,7 @@ export async function startFleet(options: {
     ci,
     logger,
     budget: options.budget,
-    roundSeconds: REFRESH_SECONDS,
+    roundSeconds: config.schedules.refreshSeconds,
   });
   const health = FleetService.create({
     store,
@@ -119,27 +118,19 @@ export async function startFleet(options: {
   });
   await scheduler.scheduleTask({
     id: 'runners-fleet-refresh',
-    frequency: { seconds: REFRESH_SECONDS },
-    timeout: { minutes: 2 },
-    scope: 'local',
+    ...config.schedules.tasks.refresh,
     fn: () => health.refresh(),
   });
   // Every replica refreshes its own cache above; one replica at a time samples it into the
-  // shared history. Twice a minute, so every minute bucket gets a sample despite the
-  // scheduler's jitter; a second sample of the same minute replaces the first.
+  // shared history. A second sample of the same minute replaces the first.
   await scheduler.scheduleTask({
     id: 'runners-history-sample',
-    frequency: { seconds: 30 },
-    timeout: { minutes: 1 },
-    scope: 'global',
+    ...config.schedules.tasks.historySample,
     fn: () => health.recordHistory(),
   });
   await scheduler.scheduleTask({
     id: 'runners-history-prune',
-    frequency: { hours: 1 },
-    timeout: { minutes: 10 },
-    scope: 'global',
-    initialDelay: { minutes: 1 },
+    ...config.schedules.tasks.historyPrune,
     fn: async () => {
       const pruned = await health.pruneHistory();
       logger.debug(
@@ -152,10 +143,7 @@ export async function startFleet(options: {
   // every pool ever deleted stayed in the tables the API and the sweeper scan).
   await scheduler.scheduleTask({
     id: 'runners-store-prune',
-    frequency: { hours: 1 },
-    timeout: { minutes: 10 },
-    scope: 'global',
-    initialDelay: { minutes: 2 },
+    ...config.schedules.tasks.storePrune,
     fn: async () => {
       const day = 86_400_000;
       const now = Date.now();
@@ -253,10 +241,7 @@ export async function startFleet(options: {
 
   await scheduler.scheduleTask({
     id: 'runners-ghost-sweeper',
-    frequency: { seconds: 60 },
-    timeout: { minutes: 5 },
-    scope: 'global',
-    initialDelay: { seconds: 30 },
+    ...config.schedules.tasks.ghostSweeper,
     fn: async () => {
       counters?.swept(await sweeper.sweep());
     },

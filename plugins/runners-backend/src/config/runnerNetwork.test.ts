@@ -1,5 +1,5 @@
 import { ConfigReader } from '@backstage/config';
-import { DEFAULT_RUNNER_NETWORK } from './provisioning/render';
+import { DEFAULT_RUNNER_NETWORK } from '../provisioning/render';
 import { readRunnerNetwork } from './runnerNetwork';
 
 const read = (runnerNetwork: object) =>

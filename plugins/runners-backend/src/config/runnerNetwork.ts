@@ -3,15 +3,12 @@ import {
   DEFAULT_RUNNER_NETWORK,
   NetworkPeer,
   RunnerNetwork,
-} from './provisioning/render';
+} from '../provisioning/render';
+import { fail } from './configValues';
 
 const CIDR =
   /^(?:(?:\d{1,3}\.){3}\d{1,3}\/(?:3[0-2]|[12]?\d)|[0-9a-fA-F:]+\/(?:12[0-8]|1[01]\d|[1-9]?\d))$/;
 const LABEL_KEY = /^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
-
-function fail(key: string, message: string): never {
-  throw new Error(`Invalid config at 'runners.${key}': ${message}`);
-}
 
 function labels(config: Config | undefined, key: string) {
   const out: Record<string, string> = {};

@@ -1,5 +1,6 @@
 import { Config } from '@backstage/config';
-import { GuestFirmware } from './provisioning/render';
+import { GuestFirmware } from '../provisioning/render';
+import { fail } from './configValues';
 
 /**
  * Reads `runners.goldenImages`: how each Windows golden image boots, keyed by its
@@ -9,9 +10,6 @@ import { GuestFirmware } from './provisioning/render';
 export function readGoldenImages(
   config: Config | undefined,
 ): Record<string, GuestFirmware> {
-  const fail = (key: string, message: string): never => {
-    throw new Error(`Invalid config at 'runners.${key}': ${message}`);
-  };
   const images: Record<string, GuestFirmware> = {};
   (config?.getOptionalConfigArray('goldenImages') ?? []).forEach((c, i) => {
     const key = `goldenImages[${i}]`;

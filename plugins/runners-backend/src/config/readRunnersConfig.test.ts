@@ -1,9 +1,9 @@
 import { ConfigReader, JsonObject } from '@backstage/config';
-import { renderPool } from './provisioning/render';
-import { exampleRenderInput, findObject } from './provisioning/render/testing';
-import { poolScalingUrl, readRunnersConfig } from './config';
-import { PoolRecord } from './database/PoolStore';
-import { renderInputFor } from './provisioning/renderInput';
+import { renderPool } from '../provisioning/render';
+import { exampleRenderInput, findObject } from '../provisioning/render/testing';
+import { poolScalingUrl, readRunnersConfig } from '.';
+import { PoolRecord } from '../database/PoolStore';
+import { renderInputFor } from '../provisioning/renderInput';
 
 function config(clusters: Array<Record<string, string>>) {
   return readRunnersConfig(
