@@ -16,6 +16,7 @@ import { CiPoller } from './CiPoller';
 import { CachedObject, FleetCache, WatchedKindKey } from './FleetCache';
 import { GhostSweeper } from './GhostSweeper';
 import { FleetHistory } from './FleetHistory';
+import { byFlavor, failingPools, oldestAge, teamTotals } from './fleetRollup';
 import {
   computePoolHealth,
   poolVms,
@@ -29,14 +30,6 @@ const MAX_EVENTS = 200;
  * replica) shows within this; one made through this replica's API shows at once.
  */
 export const CURRENT_POOLS_TTL_MS = 2000;
-
-/** `dataAgeSeconds` of a group of pools: its oldest pool's, when any was read. */
-function oldestAge(pools: PoolHealth[]): { dataAgeSeconds?: number } {
-  const ages = pools.flatMap(p =>
-    p.dataAgeSeconds === undefined ? [] : [p.dataAgeSeconds],
-  );
-  return ages.length ? { dataAgeSeconds: Math.max(...ages) } : {};
-}
 
 /**
  * Fleet health, per pool, team and fleet, served from memory: the watch cache, the CI poller's
@@ -332,66 +325,24 @@ export class FleetService {
         pools: list,
         ...oldestAge(list),
         clusters: this.#clusterApis(recordsByTeam.get(team)),
-        totals: {
-          vms: list.reduce(
-            (n, p) => n + p.replicas.current + p.burst.replicas,
-            0,
-          ),
-          readyVms: list.reduce(
-            (n, p) => n + p.replicas.ready + p.burst.ready,
-            0,
-          ),
-          busySlots: list.reduce((n, p) => n + p.utilization.busySlots, 0),
-          totalSlots: list.reduce((n, p) => n + p.utilization.totalSlots, 0),
-          pending: list.reduce((n, p) => n + p.queue.pending, 0),
-          weightedCost24h:
-            Math.round(list.reduce((n, p) => n + p.cost.weighted24h, 0) * 100) /
-            100,
-        },
+        totals: teamTotals(list),
       }));
   }
 
   summary(pools: PoolRecord[]): FleetSummary {
     const teams = this.teams(pools);
     const all = teams.flatMap(t => t.pools);
-    const byFlavor = new Map<string, FleetSummary['byFlavor'][number]>();
-    for (const p of all) {
-      const f = byFlavor.get(p.flavor) ?? {
-        flavor: p.flavor,
-        os: p.os,
-        pools: 0,
-        busySlots: 0,
-        totalSlots: 0,
-        pending: 0,
-      };
-      f.pools++;
-      f.busySlots += p.utilization.busySlots;
-      f.totalSlots += p.utilization.totalSlots;
-      f.pending += p.queue.pending;
-      byFlavor.set(p.flavor, f);
-    }
     const sweep = this.#sweeper?.lastSweep;
     return {
       teams,
-      byFlavor: [...byFlavor.values()].sort((a, b) =>
-        a.flavor.localeCompare(b.flavor),
-      ),
+      byFlavor: byFlavor(all),
       ghosts: {
         runners: sweep?.ghostRunners ?? 0,
         managers: sweep?.ghostManagers ?? 0,
         vms: sweep?.unregisteredVms ?? 0,
         removedTotal: this.#sweeper?.removedTotal ?? 0,
       },
-      failingPools: all
-        .filter(p => p.state === 'failed' || p.state === 'degraded')
-        .map(p => ({
-          poolId: p.poolId,
-          team: p.team,
-          name: p.name,
-          state: p.state,
-          reason: p.stateReason,
-          code: p.stateCode,
-        })),
+      failingPools: failingPools(all),
       burst: {
         pools: all.filter(p => p.burst.enabled).length,
         replicas: all.reduce((n, p) => n + p.burst.replicas, 0),
