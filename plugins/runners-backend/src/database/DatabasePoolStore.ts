@@ -25,6 +25,7 @@ import {
   TeamUsage,
 } from './PoolStore';
 import { DatabaseReconcileQueue, enqueuePool } from './DatabaseReconcileQueue';
+import { pruneDeletedPools, pruneEvents } from './retention';
 import { iso, PoolRow, RequestRow, toPool, toRequest } from './rows';
 
 /**
@@ -352,60 +353,12 @@ export class DatabasePoolStore implements PoolStore {
     }));
   }
 
-  async pruneEvents(options: {
-    olderThan: Date;
-    keepPerPool: number;
-  }): Promise<number> {
-    const byAge = await this.#db('runners_pool_events')
-      .where('at', '<', options.olderThan)
-      .delete();
-    // Window functions: SQLite 3.25+ and PostgreSQL alike.
-    const byCount = await this.#db('runners_pool_events')
-      .whereIn(
-        'id',
-        this.#db
-          .select('id')
-          .from(
-            this.#db('runners_pool_events')
-              .select(
-                'id',
-                this.#db.raw(
-                  'ROW_NUMBER() OVER (PARTITION BY pool_id ORDER BY id DESC) AS newer',
-                ),
-              )
-              .as('ranked'),
-          )
-          .where('newer', '>', options.keepPerPool),
-      )
-      .delete();
-    return byAge + byCount;
+  pruneEvents(options: { olderThan: Date; keepPerPool: number }) {
+    return pruneEvents(this.#db, options);
   }
 
-  async pruneDeletedPools(options: { deletedBefore: Date }): Promise<number> {
-    return this.#db.transaction(async trx => {
-      const ids = (
-        await trx('runners_pools')
-          .where({ state: 'deleted' })
-          .whereNotNull('deleted_at')
-          .where('deleted_at', '<', options.deletedBefore)
-          .select('id')
-      ).map(r => String(r.id));
-      let pruned = 0;
-      // In chunks, within every database's limit on bound parameters.
-      for (let i = 0; i < ids.length; i += 500) {
-        const chunk = ids.slice(i, i + 500);
-        // Children first: SQLite enforces the cascades only with foreign keys switched on.
-        for (const table of [
-          'runners_pool_events',
-          'runners_requests',
-          'runners_reconcile_queue',
-        ]) {
-          await trx(table).whereIn('pool_id', chunk).delete();
-        }
-        pruned += await trx('runners_pools').whereIn('id', chunk).delete();
-      }
-      return pruned;
-    });
+  pruneDeletedPools(options: { deletedBefore: Date }) {
+    return pruneDeletedPools(this.#db, options);
   }
 
   getRequest(id: string) {
