@@ -1,129 +1,23 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { LABELS, MANAGER } from '@runner-fleet/plugin-runners-common';
-import { AuthorizationV1Api } from '@kubernetes/client-node';
-import { useTestCluster } from '@runner-fleet/testenv/jest';
-import { GitLabCiProvider } from '../ci';
 import { CiPoller } from '../fleet/CiPoller';
-import { createTestDatabases } from '../__testUtils__/databases';
-import {
-  changePool,
-  insertTestPool,
-  newTeam,
-  testRunnersConfig,
-  testStore,
-  useGitLabEmulator,
-} from '../__testUtils__/stack';
-import {
-  ClusterClient,
-  KubernetesClusterClient,
-  ObjectRef,
-} from './ClusterClient';
+import { changePool, insertTestPool } from '../__testUtils__/stack';
+import { KubernetesClusterClient } from './ClusterClient';
 import { Reconciler, ReconcileStep } from './Reconciler';
-import { KubeObject, renderedKinds, teamNamespace } from './render';
+import { useReconcilerTestbed } from './__testUtils__/reconcilerTestbed';
+import { KubeObject } from './render';
 
-const cluster = useTestCluster();
-const databases = createTestDatabases();
-const emulator = useGitLabEmulator();
-
-/** Counts writes, so tests can prove an unchanged pool causes none. */
-class CountingClient implements ClusterClient {
-  writes: string[] = [];
-  constructor(readonly inner: ClusterClient) {}
-  get name() {
-    return this.inner.name;
-  }
-  get role() {
-    return this.inner.role;
-  }
-  async apply(object: KubeObject) {
-    this.writes.push(`apply ${object.kind}/${object.metadata.name}`);
-    return this.inner.apply(object);
-  }
-  async mergePatch(
-    ref: ObjectRef,
-    patch: Record<string, unknown>,
-    manager: string,
-  ) {
-    this.writes.push(`patch ${ref.kind}/${ref.metadata.name}`);
-    return this.inner.mergePatch(ref, patch, manager);
-  }
-  async delete(
-    ref: ObjectRef,
-    options?: Parameters<ClusterClient['delete']>[1],
-  ) {
-    this.writes.push(`delete ${ref.kind}/${ref.metadata.name}`);
-    return this.inner.delete(ref, options);
-  }
-  list: ClusterClient['list'] = (kind, labels) => this.inner.list(kind, labels);
-  get: ClusterClient['get'] = ref => this.inner.get(ref);
-}
-
-async function setup(onStep?: (step: ReconcileStep, poolId: string) => void) {
-  const config = testRunnersConfig(emulator.url);
-  const store = await testStore(databases);
-  const client = new CountingClient(
-    KubernetesClusterClient.create({
-      name: 'local',
-      role: 'primary',
-      kubeConfig: cluster.kubeConfig('runner-fleet-backend'),
-    }),
-  );
-  const ci = GitLabCiProvider.create({
-    settings: config.gitlab!,
-    logger: mockServices.logger.mock(),
-  });
-  const make = (step?: typeof onStep) =>
-    Reconciler.create({
-      store,
-      ci,
-      clusters: [client],
-      config,
-      logger: mockServices.logger.mock(),
-      onStep: step,
-    });
-  return {
-    store,
-    client,
-    ci,
-    config,
-    reconciler: make(onStep),
-    restart: () => make(),
-    /** A reconciler that "crashes" right after `step`, as a killed backend would. */
-    crashingAfter: (step: ReconcileStep) =>
-      make(s => {
-        if (s === step) throw new Error(`crash after ${s}`);
-      }),
-  };
-}
-
-async function poolObjects(_client: ClusterClient, poolId: string) {
-  const client = KubernetesClusterClient.create({
-    name: 'admin',
-    role: 'primary',
-    kubeConfig: cluster.kubeConfig('admin'),
-  });
-  const lists = await Promise.all(
-    renderedKinds
-      .filter(k => k.scope === 'pool')
-      .map(k => client.list(k, { [LABELS.pool]: poolId })),
-  );
-  return lists.flat();
-}
-
-async function fleetRunners(poolId: string) {
-  return (await emulator.control.runners()).filter(r =>
-    (r.description ?? '').includes(poolId),
-  );
-}
+const { cluster, emulator, setup, poolObjects, fleetRunners } =
+  useReconcilerTestbed();
 
 describe('Reconciler against the real control plane and the GitLab emulator', () => {
   it('provisions a Linux pool the upstream CRDs accept, with a working runner token', async () => {
-    const { store, client, config, reconciler } = await setup();
+    const { store, config, reconciler } = await setup();
     const pool = await insertTestPool(store, config);
     const result = await reconciler.reconcile(pool.id);
     expect(result).toMatchObject({ state: 'provisioning', deleted: 0 });
 
-    const objects = await poolObjects(client, pool.id);
+    const objects = await poolObjects(pool.id);
     expect(objects.map(o => o.kind).sort()).toEqual([
       'ScaledObject',
       'Secret',
@@ -221,11 +115,11 @@ describe('Reconciler against the real control plane and the GitLab emulator', ()
   });
 
   it('rolls a flavor change into new objects with a new template hash', async () => {
-    const { store, client, config, reconciler } = await setup();
+    const { store, config, reconciler } = await setup();
     const pool = await insertTestPool(store, config);
     await reconciler.reconcile(pool.id);
     const hashOf = async () =>
-      (await poolObjects(client, pool.id)).find(
+      (await poolObjects(pool.id)).find(
         o => o.kind === 'VirtualMachineInstanceReplicaSet',
       )!;
     const before = await hashOf();
@@ -266,104 +160,8 @@ describe('Reconciler against the real control plane and the GitLab emulator', ()
     expect(runner).toMatchObject({ tagList: ['docker'], runUntagged: true });
   });
 
-  it('provisions a Windows pool that clones the golden image per VM', async () => {
-    const { store, client, config, reconciler } = await setup();
-    const pool = await insertTestPool(store, config, { flavor: 'win.xlarge' });
-    await reconciler.reconcile(pool.id);
-    const vmPool = (await poolObjects(client, pool.id)).find(
-      o => o.kind === 'VirtualMachinePool',
-    );
-    const template = (
-      vmPool!.spec as {
-        virtualMachineTemplate: {
-          spec: {
-            dataVolumeTemplates: Array<{
-              spec: {
-                sourceRef: { kind: string; namespace: string; name: string };
-              };
-            }>;
-          };
-        };
-      }
-    ).virtualMachineTemplate.spec;
-    expect(template.dataVolumeTemplates).toHaveLength(1);
-    expect(template.dataVolumeTemplates[0].spec.sourceRef).toEqual({
-      kind: 'DataSource',
-      namespace: 'runner-fleet-images',
-      name: 'windows-2022-golden',
-    });
-  });
-
-  it('lets the team namespace clone the golden image while it has a Windows pool, and no longer after the last one', async () => {
-    const { store, config, reconciler } = await setup();
-    const team = newTeam();
-    const namespace = teamNamespace(team);
-    const auth = cluster.kubeConfig('admin').makeApiClient(AuthorizationV1Api);
-    // What CDI's AuthorizeSA asks when KubeVirt creates a VM's clone (vm.go, "default" SA).
-    const mayClone = async (ns: string) =>
-      (
-        await auth.createSubjectAccessReview({
-          body: {
-            spec: {
-              user: `system:serviceaccount:${ns}:default`,
-              groups: [
-                'system:serviceaccounts',
-                `system:serviceaccounts:${ns}`,
-                'system:authenticated',
-              ],
-              resourceAttributes: {
-                namespace: 'runner-fleet-images',
-                verb: 'create',
-                group: 'cdi.kubevirt.io',
-                resource: 'datavolumes',
-                subresource: 'source',
-              },
-            },
-          },
-        })
-      ).status?.allowed === true;
-    expect(await mayClone(namespace)).toBe(false);
-
-    const first = await insertTestPool(store, config, {
-      team,
-      name: 'win-a',
-      flavor: 'win.xlarge',
-    });
-    const second = await insertTestPool(store, config, {
-      team,
-      name: 'win-b',
-      flavor: 'win.xlarge',
-    });
-    await reconciler.reconcile(first.id);
-    await reconciler.reconcile(second.id);
-    expect(await mayClone(namespace)).toBe(true);
-    // only this team's VMs, and only their `default` ServiceAccount
-    expect(await mayClone(teamNamespace(newTeam()))).toBe(false);
-
-    const remove = async (id: string) => {
-      await changePool(
-        store,
-        id,
-        {},
-        {
-          state: 'deleting',
-          reason: 'test',
-          code: 'Draining',
-        },
-      );
-      for (let i = 0; i < 5; i++) {
-        const result = await reconciler.reconcile(id);
-        if (!result || result.state === 'deleted') return;
-      }
-    };
-    await remove(first.id);
-    expect(await mayClone(namespace)).toBe(true); // win-b still clones
-    await remove(second.id);
-    expect(await mayClone(namespace)).toBe(false);
-  });
-
   it('tears a pool down: no objects, no GitLab runner', async () => {
-    const { store, client, config, reconciler } = await setup();
+    const { store, config, reconciler } = await setup();
     const pool = await insertTestPool(store, config);
     await reconciler.reconcile(pool.id);
     await changePool(
@@ -377,7 +175,7 @@ describe('Reconciler against the real control plane and the GitLab emulator', ()
       },
     );
     await reconciler.reconcile(pool.id);
-    expect(await poolObjects(client, pool.id)).toEqual([]);
+    expect(await poolObjects(pool.id)).toEqual([]);
     expect(await fleetRunners(pool.id)).toEqual([]);
     expect(await store.getPool(pool.id)).toMatchObject({ state: 'deleted' });
   });
@@ -391,7 +189,7 @@ describe('Reconciler against the real control plane and the GitLab emulator', ()
   it.each(crashPoints)(
     'converges after a crash right after %s: one runner, complete objects',
     async step => {
-      const { store, client, config, restart, crashingAfter } = await setup();
+      const { store, config, restart, crashingAfter } = await setup();
       const crashing = crashingAfter(step);
       const pool = await insertTestPool(store, config);
       await expect(crashing.reconcile(pool.id)).rejects.toThrow(
@@ -403,14 +201,14 @@ describe('Reconciler against the real control plane and the GitLab emulator', ()
       expect((await store.getPool(pool.id))!.gitlabRunnerId).toBe(
         runners[0].id,
       );
-      expect(await poolObjects(client, pool.id)).toHaveLength(6);
+      expect(await poolObjects(pool.id)).toHaveLength(6);
     },
   );
 
   it.each<ReconcileStep>(['objects-deleted', 'runner-deleted'])(
     'finishes a teardown that crashed after %s',
     async step => {
-      const { store, client, config, restart, crashingAfter } = await setup();
+      const { store, config, restart, crashingAfter } = await setup();
       const pool = await insertTestPool(store, config);
       await restart().reconcile(pool.id);
       await changePool(
@@ -422,7 +220,7 @@ describe('Reconciler against the real control plane and the GitLab emulator', ()
       const crashing = crashingAfter(step);
       await expect(crashing.reconcile(pool.id)).rejects.toThrow();
       await restart().reconcile(pool.id);
-      expect(await poolObjects(client, pool.id)).toEqual([]);
+      expect(await poolObjects(pool.id)).toEqual([]);
       expect(await fleetRunners(pool.id)).toEqual([]);
       expect(await store.getPool(pool.id)).toMatchObject({ state: 'deleted' });
     },
