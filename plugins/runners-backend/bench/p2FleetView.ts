@@ -7,7 +7,6 @@
 import { LABELS } from '@runner-fleet/plugin-runners-common';
 import knexFactory from 'knex';
 import { performance } from 'node:perf_hooks';
-import { randomBytes } from 'node:crypto';
 import { DatabaseHistoryStore } from '../src/database/DatabaseHistoryStore';
 import { PoolRecord, PoolStore } from '../src/database/PoolStore';
 import { CiPoller } from '../src/fleet/CiPoller';
@@ -17,17 +16,14 @@ import {
   WATCHED_KINDS,
 } from '../src/fleet/FleetCache';
 import { FleetService } from '../src/fleet/FleetService';
-import {
-  poolObjectNames,
-  teamNamespace,
-  vmiRunnerSystemId,
-} from '../src/provisioning/render';
+import { poolObjectNames, teamNamespace } from '../src/provisioning/render';
 import { ApiPool, RunnersApi } from './lib/api';
 import { BareKube } from './lib/kube';
 import { quietLogger } from './lib/quietLogger';
 import { Row } from './lib/report';
 import { forEachLimit, latencies, load, ms, timedCalls } from './lib/stats';
 import { Sizes } from './sizes';
+import { createVmi, runnerToken, vmiOf } from './lib/fleetObjects';
 
 const TEAMS = ['platform', 'payments', 'search', 'mobile'];
 
@@ -43,97 +39,6 @@ export interface SeededFleet {
 }
 
 const quiet = quietLogger();
-
-/** One VMI of a replica set, as KubeVirt's controller makes it, Running. */
-export function vmiOf(rs: CachedObject, index: number): CachedObject {
-  const template = (
-    rs.spec as {
-      template: {
-        metadata?: { labels?: Record<string, string> };
-        spec: unknown;
-      };
-    }
-  ).template;
-  const name = `${rs.metadata.name}-${randomBytes(3)
-    .toString('hex')
-    .slice(0, 5)}`;
-  return {
-    apiVersion: 'kubevirt.io/v1',
-    kind: 'VirtualMachineInstance',
-    metadata: {
-      name,
-      namespace: rs.metadata.namespace,
-      labels: {
-        ...template.metadata?.labels,
-        'kubevirt.io/vmReplicaSet': rs.metadata.name,
-      },
-      ownerReferences: [
-        {
-          apiVersion: 'kubevirt.io/v1',
-          kind: 'VirtualMachineInstanceReplicaSet',
-          name: rs.metadata.name,
-          uid: rs.metadata.uid!,
-          controller: true,
-          blockOwnerDeletion: true,
-        },
-      ],
-    },
-    spec: template.spec as Record<string, unknown>,
-    status: {
-      phase: 'Running',
-      nodeName: `bench-node-${index % 6}`,
-      conditions: [{ type: 'Ready', status: 'True' }],
-      interfaces: [
-        {
-          name: 'default',
-          ipAddress: `10.244.${index % 250}.${(index % 200) + 2}`,
-        },
-      ],
-    },
-  };
-}
-
-/** The pool's `glrt-` token from the Secret the reconciler wrote (as the VM's cloud-init reads it). */
-async function runnerToken(admin: BareKube, pool: PoolRecord): Promise<string> {
-  const secret = await admin.json<{ data: { token: string } }>(
-    'GET',
-    `/api/v1/namespaces/${teamNamespace(pool.team)}/secrets/${
-      poolObjectNames(pool.name).tokenSecret
-    }`,
-  );
-  return Buffer.from(secret.data.token, 'base64').toString('utf8');
-}
-
-/**
- * Stores one VMI and registers its runner manager with GitLab as gitlab-runner in the VM would
- * (`POST /runners/verify` with the pool's token and the VM's system id), so the ghost sweeper
- * sees a registered VM and leaves it alone.
- */
-export async function createVmi(
-  admin: BareKube,
-  gitlabUrl: string,
-  token: string,
-  vmi: CachedObject,
-): Promise<void> {
-  await admin.json(
-    'POST',
-    `/apis/kubevirt.io/v1/namespaces/${vmi.metadata.namespace}/virtualmachineinstances`,
-    vmi,
-  );
-  const res = await fetch(`${gitlabUrl}/api/v4/runners/verify`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({
-      token,
-      system_id: vmiRunnerSystemId(vmi, 'linux'),
-    }),
-  });
-  if (!res.ok) {
-    throw new Error(
-      `registering the manager of ${vmi.metadata.name}: ${res.status}`,
-    );
-  }
-}
 
 /**
  * Tops the pools up to the fleet size through the API (each provisioned by the backend), then

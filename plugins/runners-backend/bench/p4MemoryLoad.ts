@@ -21,7 +21,8 @@ import {
   SCALING_TOKEN,
 } from './lib/stack';
 import { latencies, load, ms } from './lib/stats';
-import { createVmi, SeededFleet, vmiOf } from './p2FleetView';
+import { SeededFleet } from './p2FleetView';
+import { createVmi, vmiOf } from './lib/fleetObjects';
 import { Sizes } from './sizes';
 
 interface Probe {
