@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { GitLabScope } from '@runner-fleet/plugin-runners-common';
 import {
@@ -196,7 +197,8 @@ export class CiPoller {
         this.#scopes.set(key, { jobs, polledAt: this.#clock() });
       } catch (error) {
         this.#logger.warn(
-          `CI poller: pending jobs of ${key}: ${(error as Error).message}`,
+          `CI poller: pending jobs of ${key} failed`,
+          toError(error),
         );
       }
     });
@@ -233,9 +235,8 @@ export class CiPoller {
           return;
         }
         this.#logger.warn(
-          `CI poller: pool ${pool.team}/${pool.name}: ${
-            (error as Error).message
-          }`,
+          `CI poller: pool ${pool.team}/${pool.name} failed`,
+          toError(error),
         );
       }
     });

@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   KubeConfig,
@@ -289,9 +290,8 @@ export class FleetCache {
     } catch (error) {
       this.#failing.add(cluster.name);
       this.#logger.warn(
-        `fleet cache: cannot list ${kind.plural} on cluster '${
-          cluster.name
-        }': ${(error as Error).message}`,
+        `fleet cache: cannot list ${kind.plural} on cluster '${cluster.name}'`,
+        toError(error),
       );
     }
   }

@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { PoolHealth } from '@runner-fleet/plugin-runners-common';
 import { CiJob } from '@runner-fleet/plugin-runners-node';
@@ -123,9 +124,8 @@ export class FleetHistory {
     } catch (error) {
       // Health keeps serving the last figures read; the next refresh tries again.
       this.#logger.warn(
-        `fleet history: could not read the history: ${
-          (error as Error).message
-        }`,
+        'fleet history: could not read the history',
+        toError(error),
       );
     }
   }

@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { KubeConfig } from '@kubernetes/client-node';
 import { ClusterTarget } from '../config';
@@ -49,9 +50,8 @@ export function connectClusters(
       });
     } catch (error) {
       logger.warn(
-        `runners.clusters[${i}] ('${
-          target.name
-        }') is not usable and is left out: ${(error as Error).message}`,
+        `runners.clusters[${i}] ('${target.name}') is not usable and is left out`,
+        toError(error),
       );
     }
   });
