@@ -6,7 +6,7 @@
  * A job that fits the maximum job duration finishes on the VM being deleted; a longer one is cut.
  */
 import { mockServices } from '@backstage/backend-test-utils';
-import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import { CustomObjectsApi } from '@kubernetes/client-node';
 import {
   FleetSimulator,
   startFleetSimulator,
@@ -28,6 +28,7 @@ import {
 } from '../__testUtils__/stack';
 import { KubernetesClusterClient } from './ClusterClient';
 import { Reconciler } from './Reconciler';
+import { createGoldenImage } from './__testUtils__/goldenImage';
 import {
   drainTimings,
   MAX_JOB_SECONDS,
@@ -59,38 +60,6 @@ interface Vmi {
   status?: { phase?: string };
 }
 
-/** The golden image: a DataSource over a PVC in the images namespace, as an import leaves it. */
-async function goldenImage(team: string): Promise<string> {
-  const admin = cluster.kubeConfig('admin');
-  await admin.makeApiClient(CoreV1Api).createNamespacedPersistentVolumeClaim({
-    namespace: 'runner-fleet-images',
-    body: {
-      metadata: { name: `golden-${team}` },
-      spec: {
-        accessModes: ['ReadWriteOnce'],
-        resources: { requests: { storage: '60Gi' } },
-      },
-    },
-  });
-  await admin.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
-    group: 'cdi.kubevirt.io',
-    version: 'v1beta1',
-    plural: 'datasources',
-    namespace: 'runner-fleet-images',
-    body: {
-      apiVersion: 'cdi.kubevirt.io/v1beta1',
-      kind: 'DataSource',
-      metadata: { name: `windows-golden-${team}` },
-      spec: {
-        source: {
-          pvc: { namespace: 'runner-fleet-images', name: `golden-${team}` },
-        },
-      },
-    },
-  });
-  return `runner-fleet-images/windows-golden-${team}`;
-}
-
 /** A one-VM pool of the given OS, provisioned by the product, its runner registered. */
 async function startPool(os: 'linux' | 'windows') {
   emulator = await startGitLabEmulator();
@@ -105,7 +74,7 @@ async function startPool(os: 'linux' | 'windows') {
     config.catalog.flavors.push({
       ...windows,
       name: 'win.test',
-      image: await goldenImage(team),
+      image: await createGoldenImage(cluster.kubeConfig('admin'), team),
     });
     flavor = 'win.test';
   }

@@ -2,46 +2,25 @@
  * Windows pools through the whole provisioning path on real parts, as in fullStack.test.ts: the
  * simulator clones the golden image per VM and runs sysprep's registration.
  */
-import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import { CustomObjectsApi } from '@kubernetes/client-node';
 import { eventually, insertTestPool } from '../__testUtils__/stack';
 import { teamNamespace, vmiRunnerSystemId } from './render';
 import { useFullStack } from './__testUtils__/fullStack';
+import {
+  createGoldenImage,
+  createGoldenImageDataSource,
+  createGoldenImagePvc,
+} from './__testUtils__/goldenImage';
 
 const { cluster, startStack, emulator } = useFullStack();
 
 it('a Windows pool clones the golden image once per VM and its runners register from sysprep', async () => {
   const { store, config, reconciler, fleet, team } = await startStack();
-  // The golden image: a DataSource over a PVC in the images namespace, as an import would leave it.
   const admin = cluster.kubeConfig('admin');
-  await admin.makeApiClient(CoreV1Api).createNamespacedPersistentVolumeClaim({
-    namespace: 'runner-fleet-images',
-    body: {
-      metadata: { name: `golden-${team}` },
-      spec: {
-        accessModes: ['ReadWriteOnce'],
-        resources: { requests: { storage: '60Gi' } },
-      },
-    },
-  });
-  await admin.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
-    group: 'cdi.kubevirt.io',
-    version: 'v1beta1',
-    plural: 'datasources',
-    namespace: 'runner-fleet-images',
-    body: {
-      apiVersion: 'cdi.kubevirt.io/v1beta1',
-      kind: 'DataSource',
-      metadata: { name: `windows-golden-${team}` },
-      spec: {
-        source: {
-          pvc: { namespace: 'runner-fleet-images', name: `golden-${team}` },
-        },
-      },
-    },
-  });
+  const image = await createGoldenImage(admin, team);
   const windows = {
     ...config.catalog.flavors.find(f => f.name === 'win.xlarge')!,
-    image: `runner-fleet-images/windows-golden-${team}`,
+    image,
   };
   config.catalog.flavors.push({ ...windows, name: 'win.test' });
   const pool = await insertTestPool(store, config, {
@@ -130,35 +109,13 @@ it('a Windows pool without its golden image says so by code, and becomes ready o
 
   // The DataSource alone, without its PVC, is not Ready: another code.
   const admin = cluster.kubeConfig('admin');
-  await admin.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
-    group: 'cdi.kubevirt.io',
-    version: 'v1beta1',
-    plural: 'datasources',
-    namespace: 'runner-fleet-images',
-    body: {
-      apiVersion: 'cdi.kubevirt.io/v1beta1',
-      kind: 'DataSource',
-      metadata: { name: image },
-      spec: {
-        source: { pvc: { namespace: 'runner-fleet-images', name: image } },
-      },
-    },
-  });
+  await createGoldenImageDataSource(admin, image, image);
   await eventually(
     'not-ready golden image reported',
     pass,
     p => p.stateCode === 'GoldenImageNotReady',
   );
-  await admin.makeApiClient(CoreV1Api).createNamespacedPersistentVolumeClaim({
-    namespace: 'runner-fleet-images',
-    body: {
-      metadata: { name: image },
-      spec: {
-        accessModes: ['ReadWriteOnce'],
-        resources: { requests: { storage: '60Gi' } },
-      },
-    },
-  });
+  await createGoldenImagePvc(admin, image);
   const ready = await eventually(
     'windows pool ready once the image exists',
     pass,

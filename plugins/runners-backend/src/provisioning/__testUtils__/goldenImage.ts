@@ -1,0 +1,59 @@
+import {
+  CoreV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+} from '@kubernetes/client-node';
+
+/** The namespace golden images live in, as the k8s kit and the local stack set it up. */
+export const IMAGES_NAMESPACE = 'runner-fleet-images';
+
+/** The golden image's source PVC, as an import leaves it. */
+export async function createGoldenImagePvc(admin: KubeConfig, pvc: string) {
+  await admin.makeApiClient(CoreV1Api).createNamespacedPersistentVolumeClaim({
+    namespace: IMAGES_NAMESPACE,
+    body: {
+      metadata: { name: pvc },
+      spec: {
+        accessModes: ['ReadWriteOnce'],
+        resources: { requests: { storage: '60Gi' } },
+      },
+    },
+  });
+}
+
+/** The golden image's DataSource over `pvc` (Ready only once the PVC exists). */
+export async function createGoldenImageDataSource(
+  admin: KubeConfig,
+  name: string,
+  pvc: string,
+) {
+  await admin.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
+    group: 'cdi.kubevirt.io',
+    version: 'v1beta1',
+    plural: 'datasources',
+    namespace: IMAGES_NAMESPACE,
+    body: {
+      apiVersion: 'cdi.kubevirt.io/v1beta1',
+      kind: 'DataSource',
+      metadata: { name },
+      spec: { source: { pvc: { namespace: IMAGES_NAMESPACE, name: pvc } } },
+    },
+  });
+}
+
+/**
+ * A golden image for `team`'s tests: PVC `golden-<team>` and DataSource `windows-golden-<team>`.
+ * Returns the flavor image reference (`<namespace>/<DataSource>`).
+ */
+export async function createGoldenImage(
+  admin: KubeConfig,
+  team: string,
+): Promise<string> {
+  await createGoldenImagePvc(admin, `golden-${team}`);
+  await createGoldenImageDataSource(
+    admin,
+    `windows-golden-${team}`,
+    `golden-${team}`,
+  );
+  return `${IMAGES_NAMESPACE}/windows-golden-${team}`;
+}
