@@ -59,6 +59,12 @@ export const POOL_REASON_CODES = [
   'GoldenImageMissing',
   /** The golden image DataSource exists but is not Ready (source PVC missing or importing). */
   'GoldenImageNotReady',
+  /** VMs cannot be placed on a node (KubeVirt: `PodScheduled` False, e.g. insufficient memory). */
+  'VmsUnschedulable',
+  /** VMs failed while booting (KubeVirt: VMI phase `Failed`); KubeVirt replaces them. */
+  'VmsFailed',
+  /** A Windows VM's disk clone from the golden image failed (CDI: DataVolume phase `Failed`). */
+  'DiskCloneFailed',
 ] as const;
 
 /** A reason code, see {@link POOL_REASON_CODES}. @public */
@@ -85,6 +91,9 @@ export const ERROR_REASON_CODES: readonly PoolReasonCode[] = [
   'DeleteRetrying',
   'GoldenImageMissing',
   'GoldenImageNotReady',
+  'VmsUnschedulable',
+  'VmsFailed',
+  'DiskCloneFailed',
 ];
 
 /** Whether `code` reports an error rather than progress. @public */

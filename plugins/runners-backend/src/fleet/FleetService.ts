@@ -227,6 +227,12 @@ export class FleetService {
     return { ...health, clusters: this.#clusterApis([pool]) };
   }
 
+  /** The pool's VMIs and DataVolumes on the primary cluster (why its VMs do not start). */
+  primaryVmStatus(poolId: string) {
+    const { primary } = this.#view(poolId);
+    return { vmis: primary.vmis, dataVolumes: primary.dataVolumes };
+  }
+
   /** Every VMI of a pool, across clusters (for the sweeper). */
   vmisOf(poolId: string) {
     const view = this.#view(poolId);

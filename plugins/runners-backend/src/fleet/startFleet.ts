@@ -197,6 +197,7 @@ export async function startFleet(options: {
     config,
     logger,
     runnerState: pool => poller.runnerState(pool),
+    vmStatus: poolId => health.primaryVmStatus(poolId),
     rollouts: options.rollouts,
     onPass: result => {
       if (result instanceof Error) {

@@ -1,5 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
+  isErrorReason,
   PoolState,
   RECONCILED_POOL_STATES,
   RunnerOs,
@@ -14,7 +15,9 @@ import { PassPool, PoolChangedError } from './PassPool';
 import { PoolObjects } from './PoolObjects';
 import {
   goldenImageProblem,
+  ObjectStatus,
   reasonCodeOf,
+  vmProblem,
   workloadState,
   WorkloadStatus,
 } from './poolStatus';
@@ -28,6 +31,12 @@ import { replaceRunnerVm } from './replaceRunnerVm';
 import { Rollout } from './rollout/Rollout';
 import { RunnerRegistration, RunnerStateSource } from './RunnerRegistration';
 import { StepHook } from './steps';
+
+/** The pool's VMIs and DataVolumes on the primary cluster, as last watched. */
+export type VmStatusSource = (poolId: string) => {
+  vmis: ObjectStatus[];
+  dataVolumes: ObjectStatus[];
+};
 import { Teardown } from './Teardown';
 
 export type { ReconcileStep, StepHook } from './steps';
@@ -66,6 +75,7 @@ export class Reconciler {
   readonly #objects: PoolObjects;
   readonly #teardown: Teardown;
   readonly #rollout?: Rollout;
+  readonly #vmStatus: VmStatusSource;
 
   static create(options: {
     store: PoolStore;
@@ -79,6 +89,11 @@ export class Reconciler {
      * Default: never seen, so only a changed pool's pass reads the runner.
      */
     runnerState?: RunnerStateSource;
+    /**
+     * The pool's VMIs and DataVolumes on the primary cluster as the watch cache holds them, so
+     * a pool whose VMs cannot start says why. Default: none known.
+     */
+    vmStatus?: VmStatusSource;
     /** Told about every pass over a pool (for metrics). */
     onPass?: (result: ReconcileResult | Error) => void;
     /** How long running jobs may drain after a delete; default the VMs' grace period. */
@@ -102,6 +117,8 @@ export class Reconciler {
     this.#logger = options.logger;
     this.#onStep = options.onStep ?? (() => {});
     this.#onPass = options.onPass ?? (() => {});
+    this.#vmStatus =
+      options.vmStatus ?? (() => ({ vmis: [], dataVolumes: [] }));
     const onStep: StepHook = (step, poolId) => this.#onStep(step, poolId);
     this.#runners = new RunnerRegistration({
       ci: options.ci,
@@ -274,6 +291,11 @@ export class Reconciler {
           metadata: image,
         }),
       );
+      if (problem) next = { ...next, ...problem };
+    }
+    if (next.state !== 'ready' && !isErrorReason(next.code)) {
+      // "Waiting for VMs to boot" while KubeVirt or CDI already says why they cannot.
+      const problem = vmProblem(this.#vmStatus(pool.id));
       if (problem) next = { ...next, ...problem };
     }
     await pass.transition(

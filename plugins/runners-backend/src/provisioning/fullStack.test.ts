@@ -149,3 +149,26 @@ it('deleting a pool with a running job drains it: the job finishes with success,
     (await emulator().control.runners()).some(r => r.id === runnerId),
   ).toBe(false);
 }, 120_000);
+
+it('a pool whose VMs fail to boot says so by code, with KubeVirt’s reason, not "waiting for VMs"', async () => {
+  // Every boot fails, as KubeVirt reports a virt-launcher pod that failed (VMI phase Failed).
+  const { store, config, reconciler, fleet, team } = await startStack({
+    failureRate: 1,
+  });
+  const pool = await insertTestPool(store, config, {
+    team,
+    autoscaling: { minReplicas: 1, maxReplicas: 1 },
+    tags: ['docker'],
+  });
+  const failing = await eventually(
+    'failed boots reported',
+    async () => {
+      await fleet.refresh();
+      await reconciler.reconcile(pool.id);
+      return (await store.getPool(pool.id))!;
+    },
+    p => p.stateCode === 'VmsFailed',
+  );
+  expect(failing.state).toBe('provisioning');
+  expect(failing.stateReason).toMatch(/VMs failed to boot \(.+: PodFailed/);
+}, 60_000);

@@ -67,16 +67,87 @@ export function reasonCodeOf(error: Error): PoolReasonCode {
   return error instanceof PoolReasonError ? error.code : 'ReconcileError';
 }
 
-/** The fields of a DataSource read here. */
-interface DataSourceConditions {
-  status?: {
-    conditions?: Array<{
-      type?: string;
-      status?: string;
-      reason?: string;
-      message?: string;
-    }>;
-  };
+/** A Kubernetes-style condition as KubeVirt and CDI write them. */
+interface Condition {
+  type?: string;
+  status?: string;
+  reason?: string;
+  message?: string;
+}
+
+/** The status fields of a DataSource, VMI or DataVolume read here. */
+export interface ObjectStatus {
+  metadata?: { name?: string };
+  status?: { phase?: string; conditions?: Condition[] };
+}
+
+const conditionOf = (object: ObjectStatus, type: string) =>
+  object.status?.conditions?.find(c => c.type === type);
+
+/** `reason: message` of a condition, or its reason alone. */
+const describe = (c: Condition | undefined, fallback: string) =>
+  c ? `${c.reason ?? fallback}${c.message ? `: ${c.message}` : ''}` : fallback;
+
+/** `a, b and 2 more`: the first names of a list, for a reason sentence. */
+function names(objects: ObjectStatus[]): string {
+  const shown = objects.slice(0, 2).map(o => o.metadata?.name ?? '?');
+  const more = objects.length - shown.length;
+  return more > 0
+    ? `${shown.join(', ')} and ${more} more`
+    : shown.join(' and ');
+}
+
+/**
+ * Why a pool's VMs do not start, from the VMIs and DataVolumes the watch cache holds for it on
+ * the primary cluster, in the order the causes happen: a disk clone that failed, VMs no node can
+ * take, VMs that failed to boot. Undefined when none applies (they are still on their way).
+ */
+export function vmProblem(objects: {
+  vmis: ObjectStatus[];
+  dataVolumes: ObjectStatus[];
+}): Pick<PoolTransition, 'code' | 'reason'> | undefined {
+  const failedClones = objects.dataVolumes.filter(
+    dv => dv.status?.phase === 'Failed',
+  );
+  if (failedClones.length) {
+    return {
+      code: 'DiskCloneFailed',
+      reason: `the disk clone of ${failedClones.length} VM${
+        failedClones.length === 1 ? '' : 's'
+      } failed (${names(failedClones)}: ${describe(
+        conditionOf(failedClones[0], 'Running'),
+        'Failed',
+      )}); check the golden image and the storage class, then delete the failed DataVolume so the pool clones again`,
+    };
+  }
+  const unschedulable = objects.vmis.filter(vmi => {
+    const c = conditionOf(vmi, 'PodScheduled');
+    return c?.status === 'False';
+  });
+  if (unschedulable.length) {
+    return {
+      code: 'VmsUnschedulable',
+      reason: `${unschedulable.length} of ${
+        objects.vmis.length
+      } VMs cannot be scheduled (${names(unschedulable)}: ${describe(
+        conditionOf(unschedulable[0], 'PodScheduled'),
+        'Unschedulable',
+      )}); the cluster lacks room for this flavor: pick a smaller flavor or fewer VMs, or ask the platform team for capacity`,
+    };
+  }
+  const failed = objects.vmis.filter(vmi => vmi.status?.phase === 'Failed');
+  if (failed.length) {
+    return {
+      code: 'VmsFailed',
+      reason: `${failed.length} of ${
+        objects.vmis.length
+      } VMs failed to boot (${names(failed)}: ${describe(
+        conditionOf(failed[0], 'Ready'),
+        'Failed',
+      )}); KubeVirt replaces them — if it keeps happening, check the flavor's image and the VMs' virt-launcher logs`,
+    };
+  }
+  return undefined;
 }
 
 /**
@@ -96,14 +167,10 @@ export function goldenImageProblem(
       reason: `the golden image DataSource ${ref} does not exist on cluster '${cluster}', so CDI cannot clone the VMs' disks (CloneWithoutSource); create it with the install kit (k8s/images, k8s/README.md step 2) or set the flavor's image to an existing DataSource`,
     };
   }
-  const ready = (dataSource as DataSourceConditions).status?.conditions?.find(
-    c => c.type === 'Ready',
-  );
+  const ready = conditionOf(dataSource as ObjectStatus, 'Ready');
   if (ready?.status === 'True') return undefined;
   const why = ready
-    ? `${ready.reason ?? 'not ready'}${
-        ready.message ? `: ${ready.message}` : ''
-      }`
+    ? describe(ready, 'not ready')
     : 'CDI has not reported it Ready yet';
   return {
     code: 'GoldenImageNotReady',

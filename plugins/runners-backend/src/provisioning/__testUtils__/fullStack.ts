@@ -53,7 +53,7 @@ export function useFullStack() {
    * FleetService, the product's scaling endpoint (served from FleetService with bearer auth), and
    * the fleet simulator scoped to a fresh team's namespace (plus the golden-image namespace).
    */
-  async function startStack() {
+  async function startStack(options: { failureRate?: number } = {}) {
     emulator = await startGitLabEmulator();
     const logger = mockServices.logger.mock();
     const store = await testStore(databases);
@@ -95,6 +95,8 @@ export function useFullStack() {
     const kubeConfig = cluster.kubeConfig('runner-fleet-backend');
     const ci = GitLabCiProvider.create({ settings: config.gitlab!, logger });
     const reconciler = Reconciler.create({
+      vmStatus: id =>
+        served.fleet?.primaryVmStatus(id) ?? { vmis: [], dataVolumes: [] },
       store,
       ci,
       config,
@@ -129,7 +131,7 @@ export function useFullStack() {
       gitlab: { url: emulator.url, adminToken: seedTokens.admin },
       timeScale: 200,
       seed: 7,
-      failureRate: 0,
+      failureRate: options.failureRate ?? 0,
       jobFailureRate: 0,
       namespaces: [teamNamespace(team), 'runner-fleet-images'],
       logger: line => simLog.push(line),

@@ -1358,6 +1358,9 @@ export const spec = {
           'RolloutAborted',
           'GoldenImageMissing',
           'GoldenImageNotReady',
+          'VmsUnschedulable',
+          'VmsFailed',
+          'DiskCloneFailed',
         ],
       },
       PoolEvent: {
