@@ -76,7 +76,11 @@ export class RunnersServiceClient implements RunnersService {
     return token;
   }
 
-  async listFlavors({ credentials }: { credentials: BackstageCredentials }) {
+  async listFlavors({
+    credentials,
+  }: {
+    credentials: BackstageCredentials;
+  }): Promise<Flavor[]> {
     const token = await this.#token(credentials);
     const { flavors } = await this.#client.getFlavors({ token });
     return flavors;
@@ -85,7 +89,7 @@ export class RunnersServiceClient implements RunnersService {
   async createPool(
     spec: PoolSpec,
     options: { credentials: BackstageCredentials; dryRun?: boolean },
-  ) {
+  ): Promise<CreatePoolResult> {
     const token = await this.#token(options.credentials);
     return this.#client.createPool(spec, { dryRun: options.dryRun, token });
   }
@@ -93,7 +97,7 @@ export class RunnersServiceClient implements RunnersService {
   async getPool(
     id: string,
     { credentials }: { credentials: BackstageCredentials },
-  ) {
+  ): Promise<Pool> {
     const token = await this.#token(credentials);
     const { etag: _etag, ...pool } = await this.#client.getPool(id, { token });
     return pool;
@@ -103,7 +107,7 @@ export class RunnersServiceClient implements RunnersService {
     team: string,
     name: string,
     { credentials }: { credentials: BackstageCredentials },
-  ) {
+  ): Promise<Pool | undefined> {
     const token = await this.#token(credentials);
     const pools = await this.#client.listPools({ team, token });
     return pools.find(p => p.name === name);
@@ -112,7 +116,7 @@ export class RunnersServiceClient implements RunnersService {
   async deletePool(
     id: string,
     { credentials }: { credentials: BackstageCredentials },
-  ) {
+  ): Promise<Pool> {
     const token = await this.#token(credentials);
     return this.#client.deletePool(id, { token });
   }
