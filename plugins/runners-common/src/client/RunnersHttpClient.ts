@@ -32,9 +32,13 @@ function withSpecHeaderNames(fetchApi: { fetch: typeof fetch }): {
 } {
   return {
     fetch: (input, init) => {
-      if (!init?.headers) return fetchApi.fetch(input, init);
+      const given = init?.headers;
+      // The generated client passes a plain object, with `undefined` for headers not sent.
+      if (!given || given instanceof Headers || Array.isArray(given)) {
+        return fetchApi.fetch(input, init);
+      }
       const headers = new Headers();
-      for (const [name, value] of Object.entries(init.headers)) {
+      for (const [name, value] of Object.entries(given)) {
         if (value !== undefined) headers.set(HEADER_NAMES[name] ?? name, value);
       }
       return fetchApi.fetch(input, { ...init, headers });
@@ -296,9 +300,9 @@ function period({ from, to, team }: ShowbackOptions) {
   return { from, to, team };
 }
 
-async function ok<T extends Pick<Response, 'ok'>>(response: T): Promise<T> {
+async function ok<T extends TypedResponse<unknown>>(response: T): Promise<T> {
   if (!response.ok) {
-    throw await ResponseError.fromResponse(response as unknown as Response);
+    throw await ResponseError.fromResponse(response);
   }
   return response;
 }
