@@ -34,6 +34,7 @@ step() {
 
 step "type-check" yarn tsc
 step "api reports" yarn build:api-reports:only --ci
+step "openapi generated code" bash scripts/openapi.sh check
 step "eslint" yarn backstage-cli repo lint
 step "prettier" yarn prettier --check --loglevel warn .
 step "jest" yarn backstage-cli repo test --json --outputFile="$results/jest.json"

@@ -6,19 +6,20 @@ import {
   createServiceRef,
   DiscoveryService,
 } from '@backstage/backend-plugin-api';
-import { ResponseError } from '@backstage/errors';
 import {
-  ApprovalRequest,
   Flavor,
   Pool,
+  PoolChange,
   PoolSpec,
+  RunnersHttpClient,
 } from '@runner-fleet/plugin-runners-common';
 
-/** The outcome of creating a pool: the pool, and the request when it waits for approval. */
-export interface CreatePoolResult {
-  pool: Pool;
-  request?: ApprovalRequest;
-}
+/**
+ * The outcome of creating a pool: the pool, and the request when it waits for approval.
+ *
+ * @public
+ */
+export type CreatePoolResult = PoolChange;
 
 /**
  * Runner pools for other backend plugins (e.g. scaffolder actions). Every call acts on behalf
@@ -50,9 +51,12 @@ export interface RunnersService {
   ): Promise<Pool>;
 }
 
-/** {@link RunnersService} over HTTP, with tokens issued on behalf of the caller. */
+/**
+ * {@link RunnersService} over HTTP through the client generated from the runners OpenAPI spec,
+ * with tokens issued on behalf of the caller.
+ */
 export class RunnersServiceClient implements RunnersService {
-  readonly #discovery: DiscoveryService;
+  readonly #client: RunnersHttpClient;
   readonly #auth: AuthService;
 
   static create(options: { discovery: DiscoveryService; auth: AuthService }) {
@@ -60,82 +64,61 @@ export class RunnersServiceClient implements RunnersService {
   }
 
   private constructor(discovery: DiscoveryService, auth: AuthService) {
-    this.#discovery = discovery;
+    this.#client = new RunnersHttpClient({ discoveryApi: discovery });
     this.#auth = auth;
   }
 
-  async #request<T>(
-    path: string,
-    credentials: BackstageCredentials,
-    init: { method?: string; body?: unknown } = {},
-  ): Promise<T> {
-    const [baseUrl, { token }] = await Promise.all([
-      this.#discovery.getBaseUrl('runners'),
-      this.#auth.getPluginRequestToken({
-        onBehalfOf: credentials,
-        targetPluginId: 'runners',
-      }),
-    ]);
-    const response = await fetch(`${baseUrl}${path}`, {
-      method: init.method ?? 'GET',
-      headers: {
-        Authorization: `Bearer ${token}`,
-        ...(init.body !== undefined && { 'Content-Type': 'application/json' }),
-      },
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  async #token(credentials: BackstageCredentials) {
+    const { token } = await this.#auth.getPluginRequestToken({
+      onBehalfOf: credentials,
+      targetPluginId: 'runners',
     });
-    if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
-    }
-    return (await response.json()) as T;
+    return token;
   }
 
-  async listFlavors({ credentials }: { credentials: BackstageCredentials }) {
-    const { items } = await this.#request<{ items: Flavor[] }>(
-      '/flavors',
-      credentials,
-    );
-    return items;
+  async listFlavors({
+    credentials,
+  }: {
+    credentials: BackstageCredentials;
+  }): Promise<Flavor[]> {
+    const token = await this.#token(credentials);
+    const { flavors } = await this.#client.getFlavors({ token });
+    return flavors;
   }
 
-  createPool(
+  async createPool(
     spec: PoolSpec,
     options: { credentials: BackstageCredentials; dryRun?: boolean },
-  ) {
-    return this.#request<CreatePoolResult>(
-      `/pools${options.dryRun ? '?dryRun=true' : ''}`,
-      options.credentials,
-      { method: 'POST', body: spec },
-    );
+  ): Promise<CreatePoolResult> {
+    const token = await this.#token(options.credentials);
+    return this.#client.createPool(spec, { dryRun: options.dryRun, token });
   }
 
-  getPool(id: string, { credentials }: { credentials: BackstageCredentials }) {
-    return this.#request<Pool>(`/pools/${encodeURIComponent(id)}`, credentials);
+  async getPool(
+    id: string,
+    { credentials }: { credentials: BackstageCredentials },
+  ): Promise<Pool> {
+    const token = await this.#token(credentials);
+    const { etag: _etag, ...pool } = await this.#client.getPool(id, { token });
+    return pool;
   }
 
   async findPool(
     team: string,
     name: string,
     { credentials }: { credentials: BackstageCredentials },
-  ) {
-    const { items } = await this.#request<{ items: Pool[] }>(
-      `/pools?team=${encodeURIComponent(team)}`,
-      credentials,
-    );
-    return items.find(p => p.name === name);
+  ): Promise<Pool | undefined> {
+    const token = await this.#token(credentials);
+    const pools = await this.#client.listPools({ team, token });
+    return pools.find(p => p.name === name);
   }
 
-  deletePool(
+  async deletePool(
     id: string,
     { credentials }: { credentials: BackstageCredentials },
-  ) {
-    return this.#request<Pool>(
-      `/pools/${encodeURIComponent(id)}`,
-      credentials,
-      {
-        method: 'DELETE',
-      },
-    );
+  ): Promise<Pool> {
+    const token = await this.#token(credentials);
+    return this.#client.deletePool(id, { token });
   }
 }
 

@@ -4,8 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import {
   ApprovalReason,
-  FieldError,
-  Flavor,
+  PoolValidation,
   QuotaUsage,
   runnersFleetReadPermission,
   runnersPoolReadPermission,
@@ -19,16 +18,6 @@ import { PoolSpecInput } from './normalize';
 import { PoolPermissions } from './PoolPermissions';
 import { PoolSpecs } from './PoolSpecs';
 import { Quotas } from './Quotas';
-
-/** The outcome of checking a spec without changing anything. */
-export interface PoolValidation {
-  errors: FieldError[];
-  needsApproval: boolean;
-  approvalReasons: ApprovalReason[];
-  flavor?: Flavor;
-  reservation?: { cpu: number; memoryGiB: number };
-  quota?: QuotaUsage;
-}
 
 /**
  * What the portal asks before it changes anything: the flavor catalog, a spec's validation with

@@ -8,8 +8,8 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
   ApprovalReason,
-  ApprovalRequest,
   Pool,
+  PoolChange,
   PoolSpec,
   runnersPoolCreatePermission,
   runnersPoolDeletePermission,
@@ -32,11 +32,7 @@ import { PoolPermissions } from './PoolPermissions';
 import { describeFlavor, PoolSpecs } from './PoolSpecs';
 import { describeOverQuota, NOTHING_RESERVED, Quotas } from './Quotas';
 
-/** A pool and, when it waits for approval, the request. */
-export interface PoolChange {
-  pool: Pool;
-  request?: ApprovalRequest;
-}
+export type { PoolChange } from '@runner-fleet/plugin-runners-common';
 
 /** What the API shows of a stored pool. */
 export function toApiPool(

@@ -64,7 +64,9 @@ describe('RunnersClient', () => {
     await client.createPool(spec, { dryRun: true });
     await client.createPool(spec);
     await client.validatePool(spec);
-    await client.updatePool('p1', { autoscaling: { maxReplicas: 9 } });
+    await client.updatePool('p1', {
+      autoscaling: { minReplicas: 1, maxReplicas: 9 },
+    });
     await client.deletePool('p1');
     await client.listPoolEvents('p1');
     await client.getPoolHealth('p1');
@@ -85,7 +87,7 @@ describe('RunnersClient', () => {
       {
         method: 'PATCH',
         url: '/pools/p1',
-        body: { autoscaling: { maxReplicas: 9 } },
+        body: { autoscaling: { minReplicas: 1, maxReplicas: 9 } },
       },
       { method: 'DELETE', url: '/pools/p1' },
       { method: 'GET', url: '/pools/p1/events' },

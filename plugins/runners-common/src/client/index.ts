@@ -1,0 +1,2 @@
+export { RunnersHttpClient } from './RunnersHttpClient';
+export type * from './types';
