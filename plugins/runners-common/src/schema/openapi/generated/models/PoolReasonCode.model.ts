@@ -31,4 +31,7 @@ export type PoolReasonCode =
   | 'ReplacingVms'
   | 'RolloutAborted'
   | 'GoldenImageMissing'
-  | 'GoldenImageNotReady';
+  | 'GoldenImageNotReady'
+  | 'VmsUnschedulable'
+  | 'VmsFailed'
+  | 'DiskCloneFailed';
