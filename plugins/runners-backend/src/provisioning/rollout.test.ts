@@ -5,215 +5,12 @@
  * holds runners, managers and jobs, and the rollout state lives in the plugin's database.
  * Replicas stay where the product seeds them (no KEDA here), as with a pool at its bounds.
  */
-import { mockServices } from '@backstage/backend-test-utils';
-import {
-  CustomObjectsApi,
-  PatchStrategy,
-  setHeaderOptions,
-} from '@kubernetes/client-node';
-import {
-  FleetSimulator,
-  startFleetSimulator,
-} from '@runner-fleet/fleet-simulator';
-import {
-  GitLabEmulator,
-  seedTokens,
-  startGitLabEmulator,
-} from '@runner-fleet/gitlab-emulator';
 import { LABELS } from '@runner-fleet/plugin-runners-common';
-import { useTestCluster } from '@runner-fleet/testenv/jest';
-import { GitLabCiProvider } from '../ci';
-import { DatabasePoolStore } from '../database/DatabasePoolStore';
-import { DatabaseRolloutStore } from '../database/DatabaseRolloutStore';
 import { RolloutRecord } from '../database/RolloutStore';
-import { createTestDatabases } from '../__testUtils__/databases';
-import {
-  changePool,
-  eventually,
-  insertTestPool,
-  newTeam,
-  testRunnersConfig,
-} from '../__testUtils__/stack';
-import { KubernetesClusterClient } from './ClusterClient';
-import { Reconciler } from './Reconciler';
-import { teamNamespace } from './render';
-import { abortRollout } from './rollout/abortRollout';
+import { eventually } from '../__testUtils__/stack';
+import { PROJECT, useRolloutStack, Vmi } from './__testUtils__/rolloutStack';
 
-const cluster = useTestCluster();
-const databases = createTestDatabases();
-const PROJECT = 'engineering/payments/payment-gateway';
-/** Simulated seconds per real second: a 45 s boot takes ~0.2 s, a 20 min job 6 s. */
-const TIME_SCALE = 200;
-const BAD_IMAGE = 'registry.example.com/runners/ubuntu-24.04:does-not-exist';
-
-let emulator: GitLabEmulator | undefined;
-let simulator: FleetSimulator | undefined;
-
-afterEach(async () => {
-  await simulator?.stop();
-  await emulator?.stop();
-});
-
-interface Vmi {
-  metadata: {
-    name: string;
-    uid: string;
-    labels: Record<string, string>;
-    deletionTimestamp?: string;
-  };
-  status?: { phase?: string };
-}
-
-async function startStack(options: {
-  replicas: number;
-  scaleToZero?: boolean;
-  rolloutDeadlineMs?: number;
-}) {
-  emulator = await startGitLabEmulator();
-  const logger = mockServices.logger.mock();
-  const knex = await databases.init('SQLITE_3');
-  const database = mockServices.database({ knex, migrations: { skip: false } });
-  const store = await DatabasePoolStore.create({ database });
-  const rollouts = await DatabaseRolloutStore.create({ database });
-  const config = testRunnersConfig(emulator.url);
-  const large = config.catalog.flavors.find(f => f.name === 'm1.large')!;
-  config.catalog.flavors.push({
-    ...large,
-    name: 'm1.broken',
-    image: BAD_IMAGE,
-  });
-  const team = newTeam();
-  const namespace = teamNamespace(team);
-  const makeReconciler = () =>
-    Reconciler.create({
-      store,
-      ci: GitLabCiProvider.create({ settings: config.gitlab!, logger }),
-      config,
-      logger,
-      rollouts,
-      rolloutDeadlineMs: options.rolloutDeadlineMs ?? 60_000,
-      rolloutPollMs: 100,
-      clusters: [
-        KubernetesClusterClient.create({
-          name: 'local',
-          role: 'primary',
-          kubeConfig: cluster.kubeConfig('runner-fleet-backend'),
-        }),
-      ],
-    });
-  const simLog: string[] = [];
-  simulator = await startFleetSimulator({
-    kubeConfig: cluster.kubeConfig('fleet-simulator'),
-    gitlab: { url: emulator.url, adminToken: seedTokens.admin },
-    timeScale: TIME_SCALE,
-    seed: 5,
-    failureRate: 0,
-    jobFailureRate: 0,
-    unpullableImages: [BAD_IMAGE],
-    roles: { keda: false },
-    namespaces: [namespace],
-    logger: line => simLog.push(line),
-  });
-  const pool = await insertTestPool(store, config, {
-    team,
-    autoscaling: {
-      minReplicas: options.replicas,
-      maxReplicas: Math.max(options.replicas, 1),
-      scaleToZero: options.scaleToZero ?? false,
-    },
-    tags: ['docker'],
-  });
-  const api = cluster.kubeConfig('admin').makeApiClient(CustomObjectsApi);
-  const listVmis = async () =>
-    (
-      (await api.listNamespacedCustomObject({
-        group: 'kubevirt.io',
-        version: 'v1',
-        plural: 'virtualmachineinstances',
-        namespace,
-      })) as { items: Vmi[] }
-    ).items;
-  let reconciler = makeReconciler();
-  /** What KEDA would do through `/scale` (there is no KEDA in these tests). */
-  const scaleTo = (replicas: number) =>
-    api.patchNamespacedCustomObjectScale(
-      {
-        group: 'kubevirt.io',
-        version: 'v1',
-        plural: 'virtualmachineinstancereplicasets',
-        namespace,
-        name: 'rf-builds',
-        body: { spec: { replicas } },
-      },
-      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
-    );
-  const stack = {
-    store,
-    rollouts,
-    config,
-    pool,
-    listVmis,
-    scaleTo,
-    simLog,
-    /** A new reconciler, as after a backend restart: nothing in memory survives. */
-    restart: () => {
-      reconciler = makeReconciler();
-    },
-    pass: () => reconciler.reconcile(pool.id),
-    rollout: () => rollouts.get(pool.id),
-    abort: () =>
-      abortRollout({ store, rollouts }, pool.id, 'user:default/test'),
-    managers: async () => {
-      const stored = (await store.getPool(pool.id))!;
-      return (
-        (await emulator!.control.runners()).find(
-          r => r.id === stored.gitlabRunnerId,
-        )?.managers ?? []
-      );
-    },
-    changeFlavor: async (name: string) => {
-      const current = (await store.getPool(pool.id))!;
-      const flavor = config.catalog.flavors.find(f => f.name === name)!;
-      await changePool(store, pool.id, {
-        spec: { ...current.spec, flavor: name },
-        flavor,
-        bumpGeneration: true,
-      });
-    },
-    /** Runs passes until `done` says so, as the worker would on requeue. */
-    until: async <T>(
-      what: string,
-      check: () => Promise<T>,
-      done: (value: T) => boolean,
-      timeoutMs = 60_000,
-      onEach?: () => Promise<void>,
-    ) =>
-      eventually(
-        what,
-        async () => {
-          await reconciler.reconcile(pool.id).catch(() => undefined);
-          await onEach?.();
-          return check();
-        },
-        done,
-        timeoutMs,
-      ).catch(error => {
-        throw new Error(
-          `${error.message}\nsimulator:\n${simLog.slice(-25).join('\n')}`,
-        );
-      }),
-  };
-  if (options.replicas > 0) {
-    await stack.until(
-      `${options.replicas} registered runner managers`,
-      async () => (await stack.managers()).length,
-      n => n >= options.replicas,
-    );
-  } else {
-    await stack.until('the pool ready', stack.rollout, r => !!r);
-  }
-  return stack;
-}
+const { startStack, emulator, simulator } = useRolloutStack();
 
 const hashOf = (vmi: Vmi) => vmi.metadata.labels[LABELS.templateHash];
 const done = (r: RolloutRecord | undefined) =>
@@ -227,7 +24,7 @@ describe('rolling replacement of a pool', () => {
     const oldHash = hashOf(before[0]);
 
     // Two long jobs on a three-VM pool: two busy VMs (one job each), one idle.
-    const { jobs } = await emulator!.control.enqueueJobs({
+    const { jobs } = await emulator().control.enqueueJobs({
       project: PROJECT,
       tags: ['docker'],
       durationSeconds: 1200,
@@ -235,7 +32,7 @@ describe('rolling replacement of a pool', () => {
     });
     await eventually(
       'both jobs running',
-      () => emulator!.control.jobs({}),
+      () => emulator().control.jobs({}),
       all =>
         jobs.every(j => all.find(a => a.id === j.id)?.status === 'running'),
       30_000,
@@ -264,13 +61,13 @@ describe('rolling replacement of a pool', () => {
     // The VMIRS replaced each retired VM at once: never fewer than 3 VMs running or finishing jobs.
     expect(fewest).toBe(3);
     // No job was cut: both finished successfully on their draining VMs.
-    const all = await emulator!.control.jobs({});
+    const all = await emulator().control.jobs({});
     for (const job of jobs) {
       expect(all.find(a => a.id === job.id)).toMatchObject({
         status: 'success',
       });
     }
-    const events = simulator!.events();
+    const events = simulator().events();
     expect(events.filter(e => e.type === 'runner-jobs-cut')).toEqual([]);
     // Idle first: the first VM to shut down ran no job.
     const firstDrain = events.find(e => e.type === 'runner-draining')!;

@@ -117,6 +117,8 @@ export class Rollout {
       outdated: boolean;
     }> = [];
     let targetHash: string | undefined;
+    const workloads: Array<{ cluster: ClusterClient; workload: KubeObject }> =
+      [];
     for (const cluster of this.#clusters) {
       const workload = desired
         .get(cluster.name)
@@ -124,6 +126,7 @@ export class Rollout {
       const target = workload && vmTemplateHash(workload);
       if (!workload || !target) continue;
       if (cluster.role === 'primary' || !targetHash) targetHash = target;
+      workloads.push({ cluster, workload });
       const vmis = (await cluster.list(VMI_KIND, {
         [LABELS.pool]: pool.id,
         [LABELS.role]: workload.metadata.labels[LABELS.role] ?? cluster.role,
@@ -167,6 +170,7 @@ export class Rollout {
     });
 
     const plan = planRollout({
+      replicas: ask ? await this.#replicas(workloads) : undefined,
       poolId: pool.id,
       spec: pool.spec,
       flavor: pool.flavor,
@@ -198,6 +202,29 @@ export class Rollout {
       record: saved,
       requeueAfterMs: plan.active ? this.#pollMs : undefined,
     };
+  }
+
+  /**
+   * The VMs the pool's workloads want, across clusters (KEDA's `spec.replicas` as stored). A
+   * VirtualMachinePool re-creates a deleted Windows VM only once the old one is gone, so VMs
+   * wanted but not there yet are replacements in flight as much as new VMs booting.
+   */
+  async #replicas(
+    workloads: Array<{ cluster: ClusterClient; workload: KubeObject }>,
+  ): Promise<number> {
+    let total = 0;
+    for (const { cluster, workload } of workloads) {
+      const live = (await cluster.get({
+        apiVersion: workload.apiVersion,
+        kind: workload.kind,
+        metadata: {
+          namespace: workload.metadata.namespace,
+          name: workload.metadata.name,
+        },
+      })) as { spec?: { replicas?: number } } | undefined;
+      total += live?.spec?.replicas ?? 0;
+    }
+    return total;
   }
 
   /**

@@ -52,6 +52,22 @@ function record(overrides: Partial<RolloutRecord>): RolloutRecord {
 }
 
 describe('planRollout', () => {
+  it('counts a wanted VM that does not exist yet as a replacement in flight (Windows re-creates a VM only once the old one is gone)', () => {
+    const vms = [
+      vm('a'),
+      vm('b'),
+      vm('c'),
+      vm('d', { deleting: true, runningJobs: 1, serving: false }),
+    ];
+    const rolling = record({ replaced: 1 });
+    // Four wanted, three there: the fourth is on its way, so nothing more goes.
+    expect(
+      planRollout(input({ vms, replicas: 4, record: rolling })),
+    ).toMatchObject({ retire: [], write: { reason: 'WaitingForNewVms' } });
+    // Unknown replicas: only booting VMs count, and the next VM goes.
+    expect(planRollout(input({ vms, record: rolling })).retire).toEqual(['a']);
+  });
+
   it('retires idle VMs before busy ones, and VMs that serve nothing before either', () => {
     const plan = planRollout(
       input({

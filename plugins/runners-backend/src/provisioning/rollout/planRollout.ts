@@ -30,6 +30,12 @@ export interface RolloutInput {
   /** Hash of the primary workload's current VM template. */
   targetHash: string;
   vms: RolloutVm[];
+  /**
+   * VMs the pool's workloads want now (`spec.replicas`); those wanted but not there count as
+   * replacements in flight (a Windows VM is re-created only after its old one is gone).
+   * Undefined: not read, only booting VMs count.
+   */
+  replicas?: number;
   /** Job slots per VM (gitlab-runner `concurrent`). */
   slotsPerVm: number;
   /** Jobs waiting in GitLab that this pool's runner could take. */
@@ -219,7 +225,9 @@ export function planRollout(input: RolloutInput): RolloutPlan {
   }
 
   const maxInFlight = Math.max(1, Math.ceil(active.length * MAX_SURGE_SHARE));
-  let inFlight = freshPending.length;
+  // Booting replacements, plus replacements not created yet (wanted VMs that do not exist).
+  let inFlight =
+    freshPending.length + Math.max(0, (input.replicas ?? 0) - active.length);
   let free = active
     .filter(v => v.serving)
     .reduce((sum, v) => sum + Math.max(0, input.slotsPerVm - v.runningJobs), 0);
