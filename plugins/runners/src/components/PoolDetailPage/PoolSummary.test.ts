@@ -1,4 +1,4 @@
-import { utilisationBand } from './PoolSummary';
+import { ciDataAge, utilisationBand } from './PoolSummary';
 
 describe('utilisationBand', () => {
   it('calls a pool idle below half its target, not red', () => {
@@ -15,5 +15,14 @@ describe('utilisationBand', () => {
   it('calls a pool saturated from 90% of its slots, whatever the target', () => {
     expect(utilisationBand(0.9, 0.3)).toBe('saturated');
     expect(utilisationBand(1, 0.8)).toBe('saturated');
+  });
+});
+
+describe('ciDataAge', () => {
+  it('says how old the CI figures are, and when they are stale', () => {
+    expect(ciDataAge(undefined)).toBe('not read from GitLab yet');
+    expect(ciDataAge(12.4)).toBe('from 12 s ago');
+    expect(ciDataAge(240)).toBe('from 4 min ago');
+    expect(ciDataAge(420)).toMatch(/^stale: from 7 min ago/);
   });
 });

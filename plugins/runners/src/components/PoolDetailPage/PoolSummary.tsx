@@ -37,6 +37,27 @@ export function scalerText(h: PoolHealth): string {
   return parts.join(', ');
 }
 
+/**
+ * Seconds after which CI data is called stale: the ghost sweeper stops acting on it then (see
+ * the backend's README, GitLab budget).
+ */
+export const STALE_CI_DATA_SECONDS = 300;
+
+/**
+ * How old the CI figures (jobs, queue, busy slots) are: the poller spreads GitLab requests over
+ * the budget, so at scale they can be minutes old, and the page says so.
+ */
+export function ciDataAge(seconds: number | undefined): string {
+  if (seconds === undefined) return 'not read from GitLab yet';
+  const when =
+    seconds < 90
+      ? `${Math.round(seconds)} s ago`
+      : `${Math.round(seconds / 60)} min ago`;
+  return seconds > STALE_CI_DATA_SECONDS
+    ? `stale: from ${when} (GitLab budget; the sweeper waits for fresher data)`
+    : `from ${when}`;
+}
+
 /** What the utilisation means against the pool's target. */
 export type UtilisationBand = 'idle' | 'on target' | 'saturated';
 
@@ -108,6 +129,7 @@ export function PoolSummary(props: {
             dense
             options={KEEP_TITLES}
             metadata={{
+              'CI data': ciDataAge(h.dataAgeSeconds),
               'Jobs waiting': String(h.queue.pending),
               'Queue wait p50 / p95': `${formatSeconds(
                 h.queue.waitSeconds.p50,
