@@ -94,7 +94,7 @@ export function MyFleetPage() {
     (health.value ?? []).flatMap(t => t.pools),
   );
   return (
-    <Grid container spacing={3} direction="column">
+    <Grid container spacing={3} direction="column" wrap="nowrap">
       {health.error && (
         <Grid item>
           <WarningPanel
