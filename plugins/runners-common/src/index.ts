@@ -13,3 +13,4 @@ export * from './poolStates';
 export * from './poolReasons';
 export * from './defaultFlavors';
 export * from './capacity';
+export * from './teamVerdict';
