@@ -71,6 +71,12 @@ test('costs carry their unit on My fleet, the pool page and the request form', a
     /Cost 24 h\s*[\d.]+ cost units/,
   );
   await screenshot(page, 'runners-my-fleet-cost-units');
+  // The team verdict names the failed pool as its reason.
+  const verdict = page.getByRole('region', { name: 'Team verdict' }).first();
+  await expect(verdict).toContainText('Failing');
+  await expect(verdict).toContainText(/pool no-group/);
+  await expect(verdict).toContainText(/Runners: \d+ online/);
+  await expect(verdict).toContainText(/cost units in 24 h/);
 
   await page.getByRole('link', { name: 'no-group', exact: true }).click();
   await expect(page.getByText(/[\d.]+ \/ [\d.]+ cost units/)).toBeVisible();
