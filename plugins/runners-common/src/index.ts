@@ -14,3 +14,4 @@ export * from './poolReasons';
 export * from './defaultFlavors';
 export * from './capacity';
 export * from './client';
+export * from './teamVerdict';

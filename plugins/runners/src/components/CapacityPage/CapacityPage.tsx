@@ -18,6 +18,7 @@ import {
   useShowback,
 } from '@runner-fleet/plugin-runners-react';
 import { useMemo, useState } from 'react';
+import { usePageTextStyles } from '../a11y/contrast';
 import { AdviceList } from './AdviceList';
 import { ShowbackTable } from './ShowbackTable';
 
@@ -32,6 +33,7 @@ export function CapacityPage() {
   const api = useApi(runnersApiRef);
   const fleet = usePermission({ permission: runnersFleetReadPermission });
   const myTeams = useMyTeams();
+  const pageText = usePageTextStyles();
   const [days, setDays] = useState(30);
   const [team, setTeam] = useState<string>('');
   const from = useMemo(
@@ -62,7 +64,7 @@ export function CapacityPage() {
     ? [...new Set(showback.value?.teams.map(t => t.team) ?? [])]
     : myTeams.value?.teams ?? [];
   return (
-    <Grid container spacing={3} direction="column">
+    <Grid container spacing={3} direction="column" wrap="nowrap">
       <Grid item>
         <Typography variant="body1" paragraph>
           {fleet.allowed
@@ -72,6 +74,7 @@ export function CapacityPage() {
         <TextField
           select
           label="Period"
+          InputLabelProps={{ className: pageText.label }}
           value={days}
           onChange={e => setDays(Number(e.target.value))}
           style={{ minWidth: 160, marginRight: 16 }}
@@ -85,6 +88,7 @@ export function CapacityPage() {
         <TextField
           select
           label="Team"
+          InputLabelProps={{ className: pageText.label }}
           value={team}
           onChange={e => setTeam(e.target.value)}
           style={{ minWidth: 160, marginRight: 16 }}

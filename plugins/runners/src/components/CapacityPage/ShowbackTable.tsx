@@ -47,7 +47,12 @@ export function ShowbackTable(props: { showback: Showback; title: string }) {
       )} vCPU-hours${
         showback.currency ? `, ${money(showback.total.cost)}` : ''
       }`}
-      options={{ paging: false, search: false, padding: 'dense' }}
+      options={{
+        paging: false,
+        search: false,
+        padding: 'dense',
+        draggable: false,
+      }}
       columns={columns}
       data={showback.rows}
     />

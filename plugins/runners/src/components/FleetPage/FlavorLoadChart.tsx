@@ -69,6 +69,8 @@ export function FlavorLoadChart(props: { byFlavor: FlavorLoad[] }) {
         columns={columns}
         data={data}
         options={{
+          // Column dragging nests a focusable handle in each sortable header (axe: nested-interactive).
+          draggable: false,
           paging: false,
           search: false,
           toolbar: false,

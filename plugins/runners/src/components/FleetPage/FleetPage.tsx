@@ -20,6 +20,7 @@ import {
 } from '@runner-fleet/plugin-runners-react';
 import useInterval from 'react-use/esm/useInterval';
 import { isForbidden } from '../../hooks/errors';
+import { useRunnersConfig } from '../../hooks/useRunnersConfig';
 import { useRunnersLinks } from '../../hooks/useRunnersLinks';
 import { PoolsTable, poolRows } from '../PoolsTable';
 import { FlavorLoadChart } from './FlavorLoadChart';
@@ -29,27 +30,33 @@ const KEEP_TITLES = { titleFormat: (key: string) => key };
 
 type Failing = FleetSummary['failingPools'][number];
 
-const teamColumns: TableColumn<TeamHealth>[] = [
-  { title: 'Team', field: 'team', highlight: true },
-  { title: 'Pools', render: t => t.pools.length },
-  {
-    title: 'VMs ready / total',
-    render: t => `${t.totals.readyVms} / ${t.totals.vms}`,
-  },
-  {
-    title: 'Utilisation',
-    render: t =>
-      `${formatPercent(
-        t.totals.totalSlots ? t.totals.busySlots / t.totals.totalSlots : 0,
-      )} of ${t.totals.totalSlots} slots`,
-  },
-  { title: 'Jobs waiting', render: t => t.totals.pending },
-  { title: 'Cost 24 h', render: t => formatCost(t.totals.weightedCost24h) },
-];
+function teamColumns(costUnit: string): TableColumn<TeamHealth>[] {
+  return [
+    { title: 'Team', field: 'team', highlight: true },
+    { title: 'Pools', render: t => t.pools.length },
+    {
+      title: 'VMs ready / total',
+      render: t => `${t.totals.readyVms} / ${t.totals.vms}`,
+    },
+    {
+      title: 'Utilisation',
+      render: t =>
+        `${formatPercent(
+          t.totals.totalSlots ? t.totals.busySlots / t.totals.totalSlots : 0,
+        )} of ${t.totals.totalSlots} slots`,
+    },
+    { title: 'Jobs waiting', render: t => t.totals.pending },
+    {
+      title: `Cost 24 h (${costUnit})`,
+      render: t => formatCost(t.totals.weightedCost24h),
+    },
+  ];
+}
 
 function FleetOverview(props: { fleet: FleetSummary }) {
   const { fleet } = props;
   const links = useRunnersLinks();
+  const { costUnit } = useRunnersConfig();
   const pools = fleet.teams.flatMap(t => t.pools);
   const vms = fleet.teams.reduce((n, t) => n + t.totals.vms, 0);
   const ready = fleet.teams.reduce((n, t) => n + t.totals.readyVms, 0);
@@ -111,16 +118,26 @@ function FleetOverview(props: { fleet: FleetSummary }) {
           title={`Failing pools (${fleet.failingPools.length})`}
           columns={failingColumns}
           data={fleet.failingPools}
-          options={{ paging: false, search: false, padding: 'dense' }}
+          options={{
+            paging: false,
+            search: false,
+            padding: 'dense',
+            draggable: false,
+          }}
           emptyContent={<div style={{ padding: 16 }}>No pool is failing.</div>}
         />
       </Grid>
       <Grid item xs={12}>
         <Table<TeamHealth>
           title="Teams"
-          columns={teamColumns}
+          columns={teamColumns(costUnit)}
           data={fleet.teams}
-          options={{ paging: false, search: false, padding: 'dense' }}
+          options={{
+            paging: false,
+            search: false,
+            padding: 'dense',
+            draggable: false,
+          }}
         />
       </Grid>
       <Grid item xs={12}>

@@ -22,6 +22,7 @@ import {
   TRANSITIONAL_STATES,
   poolRows,
 } from '../PoolsTable';
+import { TeamVerdictPanel } from './TeamVerdictPanel';
 
 function TeamSection(props: {
   team: string;
@@ -40,6 +41,7 @@ function TeamSection(props: {
       title={`Team ${team}`}
       action={rows.length > 0 ? request : undefined}
     >
+      {health && rows.length > 0 && <TeamVerdictPanel health={health} />}
       {health && rows.length > 0 && <TeamTotals totals={health.totals} />}
       {rows.length > 0 ? (
         <PoolsTable rows={rows} />
@@ -94,7 +96,7 @@ export function MyFleetPage() {
     (health.value ?? []).flatMap(t => t.pools),
   );
   return (
-    <Grid container spacing={3} direction="column">
+    <Grid container spacing={3} direction="column" wrap="nowrap">
       {health.error && (
         <Grid item>
           <WarningPanel

@@ -11,6 +11,7 @@ import { usePermission } from '@backstage/plugin-permission-react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
+import Paper from '@material-ui/core/Paper';
 import Typography from '@material-ui/core/Typography';
 import {
   runnersPoolDeletePermission,
@@ -30,6 +31,7 @@ import useInterval from 'react-use/esm/useInterval';
 import { isNotFound } from '../../hooks/errors';
 import { useRunnersConfig } from '../../hooks/useRunnersConfig';
 import { useRunnersLinks } from '../../hooks/useRunnersLinks';
+import { usePageTextStyles } from '../a11y/contrast';
 import { TRANSITIONAL_STATES } from '../PoolsTable';
 import { DeletePoolDialog } from './DeletePoolDialog';
 import { EditPoolDialog } from './EditPoolDialog';
@@ -50,6 +52,7 @@ export function PoolDetailPage() {
   const [search] = useSearchParams();
   const navigate = useNavigate();
   const links = useRunnersLinks();
+  const pageText = usePageTextStyles();
   const { provisioningPollMs } = useRunnersConfig();
   const pool = usePool(id);
   const p = pool.value;
@@ -125,10 +128,10 @@ export function PoolDetailPage() {
 
   return (
     <>
-      <Breadcrumbs aria-label="breadcrumb">
+      <Breadcrumbs aria-label="breadcrumb" className={pageText.label}>
         <Link to={links.myFleet}>My fleet</Link>
-        <Typography>{p.team}</Typography>
-        <Typography>{p.name}</Typography>
+        <Typography color="textPrimary">{p.team}</Typography>
+        <Typography color="textPrimary">{p.name}</Typography>
       </Breadcrumbs>
       <ContentHeader
         title={p.name}
@@ -153,12 +156,20 @@ export function PoolDetailPage() {
           </Button>
         </Box>
       </ContentHeader>
-      <Grid container spacing={3} direction="column">
+      <Grid container spacing={3} direction="column" wrap="nowrap">
         <Grid item>
-          <PoolStateStatus state={state} reason={reason} showReason />
-          <Box mt={1}>
-            <PoolLinks pool={p} entityRef={search.get('entity') ?? undefined} />
-          </Box>
+          {/* On a card: the reason's secondary text is too faint on the page background. */}
+          <Paper variant="outlined">
+            <Box p={2}>
+              <PoolStateStatus state={state} reason={reason} showReason />
+              <Box mt={1}>
+                <PoolLinks
+                  pool={p}
+                  entityRef={search.get('entity') ?? undefined}
+                />
+              </Box>
+            </Box>
+          </Paper>
         </Grid>
         <Grid item>
           <PoolStateAlert

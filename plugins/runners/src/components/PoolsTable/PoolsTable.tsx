@@ -13,10 +13,13 @@ import {
   formatSeconds,
 } from '@runner-fleet/plugin-runners-react';
 import { ReactNode } from 'react';
+import { useRunnersConfig } from '../../hooks/useRunnersConfig';
 import { useRunnersLinks } from '../../hooks/useRunnersLinks';
 import { PoolRow } from './poolRows';
 
 const UNKNOWN = '–';
+/** Below this width the columns would break words; the table scrolls instead. */
+const MIN_TABLE_WIDTH = 880;
 
 function Caption(props: { children: ReactNode }) {
   return (
@@ -31,6 +34,7 @@ function useColumns(
   poolLink?: (id: string) => string,
 ): TableColumn<PoolRow>[] {
   const links = useRunnersLinks();
+  const { costUnit } = useRunnersConfig();
   const linkOf = poolLink ?? links.pool;
   const columns: TableColumn<PoolRow>[] = [
     {
@@ -116,7 +120,7 @@ function useColumns(
         h ? formatSeconds(h.bootSeconds.p50) : UNKNOWN,
     },
     {
-      title: 'Cost 24 h',
+      title: `Cost 24 h (${costUnit})`,
       align: 'right',
       customSort: (a, b) =>
         (a.health?.cost.weighted24h ?? 0) - (b.health?.cost.weighted24h ?? 0),
@@ -139,18 +143,32 @@ export function PoolsTable(props: {
   poolLink?: (id: string) => string;
 }) {
   const columns = useColumns(!!props.showTeam, props.poolLink);
+  // On a narrow window the table scrolls inside its card instead of squeezing its columns
+  // (words broken mid-way) or pushing the page wider than the window.
   return (
-    <Table<PoolRow>
-      title={props.title}
-      columns={columns}
-      data={props.rows}
-      emptyContent={props.emptyContent}
-      options={{
-        paging: false,
-        search: false,
-        padding: 'dense',
-        toolbar: !!props.title,
-      }}
-    />
+    <Box
+      overflow="auto"
+      maxWidth="100%"
+      role="region"
+      aria-label="Pools"
+      tabIndex={0}
+    >
+      <Box minWidth={MIN_TABLE_WIDTH}>
+        <Table<PoolRow>
+          title={props.title}
+          columns={columns}
+          data={props.rows}
+          emptyContent={props.emptyContent}
+          options={{
+            // Column dragging nests a focusable handle in each sortable header (axe: nested-interactive).
+            draggable: false,
+            paging: false,
+            search: false,
+            padding: 'dense',
+            toolbar: !!props.title,
+          }}
+        />
+      </Box>
+    </Box>
   );
 }

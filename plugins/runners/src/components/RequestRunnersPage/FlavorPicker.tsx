@@ -42,7 +42,6 @@ function FlavorCard(props: {
       <CardActionArea
         onClick={props.onSelect}
         aria-pressed={props.selected}
-        aria-label={props.title}
         style={{ height: '100%' }}
       >
         <CardContent>

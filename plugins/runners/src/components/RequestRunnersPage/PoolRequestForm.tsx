@@ -58,7 +58,7 @@ export function PoolRequestForm(props: {
   };
   const teamMessages = messagesFor(errors, 'team');
   return (
-    <Grid container spacing={3} direction="column">
+    <Grid container spacing={3} direction="column" wrap="nowrap">
       <Grid item>
         <InfoCard title="Team and name">
           <Grid container spacing={2}>

@@ -116,7 +116,7 @@ describe('RequestRunnersPage', () => {
     });
     render(api);
     await userEvent.click(
-      await screen.findByRole('button', { name: 'Custom' }),
+      await screen.findByRole('button', { name: /^Custom/ }),
     );
     expect(helperOf('vCPU')).toBe('2–32; approval above 16');
 

@@ -17,6 +17,7 @@ import { useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import { errorMessage } from '../../hooks/errors';
 import { useRunnersLinks } from '../../hooks/useRunnersLinks';
+import { ReadableErrors } from '../a11y/contrast';
 import { PoolRequestForm, FORM_FIELDS } from './PoolRequestForm';
 import { PoolFormState, initialPoolForm, toPoolSpec } from './poolForm';
 import { RequestSummary } from './RequestSummary';
@@ -119,10 +120,12 @@ export function RequestRunnersPage() {
   const wanted = search.get('team');
   const initialTeam = wanted && teams.includes(wanted) ? wanted : teams[0];
   return (
-    <RequestRunnersForm
-      teams={teams}
-      catalog={flavors.value}
-      initialTeam={initialTeam}
-    />
+    <ReadableErrors>
+      <RequestRunnersForm
+        teams={teams}
+        catalog={flavors.value}
+        initialTeam={initialTeam}
+      />
+    </ReadableErrors>
   );
 }

@@ -12,6 +12,7 @@ import {
   toCustomFlavor,
 } from '@runner-fleet/plugin-runners-common';
 import { formatCost } from '@runner-fleet/plugin-runners-react';
+import { useRunnersConfig } from '../../hooks/useRunnersConfig';
 import { FormValidation } from './usePoolValidation';
 import { QuotaPreview, exceedsQuota } from './QuotaPreview';
 
@@ -45,6 +46,7 @@ export function RequestSummary(props: {
 }) {
   const { spec, catalog, validation, submitting, onSubmit } = props;
   const { server } = validation;
+  const { costUnit } = useRunnersConfig();
   const flavor = server?.flavor ?? clientFlavor(spec, catalog);
   const max = spec.autoscaling.maxReplicas;
   const reservation =
@@ -71,8 +73,8 @@ export function RequestSummary(props: {
       {flavor && Number.isInteger(min) && Number.isInteger(max) && (
         <Typography variant="body2" paragraph>
           Cost: {formatCost(flavor.costWeight * min)} to{' '}
-          {formatCost(flavor.costWeight * max)} units per hour ({flavor.name},{' '}
-          {min}–{max} VMs; one m1.large VM-hour is 1)
+          {formatCost(flavor.costWeight * max)} {costUnit} per hour (
+          {flavor.name}, {min}–{max} VMs; one m1.large VM-hour is 1)
         </Typography>
       )}
       {needsApproval && (

@@ -27,6 +27,7 @@ import { runnersApiRef, useRequests } from '@runner-fleet/plugin-runners-react';
 import { useState } from 'react';
 import { errorMessage } from '../../hooks/errors';
 import { useRunnersLinks } from '../../hooks/useRunnersLinks';
+import { usePageTextStyles } from '../a11y/contrast';
 import { RejectDialog } from './RejectDialog';
 
 const REASON_LABEL: Record<string, string> = {
@@ -58,6 +59,7 @@ export function RequestsPage() {
   const api = useApi(runnersApiRef);
   const alertApi = useApi(alertApiRef);
   const links = useRunnersLinks();
+  const pageText = usePageTextStyles();
   const [status, setStatus] = useState<ApprovalStatus | 'all'>('pending');
   const requests = useRequests(status === 'all' ? undefined : status);
   const approver = usePermission({
@@ -162,6 +164,7 @@ export function RequestsPage() {
       select
       id="requests-status"
       label="Show"
+      InputLabelProps={{ className: pageText.label }}
       value={status}
       onChange={e => setStatus(e.target.value as ApprovalStatus | 'all')}
       style={{ minWidth: 160 }}
@@ -204,6 +207,8 @@ export function RequestsPage() {
         columns={columns}
         data={requests.value}
         options={{
+          // Column dragging nests a focusable handle in each sortable header (axe: nested-interactive).
+          draggable: false,
           paging: requests.value.length > 20,
           pageSize: 20,
           search: false,
