@@ -12,6 +12,7 @@ export {
   runnersPlugin,
   RunnersPage,
   EntityCiCapacityCard,
+  EntityTeamCiHealthCard,
   EntityRunnersContent,
   RunnerFlavorPickerFieldExtension,
   isRunnersAvailable,

@@ -85,6 +85,25 @@ export const EntityCiCapacityCard: (props: {
 );
 
 /**
+ * The CI health card for a group's page (inside an `EntityProvider`): the team's verdict.
+ *
+ * @public
+ */
+export const EntityTeamCiHealthCard: (props: {
+  variant?: 'flex' | 'fullHeight' | 'gridItem';
+}) => JSX.Element = runnersPlugin.provide(
+  createComponentExtension({
+    name: 'EntityTeamCiHealthCard',
+    component: {
+      lazy: () =>
+        import('./components/entity/EntityTeamCiHealthCard').then(
+          m => m.EntityTeamCiHealthCardContent,
+        ),
+    },
+  }),
+);
+
+/**
  * The Runners tab content for components and groups (inside an `EntityProvider`).
  *
  * @public

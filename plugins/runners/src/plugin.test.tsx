@@ -9,6 +9,7 @@ import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import { runnerFlavorPickerFormField as flavorPickerField } from './components/RunnerFlavorPicker/formField';
 import plugin, {
   EntityCiCapacityCard,
+  EntityTeamCiHealthCard,
   EntityRunnersContent,
   RunnerFlavorPickerFieldExtension,
   RunnersPage,
@@ -17,6 +18,7 @@ import plugin, {
 } from './index';
 import {
   ciCapacityEntityCard,
+  teamCiHealthEntityCard,
   runnerFlavorPickerFormField,
   runnersEntityContent,
   runnersPage,
@@ -35,6 +37,7 @@ describe('runners plugin', () => {
       'api:runners',
       'page:runners',
       'entity-card:runners/ci-capacity',
+      'entity-card:runners/team-ci-health',
       'entity-content:runners/runners',
       'scaffolder-form-field:runners/runner-flavor-picker',
     ] as const;
@@ -57,6 +60,12 @@ describe('runners plugin', () => {
     expect(card?.(entity('Component'))).toBe(true);
     expect(card?.(entity('Group'))).toBe(false);
 
+    const teamCard = createExtensionTester(teamCiHealthEntityCard).get(
+      EntityCardBlueprint.dataRefs.filterFunction,
+    );
+    expect(teamCard?.(entity('Group'))).toBe(true);
+    expect(teamCard?.(entity('Component'))).toBe(false);
+
     const tab = createExtensionTester(runnersEntityContent);
     const filter = tab.get(EntityContentBlueprint.dataRefs.filterFunction);
     expect(tab.get(coreExtensionData.routePath)).toBe('/runners');
@@ -77,6 +86,7 @@ describe('runners plugin', () => {
     expect(runnersPlugin.getId()).toBe('runners');
     expect(RunnersPage).toBeDefined();
     expect(EntityCiCapacityCard).toBeDefined();
+    expect(EntityTeamCiHealthCard).toBeDefined();
     expect(EntityRunnersContent).toBeDefined();
     expect(RunnerFlavorPickerFieldExtension).toBeDefined();
     expect(isRunnersAvailable(entity('Group'))).toBe(true);

@@ -64,6 +64,18 @@ export const ciCapacityEntityCard = EntityCardBlueprint.make({
   },
 });
 
+/** "CI health" on the overview of every group: the team's verdict, runners, jobs, cost. */
+export const teamCiHealthEntityCard = EntityCardBlueprint.make({
+  name: 'team-ci-health',
+  params: {
+    filter: { kind: 'group' },
+    loader: () =>
+      import('./components/entity/EntityTeamCiHealthCard').then(m => (
+        <m.EntityTeamCiHealthCardContent />
+      )),
+  },
+});
+
 /** The "Runners" tab of components and groups. */
 export const runnersEntityContent = EntityContentBlueprint.make({
   name: 'runners',
@@ -113,6 +125,7 @@ export const runnersFrontendPlugin = createFrontendPlugin({
     runnersApi,
     runnersPage,
     ciCapacityEntityCard,
+    teamCiHealthEntityCard,
     runnersEntityContent,
     runnerFlavorPickerFormField,
   ],

@@ -6,6 +6,7 @@ import { health, team } from '../../__testUtils__/fixtures';
 import { mockRunnersApi, renderRunners } from '../../__testUtils__/render';
 import { EntityCiCapacityCardContent } from './EntityCiCapacityCard';
 import { EntityRunnersTab } from './EntityRunnersTab';
+import { EntityTeamCiHealthCardContent } from './EntityTeamCiHealthCard';
 
 const payments: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -80,5 +81,35 @@ describe('entity extensions', () => {
     expect(
       screen.queryByRole('link', { name: 'builds' }),
     ).not.toBeInTheDocument();
+  });
+
+  it("puts the team's verdict on a group's overview, and offers runners to a team without pools", async () => {
+    const listTeamHealth = jest
+      .fn()
+      .mockResolvedValue([team('payments', [health()])]);
+    await renderRunners(
+      <EntityProvider entity={payments}>
+        <EntityTeamCiHealthCardContent />
+      </EntityProvider>,
+      { api: mockRunnersApi({ listTeamHealth }) },
+    );
+    expect(await screen.findByText('CI health')).toBeInTheDocument();
+    expect(
+      screen.getByRole('region', { name: 'Team verdict' }),
+    ).toBeInTheDocument();
+    expect(listTeamHealth).toHaveBeenCalledWith({ team: 'payments' });
+
+    await renderRunners(
+      <EntityProvider entity={{ ...payments, metadata: { name: 'mobile' } }}>
+        <EntityTeamCiHealthCardContent />
+      </EntityProvider>,
+      { api: mockRunnersApi() },
+    );
+    expect(
+      await screen.findByText('Team mobile has no runner pools yet.'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getAllByRole('button', { name: 'Request runners' }).at(-1),
+    ).toHaveAttribute('href', '/runners/request?team=mobile');
   });
 });
