@@ -59,11 +59,18 @@ it('replaces the VMs of a busy Windows pool one by one with fresh clones, withou
   // One at a time: never more than one VM of the pool out of service.
   expect(mostAway).toBe(1);
 
-  // Complete once no old VM is left; the last fresh clone may still be booting.
+  // Complete once no old VM is left; the last fresh clone may still be booting, and its
+  // runner registers a moment after the VM runs.
+  const registered = (vmi: Vmi) =>
+    !!vmi.metadata.annotations?.['fleet-simulator/runner']?.startsWith(
+      'registered',
+    );
   const after = await eventually(
-    'every VM serving',
+    'every VM serving with its runner registered',
     stack.listVmis,
-    vmis => vmis.filter(serving).length === replicas,
+    vmis =>
+      vmis.length === replicas &&
+      vmis.every(vmi => serving(vmi) && registered(vmi)),
     30_000,
   );
   for (const vmi of after) {
