@@ -26,6 +26,7 @@ import type {
   PoolSpec,
   QuotaUsage,
 } from '../types';
+import type { PoolReasonCode } from '../poolReasons';
 import type { FieldError } from '../validation';
 import type {
   PoolChange,
@@ -88,4 +89,15 @@ export type PublicFieldsAreInTheSpec = [
   None<Undeclared<UsageFigures, Spec.UsageFigures>>,
   None<Undeclared<Showback, Spec.Showback>>,
   None<Undeclared<Advice, Spec.Advice>>,
+];
+
+/**
+ * Reason codes are listed twice, in `POOL_REASON_CODES` and in the spec's `PoolReasonCode` enum
+ * (clients generated elsewhere read the spec): a code added to one and not the other fails here.
+ *
+ * @internal
+ */
+export type ReasonCodesMatchTheSpec = [
+  None<Exclude<PoolReasonCode, Spec.PoolReasonCode>>,
+  None<Exclude<Spec.PoolReasonCode, PoolReasonCode>>,
 ];
