@@ -22,12 +22,26 @@ export class BareKube {
     });
   }
 
-  /** One request; resolves with the status and the raw body (throws on a transport error). */
+  /**
+   * One request; resolves with the status and the raw body (throws on a transport error). A
+   * request that fails on a reused keep-alive socket (the server closed it as the request went
+   * out) is sent once more on a fresh one, as Node's documentation advises.
+   */
   raw(
     method: string,
     path: string,
     body?: unknown,
     contentType = 'application/json',
+  ): Promise<{ status: number; text: string }> {
+    return this.#send(method, path, body, contentType, true);
+  }
+
+  #send(
+    method: string,
+    path: string,
+    body: unknown,
+    contentType: string,
+    retry: boolean,
   ): Promise<{ status: number; text: string }> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     return new Promise((ok, fail) => {
@@ -64,7 +78,11 @@ export class BareKube {
       req.setTimeout(60_000, () =>
         req.destroy(new Error(`${method} ${path}: timeout`)),
       );
-      req.on('error', fail);
+      req.on('error', (error: NodeJS.ErrnoException) => {
+        if (retry && req.reusedSocket && error.code === 'ECONNRESET') {
+          ok(this.#send(method, path, body, contentType, false));
+        } else fail(error);
+      });
       if (payload) req.write(payload);
       req.end();
     });

@@ -1,12 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-
-/** Prettier 2 (the repository's formatter) ships no types; the two calls used here. */
-const prettier = require('prettier') as {
-  format(text: string, options: Record<string, unknown>): string;
-  resolveConfig: { sync(file: string): Record<string, unknown> | null };
-};
+import { existsSync, readFileSync } from 'node:fs';
+import { writeMarkdown } from './section';
 
 /** One line of the results table: Runner Fleet beside its baseline from the same run. */
 export interface Row {
@@ -117,13 +112,7 @@ export function writeReport(options: {
     ...keptSections(options.file),
   ].join('\n');
   // Formatted as the repository's Prettier check expects, so a fresh report passes it.
-  writeFileSync(
-    options.file,
-    prettier.format(text, {
-      ...(prettier.resolveConfig.sync(options.file) ?? {}),
-      parser: 'markdown',
-    }),
-  );
+  writeMarkdown(options.file, text);
 }
 
 /** The `<!-- bench:<name> begin -->…<!-- bench:<name> end -->` sections of an existing report. */

@@ -6,13 +6,14 @@
  *   yarn bench:rollout --smoke    # 10 pools, seconds; writes .data/bench-rollout-smoke.md
  *   yarn bench:rollout --seed 7   # another seeded run
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { JOB_DRAIN_SECONDS } from '../../src/provisioning/render/names';
 import { MAX_SURGE_SHARE } from '../../src/provisioning/rollout/planRollout';
 import { machine } from '../lib/report';
+import { writeSection } from '../lib/section';
 import { ROOT } from '../lib/stack';
 import { MODEL } from './fleet';
 import {
@@ -21,15 +22,6 @@ import {
   ROLLOUT_SIZES,
   runRolloutBench,
 } from './rolloutBench';
-
-const BEGIN = '<!-- bench:rollout begin -->';
-const END = '<!-- bench:rollout end -->';
-
-/** Prettier 2 (the repository's formatter) ships no types; the two calls used here. */
-const prettier = require('prettier') as {
-  format(text: string, options: Record<string, unknown>): string;
-  resolveConfig: { sync(file: string): Record<string, unknown> | null };
-};
 
 function notes(result: RolloutBenchResult): string[] {
   const [fleet, naive] = result.runs;
@@ -78,9 +70,7 @@ async function main() {
     )} s wall\n\n${table}\n\n${lines.map(n => `- ${n}`).join('\n')}\n`,
   );
 
-  const section = [
-    BEGIN,
-    '',
+  const body = [
     '## Rollouts (issue #14): `yarn bench:rollout`',
     '',
     'A deterministic, time-scaled simulation in-process (plugins/runners-backend/bench/rollout); no',
@@ -93,9 +83,7 @@ async function main() {
     table,
     '',
     ...lines.map(n => `- ${n}`),
-    '',
-    END,
-  ].join('\n');
+  ];
   let file = values.out
     ? resolve(ROOT, values.out)
     : join(ROOT, 'BENCHMARKS.md');
@@ -104,20 +92,7 @@ async function main() {
     file = join(ROOT, '.data', 'bench-rollout-smoke.md');
   }
   // Only this benchmark's section is replaced: `yarn bench` owns the rest of the file.
-  const before = existsSync(file) ? readFileSync(file, 'utf8') : '';
-  const from = before.indexOf(BEGIN);
-  const to = before.indexOf(END);
-  const text =
-    from >= 0 && to > from
-      ? `${before.slice(0, from)}${section}${before.slice(to + END.length)}`
-      : `${before.trimEnd()}${before ? '\n\n' : ''}${section}\n`;
-  writeFileSync(
-    file,
-    prettier.format(text, {
-      ...(prettier.resolveConfig.sync(file) ?? {}),
-      parser: 'markdown',
-    }),
-  );
+  writeSection(file, 'rollout', body);
   process.stderr.write(`wrote ${file}\n`);
 }
 
