@@ -222,6 +222,37 @@ describe('the runner side: job requests, updates and traces', () => {
     ]);
   });
 
+  it('fails a running job whose runner stopped sending updates, at the first hourly stuck-jobs run an hour later', async () => {
+    await ctx.emulator.control.setClock(new Date('2026-03-02T10:20:00.000Z'), {
+      freeze: true,
+    });
+    const runner = await createRunner(ctx.emulator, {
+      runner_type: 'instance_type',
+    });
+    const cut = await enqueue([]);
+    const alive = await enqueue([]);
+    await request(runner.token);
+    const beating = await request(runner.token);
+    const heartbeat = () =>
+      call(ctx.emulator, 'PUT', `/api/v4/jobs/${alive}`, {
+        body: { token: beating.body.token, state: 'running' },
+      });
+    // 11:00: not an hour since the last update yet; 12:00: the 10:20 job is over an hour old.
+    await ctx.emulator.control.advanceClock(40 * 60_000);
+    await heartbeat();
+    expect(
+      (await ctx.emulator.control.jobs({ status: 'running' })).map(j => j.id),
+    ).toEqual([cut, alive]);
+    await ctx.emulator.control.advanceClock(30 * 60_000);
+    await heartbeat();
+    await ctx.emulator.control.advanceClock(30 * 60_000);
+    const failed = await ctx.emulator.control.jobs({ status: 'failed' });
+    expect(failed.map(j => [j.id, j.failureReason])).toEqual([
+      [cut, 'stuck_or_timeout_failure'],
+    ]);
+    expect((await heartbeat()).status).toBe(200);
+  });
+
   it('rejects job updates with a wrong token or for jobs no longer running', async () => {
     const runner = await createRunner(ctx.emulator, {
       runner_type: 'instance_type',

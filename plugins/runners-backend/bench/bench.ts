@@ -237,6 +237,24 @@ async function main() {
               stopBackend = () => stopProfiled(backend, 'backend-p4');
               return backend;
             },
+            startEmpty: async (mode, productionDir, env) => {
+              const emptyPlane = await startPlane();
+              const empty = await startBackend({
+                plane: emptyPlane,
+                gitlabUrl: emulator.url,
+                mode,
+                env,
+                productionDir,
+                configFile: backendConfig,
+              });
+              return {
+                backend: empty,
+                stop: async () => {
+                  await empty.stop();
+                  await emptyPlane.stop();
+                },
+              };
+            },
             sizes: sizes.p4,
             smoke: values.smoke,
             log,

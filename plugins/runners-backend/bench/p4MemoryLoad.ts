@@ -91,6 +91,15 @@ export async function runP4(options: {
     productionDir: string | undefined,
     env: Record<string, string>,
   ) => Promise<Backend>;
+  /**
+   * Starts the same backend build on a fresh, empty control plane and database: the memory
+   * baseline (what the backend costs before it watches any fleet).
+   */
+  startEmpty: (
+    mode: BackendMode,
+    productionDir: string | undefined,
+    env: Record<string, string>,
+  ) => Promise<{ backend: Backend; stop: () => Promise<void> }>;
   sizes: Sizes['p4'];
   smoke: boolean;
   log: (line: string) => void;
@@ -268,6 +277,22 @@ export async function runP4(options: {
     const live1 = lastProbe(probeFile);
     const liveCpu = (live1.cpuUs - live0.cpuUs) / 1000 / (live1.t - live0.t);
 
+    // Baseline: the same build on an empty control plane and database, after the same warm-up.
+    log('P4: memory baseline: the same backend with an empty fleet');
+    const emptyProbe = join(options.plane.dataDir, 'bench-memory-empty.jsonl');
+    writeFileSync(emptyProbe, '');
+    const empty = await options.startEmpty(mode, productionDir, {
+      RUNNER_FLEET_BENCH_PROBE: emptyProbe,
+      NODE_OPTIONS: `--require ${join(__dirname, 'lib/memoryProbe.cjs')}`,
+    });
+    let bare: Probe;
+    try {
+      await sleep(sizes.warmupS * 1000);
+      bare = lastProbe(emptyProbe);
+    } finally {
+      await empty.stop();
+    }
+
     // GitLab: everything the backend sent since warm-up (churn + KEDA windows), without the
     // registrations the bench itself made on behalf of the VMs.
     const minutes = (performance.now() - gitlabStart.at) / 60_000;
@@ -284,14 +309,23 @@ export async function runP4(options: {
     const rows: Row[] = [
       {
         bench: 'P4',
-        metric: `RSS / heap used after warm-up (${fleet.vmis} VMIs)`,
+        metric: `RSS / heap used after warm-up (${fleet.vmis} VMIs, ${pools.length} pools)`,
         fleet: `${(warm.rss / MiB).toFixed(0)} / ${(
           warm.heapUsed / MiB
         ).toFixed(0)} MiB`,
-        baseline: `raw JSON of watched objects ${(rawBytes / MiB).toFixed(
+        baseline: `same build, empty fleet ${(bare.rss / MiB).toFixed(0)} / ${(
+          bare.heapUsed / MiB
+        ).toFixed(0)} MiB`,
+        ratio: `fleet adds ${((warm.rss - bare.rss) / MiB).toFixed(0)} / ${(
+          (warm.heapUsed - bare.heapUsed) /
+          MiB
+        ).toFixed(0)} MiB (${(
+          (warm.heapUsed - bare.heapUsed) /
+          1024 /
+          fleet.vmis
+        ).toFixed(1)} KiB heap per VMI; raw JSON ${(rawBytes / MiB).toFixed(
           0,
-        )} MiB`,
-        ratio: `RSS ${(warm.rss / rawBytes).toFixed(1)}× the raw objects`,
+        )} MiB)`,
         target: 'RSS < 300 MB',
         pass: warm.rss < 300 * 1e6,
         load: churnLoad,

@@ -69,6 +69,8 @@ export function createRequestListener(options: RequestListenerOptions) {
     let response: RouteResponse;
     try {
       const rawBody = await readBody(req);
+      // GitLab's hourly stuck-jobs worker, played before the request sees the jobs.
+      core.jobs.dropStuckRunning();
       const isControl = path.startsWith(`${options.controlPrefix}/`);
       if (!isControl) {
         const throttled = core.throttle.take(

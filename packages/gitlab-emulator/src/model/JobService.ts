@@ -22,6 +22,10 @@ const FINISHED: readonly JobStatus[] = [
 ];
 const EXECUTING: readonly JobStatus[] = ['running', 'canceling'];
 
+const HOUR_MS = 3_600_000;
+/** `Ci::StuckBuilds::DropRunningService::BUILD_RUNNING_OUTDATED_TIMEOUT`. */
+export const BUILD_RUNNING_OUTDATED_TIMEOUT_MS = HOUR_MS;
+
 /** What to enqueue; see the control surface's `POST /-/emulator/jobs`. */
 export interface EnqueueOptions {
   project: ProjectRecord;
@@ -40,6 +44,8 @@ export class JobService {
   readonly #store: Store;
   readonly #clock: EmulatorClock;
   readonly #maxFinishedJobs: number;
+  /** The hour of the last stuck-jobs run (`StuckCiJobsWorker`'s cron, `0 * * * *`). */
+  #lastStuckRun = Number.NEGATIVE_INFINITY;
 
   constructor(store: Store, clock: EmulatorClock, maxFinishedJobs: number) {
     this.#store = store;
@@ -152,6 +158,25 @@ export class JobService {
       default:
         return 400;
     }
+  }
+
+  /**
+   * `Ci::StuckBuilds::DropRunningService`, which GitLab runs every hour on the hour: a running job
+   * not updated for an hour (its runner stopped sending `PUT /jobs/:id` heartbeats — the VM went
+   * away and cut it) fails with `stuck_or_timeout_failure`. The emulator plays the run of the
+   * latest full hour before it answers a request. Returns the jobs it dropped.
+   */
+  dropStuckRunning(): JobRecord[] {
+    const hour = Math.floor(this.#clock.now().getTime() / HOUR_MS) * HOUR_MS;
+    if (hour === this.#lastStuckRun) return [];
+    this.#lastStuckRun = hour;
+    const cutoff = hour - BUILD_RUNNING_OUTDATED_TIMEOUT_MS;
+    const stuck = [...this.#store.jobs.values()].filter(
+      j => j.status === 'running' && Date.parse(j.updatedAt) < cutoff,
+    );
+    for (const job of stuck)
+      this.#finish(job, 'failed', 'stuck_or_timeout_failure');
+    return stuck;
   }
 
   /** Cancels a job the way the UI's cancel button does. */
