@@ -30,7 +30,25 @@ interface Probe {
   rss: number;
   heapUsed: number;
   heapTotal: number;
+  external?: number;
+  arrayBuffers?: number;
+  spaces?: Record<string, number>;
   cpuUs: number;
+}
+
+/** RSS, heap, V8's biggest spaces and off-heap memory of a probe, in MiB, for the notes. */
+function breakdown(p: Probe): string {
+  const mib = (n: number | undefined) => ((n ?? 0) / MiB).toFixed(0);
+  const spaces = Object.entries(p.spaces ?? {})
+    .filter(([, used]) => used >= MiB)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, used]) => `${name} ${mib(used)}`)
+    .join(', ');
+  return `RSS ${mib(p.rss)}, heap used ${mib(
+    p.heapUsed,
+  )} (${spaces}), external ${mib(p.external)} (array buffers ${mib(
+    p.arrayBuffers,
+  )})`;
 }
 
 const MiB = 1024 * 1024;
@@ -374,6 +392,11 @@ export async function runP4(options: {
       },
     ];
     notes.push(
+      `P4 memory after warm-up, MiB — with the fleet: ${breakdown(
+        warm,
+      )}; same build with an empty fleet: ${breakdown(
+        bare,
+      )}. The rest of RSS is code, the V8 and Node runtime and native libraries (SQLite, TLS).`,
       `P4 memory samples during churn (minutes since warm-up, RSS MiB, heap used MiB): ${samples
         .map(([t, r, h]) => `${t.toFixed(1)}: ${r.toFixed(0)}/${h.toFixed(0)}`)
         .join(', ')}. Churn was shortened from the issue's 30 min to ${

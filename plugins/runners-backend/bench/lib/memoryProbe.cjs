@@ -4,6 +4,7 @@
  * bench can read RSS, heap and CPU of the production build from outside. Never in production.
  */
 const { appendFileSync } = require('node:fs');
+const { getHeapSpaceStatistics } = require('node:v8');
 const { isMainThread } = require('node:worker_threads');
 
 const file = process.env.RUNNER_FLEET_BENCH_PROBE;
@@ -25,6 +26,12 @@ if (
         rss: m.rss,
         heapUsed: m.heapUsed,
         heapTotal: m.heapTotal,
+        external: m.external,
+        arrayBuffers: m.arrayBuffers,
+        // Where the heap is: V8's spaces (old objects, code, large objects, …), used bytes.
+        spaces: Object.fromEntries(
+          getHeapSpaceStatistics().map(s => [s.space_name, s.space_used_size]),
+        ),
         cpuUs: c.user + c.system,
       })}\n`,
     );
