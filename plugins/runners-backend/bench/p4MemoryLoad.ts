@@ -36,6 +36,8 @@ interface Probe {
   cpuUs: number;
 }
 
+const MiB = 1024 * 1024;
+
 /** RSS, heap, V8's biggest spaces and off-heap memory of a probe, in MiB, for the notes. */
 function breakdown(p: Probe): string {
   const mib = (n: number | undefined) => ((n ?? 0) / MiB).toFixed(0);
@@ -51,7 +53,6 @@ function breakdown(p: Probe): string {
   )})`;
 }
 
-const MiB = 1024 * 1024;
 /** GitLab's default authenticated API limit on self-managed (when enabled): 7,200 per hour. */
 const SELF_MANAGED_PER_MIN = 7200 / 60;
 /** GitLab.com: authenticated API traffic for a user, 2,000 per minute. */
@@ -77,15 +78,17 @@ const sleep = (msec: number) => new Promise(r => setTimeout(r, msec));
 
 /**
  * Open-loop load: one request every 1000/rps ms for `seconds` (a slow answer does not slow the
- * senders, as KEDA's pollers would not wait for each other). Returns each request's latency.
+ * senders, as KEDA's pollers would not wait for each other). Returns each answered request's
+ * latency and the errors of those that failed (counted, never thrown: the run goes on).
  */
 async function openLoop(
   rps: number,
   seconds: number,
   send: (i: number) => Promise<void>,
-): Promise<number[]> {
+): Promise<{ times: number[]; errors: string[] }> {
   const total = Math.round(rps * seconds);
   const times: number[] = [];
+  const errors: string[] = [];
   const inFlight: Promise<void>[] = [];
   const start = performance.now();
   for (let i = 0; i < total; i++) {
@@ -93,10 +96,20 @@ async function openLoop(
     const wait = due - performance.now();
     if (wait > 0) await sleep(wait);
     const t = performance.now();
-    inFlight.push(send(i).then(() => void times.push(performance.now() - t)));
+    inFlight.push(
+      send(i).then(
+        () => void times.push(performance.now() - t),
+        error => void errors.push(String(error).slice(0, 120)),
+      ),
+    );
   }
   await Promise.all(inFlight);
-  return times;
+  return { times, errors };
+}
+
+/** "" or ", N failed (first: …)" for a row. */
+function failed(errors: string[]): string {
+  return errors.length ? `, ${errors.length} failed (${errors[0]})` : '';
 }
 
 export async function runP4(options: {
@@ -270,7 +283,7 @@ export async function runP4(options: {
     const kedaLoad = load();
     const cpuBefore = lastProbe(probeFile);
     const kedaFrom = monotonicUs();
-    const kedaTimes = await openLoop(sizes.kedaRps, sizes.kedaS, async i => {
+    const kedaRun = await openLoop(sizes.kedaRps, sizes.kedaS, async i => {
       const res = await keda.raw(
         'GET',
         `/scaling/pools/${pools[i % pools.length].id}`,
@@ -287,7 +300,7 @@ export async function runP4(options: {
     // this process's HTTP floor under the same rate.
     const baseS = Math.max(3, Math.round(sizes.kedaS / 4));
     const live0 = lastProbe(probeFile);
-    const liveTimes = await openLoop(sizes.kedaRps, baseS, async () => {
+    const liveRun = await openLoop(sizes.kedaRps, baseS, async () => {
       const res = await fetch(`${backend.url}/.backstage/health/v1/liveness`);
       await res.arrayBuffer();
     });
@@ -322,8 +335,8 @@ export async function runP4(options: {
       );
     const backendCalls = routes.reduce((s, [, n]) => s + n, 0);
     const perMin = backendCalls / minutes;
-    const a = latencies(kedaTimes);
-    const b = latencies(liveTimes);
+    const a = latencies(kedaRun.times);
+    const b = latencies(liveRun.times);
     const rows: Row[] = [
       {
         bench: 'P4',
@@ -369,10 +382,10 @@ export async function runP4(options: {
         metric: `KEDA scaling endpoint, ${sizes.kedaRps} req/s × ${sizes.kedaS} s (p50 / p99; CPU)`,
         fleet: `${ms(a.p50)} / ${ms(a.p99)}; ${(kedaCpu * 100).toFixed(
           0,
-        )}% of a core`,
+        )}% of a core${failed(kedaRun.errors)}`,
         baseline: `liveness route ${ms(b.p50)} / ${ms(b.p99)}; ${(
           liveCpu * 100
-        ).toFixed(0)}% (${baseS} s)`,
+        ).toFixed(0)}% (${baseS} s${failed(liveRun.errors)})`,
         ratio: `p99 ${(a.p99 / b.p99).toFixed(2)}× the liveness route`,
         target: '',
         load: kedaLoad,

@@ -1,4 +1,5 @@
 import { Agent, request } from 'node:http';
+import { send } from './send';
 
 /** What the bench reads of a pool from the API. */
 export interface ApiPool {
@@ -26,43 +27,26 @@ export class RunnersApi {
   /** One request; resolves with status and body text. */
   raw(method: string, path: string, body?: unknown) {
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    return new Promise<{ status: number; text: string }>((ok, fail) => {
-      const req = request(
-        {
-          host: this.#base.hostname,
-          port: this.#base.port,
-          method,
-          path: `/api/runners${path}`,
-          agent: this.#agent,
-          headers: {
-            Authorization: `Bearer ${this.#token}`,
-            ...(payload
-              ? {
-                  'Content-Type': 'application/json',
-                  'Content-Length': Buffer.byteLength(payload),
-                }
-              : {}),
-          },
+    return send(
+      request,
+      {
+        host: this.#base.hostname,
+        port: this.#base.port,
+        method,
+        path: `/api/runners${path}`,
+        agent: this.#agent,
+        headers: {
+          Authorization: `Bearer ${this.#token}`,
+          ...(payload
+            ? {
+                'Content-Type': 'application/json',
+                'Content-Length': Buffer.byteLength(payload),
+              }
+            : {}),
         },
-        res => {
-          const chunks: Buffer[] = [];
-          res.on('data', c => chunks.push(c));
-          res.on('end', () =>
-            ok({
-              status: res.statusCode ?? 0,
-              text: Buffer.concat(chunks).toString('utf8'),
-            }),
-          );
-          res.on('error', fail);
-        },
-      );
-      req.setTimeout(60_000, () =>
-        req.destroy(new Error(`${method} ${path}: no answer within 60 s`)),
-      );
-      req.on('error', fail);
-      if (payload) req.write(payload);
-      req.end();
-    });
+      },
+      payload,
+    );
   }
 
   async json<T>(method: string, path: string, body?: unknown): Promise<T> {

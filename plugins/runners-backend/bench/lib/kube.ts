@@ -1,5 +1,6 @@
 import type { ControlPlane, Identity } from '@runner-fleet/testenv';
 import { Agent, request } from 'node:https';
+import { send } from './send';
 
 /**
  * A bare JSON client for one identity on the bench's control plane: keep-alive HTTPS, no
@@ -22,70 +23,35 @@ export class BareKube {
     });
   }
 
-  /**
-   * One request; resolves with the status and the raw body (throws on a transport error). A
-   * request that fails on a reused keep-alive socket (the server closed it as the request went
-   * out) is sent once more on a fresh one, as Node's documentation advises.
-   */
+  /** One request; resolves with the status and the raw body (throws on a transport error). */
   raw(
     method: string,
     path: string,
     body?: unknown,
     contentType = 'application/json',
   ): Promise<{ status: number; text: string }> {
-    return this.#send(method, path, body, contentType, true);
-  }
-
-  #send(
-    method: string,
-    path: string,
-    body: unknown,
-    contentType: string,
-    retry: boolean,
-  ): Promise<{ status: number; text: string }> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    return new Promise((ok, fail) => {
-      const req = request(
-        {
-          host: this.#url.hostname,
-          port: this.#url.port,
-          method,
-          path,
-          agent: this.#agent,
-          headers: {
-            Authorization: `Bearer ${this.#token}`,
-            Accept: 'application/json',
-            ...(payload
-              ? {
-                  'Content-Type': contentType,
-                  'Content-Length': Buffer.byteLength(payload),
-                }
-              : {}),
-          },
+    return send(
+      request,
+      {
+        host: this.#url.hostname,
+        port: this.#url.port,
+        method,
+        path,
+        agent: this.#agent,
+        headers: {
+          Authorization: `Bearer ${this.#token}`,
+          Accept: 'application/json',
+          ...(payload
+            ? {
+                'Content-Type': contentType,
+                'Content-Length': Buffer.byteLength(payload),
+              }
+            : {}),
         },
-        res => {
-          const chunks: Buffer[] = [];
-          res.on('data', c => chunks.push(c));
-          res.on('end', () =>
-            ok({
-              status: res.statusCode ?? 0,
-              text: Buffer.concat(chunks).toString('utf8'),
-            }),
-          );
-          res.on('error', fail);
-        },
-      );
-      req.setTimeout(60_000, () =>
-        req.destroy(new Error(`${method} ${path}: timeout`)),
-      );
-      req.on('error', (error: NodeJS.ErrnoException) => {
-        if (retry && req.reusedSocket && error.code === 'ECONNRESET') {
-          ok(this.#send(method, path, body, contentType, false));
-        } else fail(error);
-      });
-      if (payload) req.write(payload);
-      req.end();
-    });
+      },
+      payload,
+    );
   }
 
   /** A request that must succeed; returns the parsed body. */
