@@ -44,6 +44,11 @@ export interface CiJob {
   queuedDurationSeconds?: number;
   runnerId?: number;
   systemId?: string;
+  /**
+   * Why a failed job failed, as GitLab names it (`failure_reason`), e.g. `script_failure`, or
+   * `runner_system_failure` / `stuck_or_timeout_failure` when its runner went away under it.
+   */
+  failureReason?: string;
 }
 
 /**

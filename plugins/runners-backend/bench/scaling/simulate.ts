@@ -460,5 +460,6 @@ function makeHour(pool: ScalingPool, second: number): HourRollup {
     totalSlotSeconds: 0,
     jobsFinished: 0,
     jobSeconds: 0,
+    jobsInterrupted: 0,
   };
 }

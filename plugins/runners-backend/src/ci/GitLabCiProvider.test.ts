@@ -192,6 +192,23 @@ describe('GitLabCiProvider against the GitLab emulator', () => {
     expect(await provider.listJobs(id, { systemId: 's_other' })).toEqual([]);
   });
 
+  it("reads a failed job's failure_reason: a job its runner stopped updating fails as stuck an hour later", async () => {
+    const { provider } = makeProvider(emulator);
+    const { id, token } = await provider.createRunner(poolSpec());
+    await emulator.control.enqueueJobs({ project: GATEWAY, tags: ['linux'] });
+    await runnerCall(emulator, 'POST', 'jobs/request', {
+      token,
+      system_id: 's_vm1',
+    });
+    // The VM went away: no more updates. GitLab's hourly stuck-jobs run fails the job.
+    await emulator.control.advanceClock(2 * 3_600_000);
+    const [job] = await provider.listJobs(id);
+    expect(job).toMatchObject({
+      status: 'failed',
+      failureReason: 'stuck_or_timeout_failure',
+    });
+  });
+
   it('lists pending jobs with their tags for a project, a group with its subgroups, not an instance', async () => {
     const { provider } = makeProvider(emulator);
     const enqueue = (project: string, tags: string[], count = 1) =>

@@ -117,5 +117,6 @@ export function toCiJob(
     queuedDurationSeconds: count(job.queued_duration),
     runnerId: count(object(job.runner)?.id) ?? runnerId,
     systemId: text(object(job.runner_manager)?.system_id) ?? systemId,
+    failureReason: text(job.failure_reason),
   };
 }

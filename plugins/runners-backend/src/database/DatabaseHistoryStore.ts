@@ -32,6 +32,7 @@ const SUMMED = {
   totalSlotSeconds: 'total_slot_seconds',
   jobsFinished: 'jobs_finished',
   jobSeconds: 'job_seconds',
+  jobsInterrupted: 'jobs_interrupted',
 } as const;
 
 type Row = Record<string, string | number | null>;
@@ -70,6 +71,7 @@ function jobColumns(jobs: JobFigures): Row {
   return {
     jobs_finished: jobs.finished,
     job_seconds: jobs.jobSeconds,
+    jobs_interrupted: jobs.interrupted,
     jobs_started: jobs.started,
     wait_seconds_sum: jobs.waitSecondsSum,
     wait_seconds_max: jobs.waitSecondsMax,

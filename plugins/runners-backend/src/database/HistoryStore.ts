@@ -7,6 +7,12 @@ export interface JobFigures {
   finished: number;
   /** Run time of those jobs, seconds. */
   jobSeconds: number;
+  /**
+   * Of those, jobs cut because their runner went away under them (a VM stopped before its
+   * drain finished): GitLab fails them with `runner_system_failure`, or, once their runner
+   * stops updating them for an hour, `stuck_or_timeout_failure`.
+   */
+  interrupted: number;
   /** Jobs that started in the bucket (their queue wait is known). */
   started: number;
   waitSecondsSum: number;
@@ -52,6 +58,8 @@ export interface HistoryTotals {
   totalSlotSeconds: number;
   jobsFinished: number;
   jobSeconds: number;
+  /** Jobs cut because their runner went away (see {@link JobFigures.interrupted}). */
+  jobsInterrupted: number;
 }
 
 /** One bucket of a pool's load chart. */

@@ -100,6 +100,7 @@ describe.each(databases.eachSupportedId())(
           jobs: {
             finished: 0,
             jobSeconds: 0,
+            interrupted: 0,
             started: 0,
             waitSecondsSum: 0,
             waitSecondsMax: 0,

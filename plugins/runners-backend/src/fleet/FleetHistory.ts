@@ -41,6 +41,12 @@ function utilization(totals: HistoryTotals | undefined): number | undefined {
 
 const ms = (iso?: string) => (iso ? new Date(iso).getTime() : NaN);
 
+/** How GitLab fails a job whose runner went away under it. */
+const INTERRUPTED = new Set([
+  'runner_system_failure',
+  'stuck_or_timeout_failure',
+]);
+
 /** Run times and queue waits of the jobs that finished or started in [from, from + 1 min). */
 export function jobFigures(jobs: CiJob[], from: number): JobFigures {
   const inBucket = (t: number) => t >= from && t < from + MINUTE;
@@ -60,6 +66,9 @@ export function jobFigures(jobs: CiJob[], from: number): JobFigures {
   }
   return {
     finished: finished.length,
+    interrupted: finished.filter(
+      j => j.status === 'failed' && INTERRUPTED.has(j.failureReason ?? ''),
+    ).length,
     jobSeconds: finished.reduce(
       (acc, j) => acc + (ms(j.finishedAt) - ms(j.startedAt)) / 1000,
       0,

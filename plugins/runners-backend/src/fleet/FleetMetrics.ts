@@ -37,6 +37,13 @@ export function registerFleetMetrics(
       unit: 's',
     },
   );
+  const interrupted = metrics.createObservableGauge(
+    'runners.jobs.interrupted',
+    {
+      description:
+        "Jobs cut in the last 24 h because their runner VM went away under them (GitLab's runner_system_failure or stuck_or_timeout_failure), by team and pool",
+    },
+  );
   dataAge.addCallback(result => {
     const age = fleet.oldestDataAgeSeconds();
     if (age !== undefined) result.observe(age);
@@ -90,6 +97,13 @@ export function registerFleetMetrics(
   pending.addCallback(async result => {
     for (const p of await health())
       result.observe(p.queue.pending, { team: p.team, pool: p.name });
+  });
+  interrupted.addCallback(async result => {
+    for (const p of await currentPools())
+      result.observe(fleet.jobsInterrupted24h(p.id), {
+        team: p.team,
+        pool: p.name,
+      });
   });
 
   const passes = metrics.createCounter('runners.reconciler.passes', {

@@ -306,6 +306,11 @@ export class FleetService {
     );
   }
 
+  /** Jobs of the pool cut by a runner VM going away in the last 24 h (for the metric). */
+  jobsInterrupted24h(poolId: string): number {
+    return this.#history.figures(poolId).day?.jobsInterrupted ?? 0;
+  }
+
   /** Age in seconds of the oldest CI snapshot among the live pools (for the metric). */
   oldestDataAgeSeconds(): number | undefined {
     return this.#poller.oldestAgeSeconds(this.#pools, this.#clock());

@@ -252,11 +252,36 @@ describe('jobFigures', () => {
     expect(figures).toEqual({
       finished: 2,
       jobSeconds: 310 + 45,
+      interrupted: 0,
       started: 2,
       waitSecondsSum: 712,
       waitSecondsMax: 700,
       waitHistogram: [0, 0, 1, 0, 0, 0, 0, 1, 0],
       waitP95: 700,
     });
+  });
+
+  it('counts the finished jobs GitLab failed because their runner went away as interrupted', () => {
+    const at = (seconds: number) =>
+      new Date(NOW + seconds * 1000).toISOString();
+    const failed = (id: number, failureReason: string) => ({
+      id,
+      status: 'failed',
+      tags: [],
+      createdAt: at(-600),
+      startedAt: at(-590),
+      finishedAt: at(20),
+      failureReason,
+    });
+    const figures = jobFigures(
+      [
+        failed(1, 'stuck_or_timeout_failure'),
+        failed(2, 'runner_system_failure'),
+        failed(3, 'script_failure'),
+      ],
+      NOW,
+    );
+    expect(figures.finished).toBe(3);
+    expect(figures.interrupted).toBe(2);
   });
 });

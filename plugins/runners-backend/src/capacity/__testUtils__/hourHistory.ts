@@ -70,6 +70,7 @@ export function hourHistory(options: {
       totalSlotSeconds: total,
       jobsFinished: s.jobsStarted,
       jobSeconds: s.jobsStarted * 300,
+      jobsInterrupted: 0,
     };
   });
 }
@@ -106,6 +107,7 @@ export function asMinuteSamples(
       jobs: {
         finished: h.jobsFinished,
         jobSeconds: h.jobSeconds,
+        interrupted: h.jobsInterrupted,
         started: waits,
         waitSecondsSum: h.waitSecondsSum,
         waitSecondsMax: h.waitSecondsMax,

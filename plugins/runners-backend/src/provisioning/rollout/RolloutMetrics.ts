@@ -12,9 +12,11 @@ export interface RolloutMetrics {
  * - `runners.rollout.vms_replaced` (counter): VMs retired by rollouts;
  * - `runners.rollout.duration` (histogram, seconds, by outcome): start to finish of each rollout.
  *
- * Jobs a rollout interrupted are not counted here: the backend never cuts a job itself (busy VMs
- * drain through the guest's graceful shutdown), and GitLab does not say which guest cut one.
- * The fleet simulator counts them per VM (`jobsCut`).
+ * Jobs cut are counted by `runners.jobs.interrupted` (FleetMetrics), from what GitLab says: the
+ * backend never cuts a job itself (busy VMs drain through the guest's graceful shutdown), but a
+ * job still running when a VM's grace period ends fails as `runner_system_failure` or, an hour
+ * after its last update, `stuck_or_timeout_failure`. The fleet simulator also counts them per
+ * VM (`jobsCut`).
  */
 export function registerRolloutMetrics(
   metrics: MetricsService,
