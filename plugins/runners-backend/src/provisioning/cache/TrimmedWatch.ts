@@ -1,0 +1,214 @@
+import {
+  ApiException,
+  KubeConfig,
+  KubernetesObject,
+  KubernetesObjectApi,
+  Watch,
+} from '@kubernetes/client-node';
+import { KubeObject, RenderedKind } from '../render';
+import type { RawObject } from './trim';
+
+/** Objects per list page: a relist of 10,000 VMIs is 20 requests, none of them huge. */
+export const LIST_PAGE_SIZE = 500;
+const RESTART_MIN_MS = 500;
+const RESTART_MAX_MS = 5_000;
+
+type Raw = KubernetesObject & Record<string, unknown>;
+
+/** What a watch reports about itself (for tests and logs). */
+export interface WatchStats {
+  /** List requests made (one per page). */
+  listRequests: number;
+  /** Relists started over because a continue token had expired (410 Gone). */
+  expiredContinues: number;
+}
+
+function isGone(error: unknown): boolean {
+  if (error instanceof ApiException) return error.code === 410;
+  return (error as { code?: number; statusCode?: number })?.code === 410;
+}
+
+/**
+ * A list + watch of one kind with a label selector that keeps only a trimmed copy of each
+ * object (see trim.ts). Lists in pages of `limit` with `continue`; an expired continue token
+ * (410 Gone) starts the list over; a watch that ends or expires lists again. Nothing of an
+ * object but what `trim` returns is kept.
+ */
+export class TrimmedWatch {
+  readonly #kc: KubeConfig;
+  readonly #api: KubernetesObjectApi;
+  readonly #kind: RenderedKind;
+  readonly #selector: string;
+  readonly #trim: (object: RawObject) => KubeObject;
+  readonly #limit: number;
+  readonly #onError: (error: unknown) => void;
+  readonly #objects = new Map<string, KubeObject>();
+  #resourceVersion = '';
+  #synced = false;
+  #stopped = false;
+  #abort?: AbortController;
+  #delay = RESTART_MIN_MS;
+  readonly stats: WatchStats = { listRequests: 0, expiredContinues: 0 };
+
+  constructor(options: {
+    kubeConfig: KubeConfig;
+    kind: RenderedKind;
+    labelSelector: string;
+    trim: (object: RawObject) => KubeObject;
+    /** Objects per list page; default {@link LIST_PAGE_SIZE}. */
+    limit?: number;
+    onError?: (error: unknown) => void;
+  }) {
+    this.#kc = options.kubeConfig;
+    this.#api = KubernetesObjectApi.makeApiClient(options.kubeConfig);
+    this.#kind = options.kind;
+    this.#selector = options.labelSelector;
+    this.#trim = options.trim;
+    this.#limit = options.limit ?? LIST_PAGE_SIZE;
+    this.#onError = options.onError ?? (() => {});
+  }
+
+  /** Whether the objects are a complete list (listed at least once, and watching since). */
+  get synced(): boolean {
+    return this.#synced;
+  }
+
+  /** Lists, then watches; resolves after the first list (rejects when it fails). */
+  async start(): Promise<void> {
+    this.#stopped = false;
+    await this.#list();
+    this.#watch();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#synced = false;
+    this.#abort?.abort();
+  }
+
+  /** Every object, trimmed. */
+  values(): IterableIterator<KubeObject> {
+    return this.#objects.values();
+  }
+
+  #key(object: { metadata?: { namespace?: string; name?: string } }) {
+    return `${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`;
+  }
+
+  /** One object by namespace and name. */
+  get(namespace: string | undefined, name: string): KubeObject | undefined {
+    return this.#objects.get(`${namespace ?? ''}/${name}`);
+  }
+
+  async #list(): Promise<void> {
+    const fresh = new Map<string, KubeObject>();
+    let continueToken: string | undefined;
+    let resourceVersion = '';
+    for (;;) {
+      let page;
+      try {
+        this.stats.listRequests++;
+        page = await this.#api.list<Raw>(
+          this.#kind.apiVersion,
+          this.#kind.kind,
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          this.#selector,
+          this.#limit,
+          continueToken,
+        );
+      } catch (error) {
+        if (continueToken && isGone(error)) {
+          // The continue token expired between pages: start over from a fresh snapshot.
+          this.stats.expiredContinues++;
+          fresh.clear();
+          continueToken = undefined;
+          continue;
+        }
+        throw error;
+      }
+      for (const item of page.items) {
+        const trimmed = this.#trim({
+          ...item,
+          apiVersion: this.#kind.apiVersion,
+          kind: this.#kind.kind,
+        });
+        fresh.set(this.#key(trimmed), trimmed);
+      }
+      resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
+      continueToken = page.metadata?._continue || undefined;
+      if (!continueToken) break;
+    }
+    this.#objects.clear();
+    for (const [key, object] of fresh) this.#objects.set(key, object);
+    this.#resourceVersion = resourceVersion;
+    this.#synced = true;
+  }
+
+  #path(): string {
+    const k = this.#kind;
+    return k.group
+      ? `/apis/${k.group}/${k.version}/${k.plural}`
+      : `/api/${k.version}/${k.plural}`;
+  }
+
+  #watch() {
+    if (this.#stopped) return;
+    let gone = false;
+    new Watch(this.#kc)
+      .watch(
+        this.#path(),
+        {
+          labelSelector: this.#selector,
+          resourceVersion: this.#resourceVersion,
+          allowWatchBookmarks: true,
+        },
+        (phase: string, object: Raw) => {
+          if (phase === 'ERROR') {
+            gone = gone || (object as { code?: number }).code === 410;
+            return;
+          }
+          const rv = (object.metadata as { resourceVersion?: string })
+            ?.resourceVersion;
+          if (rv) this.#resourceVersion = rv;
+          if (phase === 'BOOKMARK') return;
+          this.#delay = RESTART_MIN_MS;
+          if (phase === 'DELETED') {
+            this.#objects.delete(this.#key(object));
+          } else {
+            const trimmed = this.#trim({
+              ...object,
+              apiVersion: this.#kind.apiVersion,
+              kind: this.#kind.kind,
+            });
+            this.#objects.set(this.#key(trimmed), trimmed);
+          }
+        },
+        (error: unknown) => this.#restart(error, gone || isGone(error)),
+      )
+      .then(abort => {
+        this.#abort = abort;
+        if (this.#stopped) abort.abort();
+      })
+      .catch(error => this.#restart(error, isGone(error)));
+  }
+
+  /** The watch ended: watch again from where it was, or list again when that is too old. */
+  #restart(error: unknown, relist: boolean) {
+    if (this.#stopped) return;
+    if (error) this.#onError(error);
+    const wait = error ? this.#delay : 0;
+    if (error) this.#delay = Math.min(this.#delay * 2, RESTART_MAX_MS);
+    setTimeout(() => {
+      if (this.#stopped) return;
+      const next = relist || error ? this.#list() : Promise.resolve();
+      next.then(
+        () => this.#watch(),
+        e => this.#restart(e, true),
+      );
+    }, wait).unref();
+  }
+}
