@@ -15,6 +15,9 @@ const RESTART_MAX_MS = 5_000;
 
 type Raw = KubernetesObject & Record<string, unknown>;
 
+/** A change to a watched object. */
+export type WatchVerb = 'add' | 'update' | 'delete';
+
 /** What a watch reports about itself (for tests and logs). */
 export interface WatchStats {
   /** List requests made (one per page). */
@@ -22,6 +25,9 @@ export interface WatchStats {
   /** Relists started over because a continue token had expired (410 Gone). */
   expiredContinues: number;
 }
+
+const rvOf = (o: KubeObject) =>
+  (o.metadata as { resourceVersion?: string }).resourceVersion;
 
 function isGone(error: unknown): boolean {
   if (error instanceof ApiException) return error.code === 410;
@@ -42,6 +48,8 @@ export class TrimmedWatch {
   readonly #trim: (object: RawObject) => KubeObject;
   readonly #limit: number;
   readonly #onError: (error: unknown) => void;
+  readonly #onEvent: (verb: WatchVerb, object: KubeObject) => void;
+  readonly #onConnect: () => void;
   readonly #objects = new Map<string, KubeObject>();
   #resourceVersion = '';
   #synced = false;
@@ -58,6 +66,10 @@ export class TrimmedWatch {
     /** Objects per list page; default {@link LIST_PAGE_SIZE}. */
     limit?: number;
     onError?: (error: unknown) => void;
+    /** Told of every change, after a list (as the difference to before) and from the watch. */
+    onEvent?: (verb: WatchVerb, object: KubeObject) => void;
+    /** Told after every successful list (the first and each relist). */
+    onConnect?: () => void;
   }) {
     this.#kc = options.kubeConfig;
     this.#api = KubernetesObjectApi.makeApiClient(options.kubeConfig);
@@ -66,6 +78,8 @@ export class TrimmedWatch {
     this.#trim = options.trim;
     this.#limit = options.limit ?? LIST_PAGE_SIZE;
     this.#onError = options.onError ?? (() => {});
+    this.#onEvent = options.onEvent ?? (() => {});
+    this.#onConnect = options.onConnect ?? (() => {});
   }
 
   /** Whether the objects are a complete list (listed at least once, and watching since). */
@@ -73,10 +87,18 @@ export class TrimmedWatch {
     return this.#synced;
   }
 
-  /** Lists, then watches; resolves after the first list (rejects when it fails). */
+  /**
+   * Lists, then watches; resolves after the first list. When that fails it rejects, and keeps
+   * trying in the background (with backoff) until {@link TrimmedWatch.stop}.
+   */
   async start(): Promise<void> {
     this.#stopped = false;
-    await this.#list();
+    try {
+      await this.#list();
+    } catch (error) {
+      this.#restart(error, true);
+      throw error;
+    }
     this.#watch();
   }
 
@@ -142,10 +164,20 @@ export class TrimmedWatch {
       continueToken = page.metadata?._continue || undefined;
       if (!continueToken) break;
     }
+    const before = new Map(this.#objects);
     this.#objects.clear();
-    for (const [key, object] of fresh) this.#objects.set(key, object);
+    for (const [key, object] of fresh) {
+      this.#objects.set(key, object);
+      const old = before.get(key);
+      if (!old) this.#onEvent('add', object);
+      else if (rvOf(old) !== rvOf(object)) this.#onEvent('update', object);
+      before.delete(key);
+    }
+    for (const gone of before.values()) this.#onEvent('delete', gone);
     this.#resourceVersion = resourceVersion;
     this.#synced = true;
+    this.#delay = RESTART_MIN_MS;
+    this.#onConnect();
   }
 
   #path(): string {
@@ -176,15 +208,19 @@ export class TrimmedWatch {
           if (rv) this.#resourceVersion = rv;
           if (phase === 'BOOKMARK') return;
           this.#delay = RESTART_MIN_MS;
+          const trimmed = this.#trim({
+            ...object,
+            apiVersion: this.#kind.apiVersion,
+            kind: this.#kind.kind,
+          });
+          const key = this.#key(trimmed);
           if (phase === 'DELETED') {
-            this.#objects.delete(this.#key(object));
+            this.#objects.delete(key);
+            this.#onEvent('delete', trimmed);
           } else {
-            const trimmed = this.#trim({
-              ...object,
-              apiVersion: this.#kind.apiVersion,
-              kind: this.#kind.kind,
-            });
-            this.#objects.set(this.#key(trimmed), trimmed);
+            const verb = this.#objects.has(key) ? 'update' : 'add';
+            this.#objects.set(key, trimmed);
+            this.#onEvent(verb, trimmed);
           }
         },
         (error: unknown) => this.#restart(error, gone || isGone(error)),

@@ -29,6 +29,8 @@ export type RawObject = {
 };
 type Raw = RawObject;
 
+const OWN_PREFIX = 'runner-fleet.io/';
+
 /** sha256 (hex) of one Secret data value as the API server stores it (base64). */
 export function dataHash(value: string): string {
   return createHash('sha256').update(value).digest('hex');
@@ -63,7 +65,11 @@ function trimMetadata(metadata: object = {}): TrimmedMetadata {
   if (m.namespace) out.namespace = m.namespace;
   if (m.uid) out.uid = m.uid;
   if (m.resourceVersion) out.resourceVersion = m.resourceVersion;
-  if (m.annotations) out.annotations = m.annotations;
+  // Only runner-fleet's own annotations are read; KubeVirt's and kubectl's are dropped.
+  const ours = Object.entries(m.annotations ?? {}).filter(([k]) =>
+    k.startsWith(OWN_PREFIX),
+  );
+  if (ours.length) out.annotations = Object.fromEntries(ours);
   if (m.ownerReferences) out.ownerReferences = m.ownerReferences;
   if (m.deletionTimestamp) out.deletionTimestamp = m.deletionTimestamp;
   if (m.creationTimestamp) out.creationTimestamp = m.creationTimestamp;
@@ -87,25 +93,77 @@ export function trimSecret(object: Raw): KubeObject {
   };
 }
 
-/** A VMI with what the rollout and the health view read of it: metadata and a status subset. */
+type Conditions = Array<Record<string, unknown>> | undefined;
+
+/** Conditions with the fields read (type, status, reason, message, lastTransitionTime). */
+function trimConditions(conditions: unknown) {
+  return (conditions as Conditions)?.map(c => ({
+    type: c.type,
+    status: c.status,
+    reason: c.reason,
+    message: c.message,
+    lastTransitionTime: c.lastTransitionTime,
+  }));
+}
+
+/** Only the listed fields of `from` that are set. */
+function pick(
+  from: unknown,
+  keys: string[],
+): Record<string, unknown> | undefined {
+  if (!from || typeof from !== 'object') return undefined;
+  const source = from as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const key of keys) {
+    if (source[key] === undefined) continue;
+    out[key] = key === 'conditions' ? trimConditions(source[key]) : source[key];
+  }
+  return out;
+}
+
+/**
+ * A VMI with what the rollout, the sweeper and the health view read of it: metadata, the phase
+ * and conditions, and the firmware UUID (a Windows VM's runner identity).
+ */
 export function trimVmi(object: Raw): KubeObject {
-  const status = (object.status ?? {}) as Record<string, unknown>;
+  const spec = object.spec as
+    | { domain?: { firmware?: { uuid?: string } } }
+    | undefined;
+  const uuid = spec?.domain?.firmware?.uuid;
   return {
     apiVersion: object.apiVersion ?? 'kubevirt.io/v1',
     kind: object.kind ?? 'VirtualMachineInstance',
     metadata: trimMetadata(object.metadata),
-    status: {
-      phase: status.phase,
-      nodeName: status.nodeName,
-      conditions: (
-        (status.conditions ?? []) as Array<Record<string, unknown>>
-      ).map(c => ({
-        type: c.type,
-        status: c.status,
-        reason: c.reason,
-        message: c.message,
-      })),
-    },
+    ...(uuid ? { spec: { domain: { firmware: { uuid } } } } : {}),
+    status: pick(object.status, ['phase', 'nodeName', 'conditions']),
+  };
+}
+
+/** A workload (VMIRS, VirtualMachinePool): replicas wanted, replicas there, conditions. */
+export function trimWorkload(object: Raw): KubeObject {
+  return {
+    apiVersion: object.apiVersion ?? '',
+    kind: object.kind ?? '',
+    metadata: trimMetadata(object.metadata),
+    spec: pick(object.spec, ['replicas']),
+    status: pick(object.status, ['replicas', 'readyReplicas', 'conditions']),
+  };
+}
+
+/** Any other watched kind (VM, DataVolume, ScaledObject): metadata and a status subset. */
+export function trimStatus(object: Raw): KubeObject {
+  return {
+    apiVersion: object.apiVersion ?? '',
+    kind: object.kind ?? '',
+    metadata: trimMetadata(object.metadata),
+    status: pick(object.status, [
+      'phase',
+      'progress',
+      'printableStatus',
+      'ready',
+      'conditions',
+      'lastActiveTime',
+    ]),
   };
 }
 
