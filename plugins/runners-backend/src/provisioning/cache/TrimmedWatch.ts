@@ -1,5 +1,6 @@
 import {
   ApiException,
+  CustomObjectsApi,
   KubeConfig,
   KubernetesObject,
   KubernetesObjectApi,
@@ -26,6 +27,64 @@ export interface WatchStats {
   expiredContinues: number;
 }
 
+/** One page of a list: its items, resourceVersion and continue token. */
+export interface ListPage {
+  items: Array<KubernetesObject & Record<string, unknown>>;
+  resourceVersion?: string;
+  continueToken?: string;
+}
+
+/**
+ * Lists one page of a kind across namespaces. Kinds of an API group go through the
+ * custom-objects client, which returns the response as sent: KubernetesObjectApi deserialises a
+ * custom resource list as a single object and loses its continue token (only the first page
+ * arrived).
+ */
+export async function listPage(
+  apis: { objects: KubernetesObjectApi; custom: CustomObjectsApi },
+  kind: RenderedKind,
+  labelSelector: string,
+  limit: number,
+  continueToken: string | undefined,
+): Promise<ListPage> {
+  const page = kind.group
+    ? ((await apis.custom.listClusterCustomObject({
+        group: kind.group,
+        version: kind.version,
+        plural: kind.plural,
+        labelSelector,
+        limit,
+        _continue: continueToken,
+      })) as { items?: ListPage['items']; metadata?: object })
+    : await apis.objects.list<KubernetesObject & Record<string, unknown>>(
+        kind.apiVersion,
+        kind.kind,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        labelSelector,
+        limit,
+        continueToken,
+      );
+  return {
+    items: page.items ?? [],
+    resourceVersion: (page.metadata as { resourceVersion?: string })
+      ?.resourceVersion,
+    continueToken: continueOf(page.metadata),
+  };
+}
+
+/**
+ * The continue token of a list page. client-node deserialises core lists' metadata (`_continue`)
+ * but returns custom resources' as sent (`continue`).
+ */
+export function continueOf(metadata: object | undefined): string | undefined {
+  const m = metadata as { _continue?: string; continue?: string } | undefined;
+  return m?._continue || m?.continue || undefined;
+}
+
 const rvOf = (o: KubeObject) =>
   (o.metadata as { resourceVersion?: string }).resourceVersion;
 
@@ -42,7 +101,7 @@ function isGone(error: unknown): boolean {
  */
 export class TrimmedWatch {
   readonly #kc: KubeConfig;
-  readonly #api: KubernetesObjectApi;
+  readonly #apis: { objects: KubernetesObjectApi; custom: CustomObjectsApi };
   readonly #kind: RenderedKind;
   readonly #selector: string;
   readonly #trim: (object: RawObject) => KubeObject;
@@ -72,7 +131,10 @@ export class TrimmedWatch {
     onConnect?: () => void;
   }) {
     this.#kc = options.kubeConfig;
-    this.#api = KubernetesObjectApi.makeApiClient(options.kubeConfig);
+    this.#apis = {
+      objects: KubernetesObjectApi.makeApiClient(options.kubeConfig),
+      custom: options.kubeConfig.makeApiClient(CustomObjectsApi),
+    };
     this.#kind = options.kind;
     this.#selector = options.labelSelector;
     this.#trim = options.trim;
@@ -130,14 +192,9 @@ export class TrimmedWatch {
       let page;
       try {
         this.stats.listRequests++;
-        page = await this.#api.list<Raw>(
-          this.#kind.apiVersion,
-          this.#kind.kind,
-          undefined,
-          undefined,
-          undefined,
-          undefined,
-          undefined,
+        page = await listPage(
+          this.#apis,
+          this.#kind,
           this.#selector,
           this.#limit,
           continueToken,
@@ -160,8 +217,8 @@ export class TrimmedWatch {
         });
         fresh.set(this.#key(trimmed), trimmed);
       }
-      resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
-      continueToken = page.metadata?._continue || undefined;
+      resourceVersion = page.resourceVersion ?? resourceVersion;
+      continueToken = page.continueToken;
       if (!continueToken) break;
     }
     const before = new Map(this.#objects);

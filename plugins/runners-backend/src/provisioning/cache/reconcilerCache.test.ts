@@ -6,8 +6,8 @@ import { KubernetesClusterClient } from '../ClusterClient';
 import { Reconciler } from '../Reconciler';
 import { poolObjectNames, renderedKindOf, teamNamespace } from '../render';
 import { CachedClusterClient } from './CachedClusterClient';
-import { ClusterWatches } from './ReconcilerCache';
-import { DATA_HASHES, trimSecret } from './trim';
+import { ClusterWatches, VMI_KIND } from './ReconcilerCache';
+import { DATA_HASHES, trimSecret, trimVmi } from './trim';
 import { TrimmedWatch } from './TrimmedWatch';
 
 const { cluster, setup } = useReconcilerTestbed();
@@ -174,6 +174,37 @@ describe('TrimmedWatch', () => {
       for (let i = 0; i < 50 && !watch.get(cluster.namespace, 'paged-5'); i++)
         await sleep(100);
       expect(watch.get(cluster.namespace, 'paged-5')).toBeDefined();
+    } finally {
+      await watch.stop();
+    }
+  });
+
+  it('lists every page of a custom resource too (its list metadata is not deserialised)', async () => {
+    const writer = admin();
+    const label = `crd-page-${Date.now()}`;
+    for (let i = 0; i < 5; i++) {
+      await writer.apply({
+        apiVersion: 'kubevirt.io/v1',
+        kind: 'VirtualMachineInstance',
+        metadata: {
+          name: `paged-vmi-${i}`,
+          namespace: cluster.namespace,
+          labels: { [LABELS.pool]: 'p-paged', 'test-page': label },
+        },
+        spec: { domain: { devices: {} } },
+      });
+    }
+    const watch = new TrimmedWatch({
+      kubeConfig: cluster.kubeConfig('admin'),
+      kind: VMI_KIND,
+      labelSelector: `test-page=${label}`,
+      trim: trimVmi,
+      limit: 2,
+    });
+    await watch.start();
+    try {
+      expect([...watch.values()]).toHaveLength(5);
+      expect(watch.stats.listRequests).toBe(3);
     } finally {
       await watch.stop();
     }
