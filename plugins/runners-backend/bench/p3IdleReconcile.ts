@@ -25,6 +25,8 @@ import {
   ClusterClient,
   KubernetesClusterClient,
 } from '../src/provisioning/ClusterClient';
+import { CachedClusterClient } from '../src/provisioning/cache/CachedClusterClient';
+import { ClusterWatches } from '../src/provisioning/cache/ReconcilerCache';
 import { Reconciler } from '../src/provisioning/Reconciler';
 import { ReconcileWorker } from '../src/provisioning/ReconcileWorker';
 import {
@@ -127,7 +129,11 @@ export async function runP3(options: {
     // drain() runs passes until none is due; a pool's next pass is due again after the resync
     // interval (30 s), so with passes over 1,000 pools taking longer than that, drain() would
     // go round again. A resync of an hour makes drain() exactly one pass per pool.
-    const workerOf = (requestsPerMinute?: number, concurrency?: number) => {
+    const workerOf = (
+      requestsPerMinute?: number,
+      concurrency?: number,
+      client: ClusterClient = cluster,
+    ) => {
       const ci = GitLabCiProvider.create({
         settings: {
           ...config.gitlab!,
@@ -138,7 +144,7 @@ export async function runP3(options: {
       const reconciler = Reconciler.create({
         store,
         ci,
-        clusters: [cluster],
+        clusters: [client],
         config,
         logger,
       });
@@ -256,6 +262,42 @@ export async function runP3(options: {
       gitlab: emulator.calls.since(before.gitlab),
     };
 
+    // The product since #22: the same pass reading through the reconciler's watch cache. One
+    // warm-up pass reads each runner token once (the cache holds no Secret values).
+    const watches = new ClusterWatches(
+      { name: 'local', kubeConfig: plane.kubeConfig('runner-fleet-backend') },
+      logger,
+    );
+    const cacheStart = performance.now();
+    await watches.start();
+    const cacheListS = (performance.now() - cacheStart) / 1000;
+    const cachedClient = new CountingClusterClient(
+      new CachedClusterClient(cluster, watches),
+    );
+    const cached = workerOf(undefined, undefined, cachedClient);
+    for (const pool of pools) await queue.enqueue(pool.id);
+    await cached.worker.drain();
+    const cachedLoad = load();
+    const cachedBefore = {
+      reads: cluster.reads,
+      writes: cluster.writes,
+      api: await admin.requestCounts(),
+      gitlab: emulator.calls.snapshot(),
+    };
+    for (const pool of pools) await queue.enqueue(pool.id);
+    const cachedStart = performance.now();
+    const cachedResults = await cached.worker.drain();
+    const cachedMs = performance.now() - cachedStart;
+    const cachedAfter = await admin.requestCounts();
+    const cachedPass = {
+      passes: cachedResults.length,
+      reads: cluster.reads - cachedBefore.reads,
+      writes: cluster.writes - cachedBefore.writes,
+      apiTotal: cachedAfter.total - cachedBefore.api.total,
+      gitlab: emulator.calls.since(cachedBefore.gitlab),
+    };
+    await watches.stop();
+
     // Baseline: the same pools, every rendered object applied unconditionally (4 at a time,
     // as the worker runs passes), with the token read from its Secret as a pass does.
     const baseLoad = load();
@@ -276,6 +318,33 @@ export async function runP3(options: {
     const baseApi = baseAfter.total - baseBefore.total;
 
     const rows: Row[] = [
+      {
+        bench: 'P3',
+        metric: `idle pass over ${pools.length} pools, watch cache (#22): wall time`,
+        fleet: `${(cachedMs / 1000).toFixed(2)} s`,
+        baseline: `direct reads ${(passMs / 1000).toFixed(2)} s`,
+        ratio: `${(passMs / cachedMs).toFixed(1)}× faster`,
+        target: '< 2 s',
+        pass: cachedMs < 2000,
+        load: `${cachedLoad}/${passLoad}`,
+      },
+      {
+        bench: 'P3',
+        metric:
+          'idle pass, watch cache (#22): Kubernetes reads / API-server requests per pool',
+        fleet: `${cachedPass.reads} / ${(
+          cachedPass.apiTotal / pools.length
+        ).toFixed(2)} per pool (${cachedPass.writes} writes, ${
+          cachedPass.gitlab.total
+        } GitLab calls)`,
+        baseline: `direct reads ${pass.reads} / ${(
+          pass.apiTotal / pools.length
+        ).toFixed(1)} per pool`,
+        ratio: '',
+        target: '0 reads',
+        pass: cachedPass.reads === 0 && cachedPass.writes === 0,
+        load: cachedLoad,
+      },
       {
         bench: 'P3',
         metric: `idle pass over ${pools.length} pools: wall time`,
@@ -320,6 +389,13 @@ export async function runP3(options: {
               )}`,
             ]
           : []),
+        `P3 watch cache: the reconciler reads through CachedClusterClient (src/provisioning/cache); its watches listed ${
+          pools.length
+        } pools' objects (paginated, 500 per page) in ${cacheListS.toFixed(
+          1,
+        )} s; one warm-up pass before the measured one read each runner token once; the measured pass made ${
+          cachedPass.passes
+        } passes. API-server requests include the watches' own (none while idle).`,
         `P3: ${
           pools.length
         } pools over 20 teams on the real kube-apiserver (own control plane) and the GitLab emulator, SQLite store; setup (provision + mark ready, not timed as a result) took ${setupS.toFixed(

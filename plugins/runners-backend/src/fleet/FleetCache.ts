@@ -1,16 +1,16 @@
 import { toError } from '@backstage/errors';
 import { LoggerService } from '@backstage/backend-plugin-api';
-import {
-  KubeConfig,
-  KubernetesObject,
-  makeInformer,
-  CustomObjectsApi,
-  Informer,
-  ObjectCache,
-  KubernetesListObject,
-} from '@kubernetes/client-node';
+import { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { LABELS } from '@runner-fleet/plugin-runners-common';
 import type { ClusterApiReport } from '../provisioning/apiVersions';
+import {
+  RawObject,
+  trimStatus,
+  trimVmi,
+  trimWorkload,
+} from '../provisioning/cache/trim';
+import { TrimmedWatch } from '../provisioning/cache/TrimmedWatch';
+import type { KubeObject } from '../provisioning/render';
 
 /** A kind the fleet cache watches. */
 export interface WatchedKind {
@@ -88,10 +88,21 @@ export type CachedObject = KubernetesObject & {
 export type PoolObjects = Record<WatchedKindKey, CachedObject[]>;
 
 const SELECTOR = LABELS.pool;
-const RESTART_MIN_MS = 500;
-const RESTART_MAX_MS = 5_000;
 
-type Watcher = Informer<CachedObject> & ObjectCache<CachedObject>;
+/**
+ * What each kind keeps (see trim.ts): the fields the health view, the sweeper and the
+ * reconciler read, nothing else (a KubeVirt VMI drops from ~10 KiB to well under 1 KiB).
+ */
+const TRIMS: Record<WatchedKindKey, (object: RawObject) => KubeObject> = {
+  replicaSets: trimWorkload,
+  vmPools: trimWorkload,
+  virtualMachines: trimStatus,
+  vmis: trimVmi,
+  dataVolumes: trimStatus,
+  scaledObjects: trimStatus,
+};
+
+type Watcher = TrimmedWatch;
 
 /** A cluster the cache watches, with what it serves when that is known. */
 export interface WatchedCluster {
@@ -142,16 +153,25 @@ export class FleetCache {
   readonly #failing = new Set<string>();
   readonly #reconnectListeners = new Set<(cluster: string) => void>();
 
+  readonly #pageSize?: number;
+
   static create(options: {
     clusters: WatchedCluster[];
     logger: LoggerService;
+    /** Objects per list page; default 500. */
+    pageSize?: number;
   }) {
-    return new FleetCache(options.clusters, options.logger);
+    return new FleetCache(options.clusters, options.logger, options.pageSize);
   }
 
-  private constructor(clusters: WatchedCluster[], logger: LoggerService) {
+  private constructor(
+    clusters: WatchedCluster[],
+    logger: LoggerService,
+    pageSize?: number,
+  ) {
     this.#clusters = clusters;
     this.#logger = logger;
+    this.#pageSize = pageSize;
   }
 
   /** Starts every watch; resolves once each has listed at least once (or failed to). */
@@ -229,56 +249,47 @@ export class FleetCache {
       this.#synced.add(id);
       return;
     }
-    const api = cluster.kubeConfig.makeApiClient(CustomObjectsApi);
-    const path = `/apis/${kind.group}/${kind.version}/${kind.plural}`;
-    const list = async () =>
-      (await api.listClusterCustomObject({
-        group: kind.group,
-        version: kind.version,
-        plural: kind.plural,
-        labelSelector: SELECTOR,
-      })) as KubernetesListObject<CachedObject>;
-    const informer = makeInformer<CachedObject>(
-      cluster.kubeConfig,
-      path,
-      list,
-      SELECTOR,
-    );
-    for (const verb of ['add', 'update', 'delete'] as const) {
-      informer.on(verb, object => {
+    const apiVersion = `${kind.group}/${kind.version}`;
+    let delay = 0;
+    const informer: Watcher = new TrimmedWatch({
+      kubeConfig: cluster.kubeConfig,
+      kind: {
+        ...kind,
+        apiVersion,
+        kind: kind.kind,
+        namespaced: true,
+        scope: 'pool',
+      },
+      labelSelector: SELECTOR,
+      trim: TRIMS[kind.key],
+      limit: this.#pageSize,
+      onEvent: (verb, trimmed) => {
+        const object = trimmed as unknown as CachedObject;
         this.#indexObject(cluster.name, kind.key, object, verb === 'delete');
         for (const listener of this.#listeners)
           listener(cluster.name, kind.key, object, verb);
-      });
-    }
-    let delay = RESTART_MIN_MS;
-    informer.on('connect', () => {
-      delay = RESTART_MIN_MS;
-      this.#synced.add(id);
-      if (this.#failing.delete(cluster.name)) {
-        for (const listener of this.#reconnectListeners) listener(cluster.name);
-      }
-    });
-    informer.on('error', error => {
-      if (this.#stopped) return;
-      this.#failing.add(cluster.name);
-      this.#logger.warn(
-        `fleet cache: watch of ${kind.plural} on cluster '${
-          cluster.name
-        }' failed (${
-          (error as Error)?.message ?? error
-        }); restarting in ${delay} ms`,
-      );
-      const wait = delay;
-      delay = Math.min(delay * 2, RESTART_MAX_MS);
-      setTimeout(() => {
-        // A rewatch may have replaced this informer meanwhile.
-        if (
-          !this.#stopped &&
-          this.#watchers.get(cluster.name)?.get(kind.key) === informer
-        )
-          informer.start().catch(() => undefined);
-      }, wait).unref();
+      },
+      onConnect: () => {
+        delay = 0;
+        this.#synced.add(id);
+        if (this.#failing.delete(cluster.name)) {
+          for (const listener of this.#reconnectListeners)
+            listener(cluster.name);
+        }
+      },
+      onError: error => {
+        if (this.#stopped) return;
+        this.#failing.add(cluster.name);
+        // Only the first failure in a row is worth a warning; the watch retries with backoff.
+        if (delay++ > 0) return;
+        this.#logger.warn(
+          `fleet cache: watch of ${kind.plural} on cluster '${
+            cluster.name
+          }' failed (${
+            (error as Error)?.message ?? error
+          }); retrying with backoff`,
+        );
+      },
     });
     const byKind =
       this.#watchers.get(cluster.name) ?? new Map<WatchedKindKey, Watcher>();
@@ -336,7 +347,8 @@ export class FleetCache {
 
   /** Every cached object of a kind on a cluster. */
   list(cluster: string, kind: WatchedKindKey): readonly CachedObject[] {
-    return this.#watchers.get(cluster)?.get(kind)?.list() ?? [];
+    const watch = this.#watchers.get(cluster)?.get(kind);
+    return watch ? ([...watch.values()] as unknown as CachedObject[]) : [];
   }
 
   /** The cached objects of one pool on one cluster. */

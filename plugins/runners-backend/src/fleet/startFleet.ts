@@ -9,6 +9,8 @@ import { CiProvider } from '@runner-fleet/plugin-runners-node';
 import { RunnersConfig } from '../config';
 import { HistoryStore } from '../database/HistoryStore';
 import { PoolStore } from '../database/PoolStore';
+import { CachedClusterClient } from '../provisioning/cache/CachedClusterClient';
+import { ClusterWatches } from '../provisioning/cache/ReconcilerCache';
 import { ConnectedCluster } from '../provisioning/connectClusters';
 import { Reconciler } from '../provisioning/Reconciler';
 import { ReconcileWorker } from '../provisioning/ReconcileWorker';
@@ -73,6 +75,15 @@ export async function startFleet(options: {
     })),
     logger,
   });
+  // What the reconciler reads (its objects, trimmed; Secrets without values), so an idle pass
+  // makes no request. Until a watch has listed, its kind is read from the API server.
+  const watches = clusters.map(
+    c =>
+      new ClusterWatches(
+        { name: c.target.name, kubeConfig: c.kubeConfig, apis: c.apis },
+        logger,
+      ),
+  );
   const poller = CiPoller.create({
     ci,
     logger,
@@ -97,11 +108,14 @@ export async function startFleet(options: {
   const rolloutMetrics =
     options.metrics && registerRolloutMetrics(options.metrics);
   lifecycle.addShutdownHook(() => cache.stop());
+  lifecycle.addShutdownHook(async () => {
+    await Promise.all(watches.map(w => w.stop()));
+  });
   // What each cluster serves decides which VirtualMachinePool version the cache watches (and
   // the renderers write), so read it first; refresh() never throws. Again on every reconnect: a
   // cluster that was away may have been upgraded, e.g. from v1alpha1 to v1beta1 pools.
   Promise.all(clusters.map(c => c.apis.refresh()))
-    .then(() => cache.start())
+    .then(() => Promise.all([cache.start(), ...watches.map(w => w.start())]))
     .catch(error => logger.warn('fleet cache did not start', error));
   cache.onReconnect(name => {
     const check = clusters.find(c => c.target.name === name)?.apis;
@@ -109,9 +123,13 @@ export async function startFleet(options: {
     const before = servedShape(check.report);
     check
       .refresh()
-      .then(report =>
-        servedShape(report) === before ? undefined : cache.rewatch(name),
-      )
+      .then(async report => {
+        if (servedShape(report) === before) return;
+        await cache.rewatch(name);
+        const w = watches.find(x => x.name === name);
+        await w?.stop();
+        await w?.start();
+      })
       .catch(error =>
         logger.warn(`cluster '${name}': re-reading served APIs failed`, error),
       );
@@ -193,7 +211,9 @@ export async function startFleet(options: {
   const reconciler = Reconciler.create({
     store,
     ci,
-    clusters: clusters.map(c => c.client),
+    clusters: clusters.map(
+      (c, i) => new CachedClusterClient(c.client, watches[i]),
+    ),
     config,
     logger,
     runnerState: pool => poller.runnerState(pool),

@@ -1,5 +1,6 @@
 import {
   ApiException,
+  CustomObjectsApi,
   KubeConfig,
   KubernetesObject,
   KubernetesObjectApi,
@@ -9,6 +10,7 @@ import { MANAGER } from '@runner-fleet/plugin-runners-common';
 import { createHash } from 'node:crypto';
 import { ClusterTarget } from '../config';
 import type { ServedApiCheck } from './apiVersions';
+import { listPage } from './cache/TrimmedWatch';
 import { KubeObject, RenderedKind } from './render';
 
 /** Identifies one object in a cluster. */
@@ -175,6 +177,7 @@ export class KubernetesClusterClient implements ClusterClient {
   readonly role: 'primary' | 'burst';
   readonly apis?: ServedApiCheck;
   readonly #api: KubernetesObjectApi;
+  readonly #apis: { objects: KubernetesObjectApi; custom: CustomObjectsApi };
 
   static create(options: {
     name: string;
@@ -207,7 +210,12 @@ export class KubernetesClusterClient implements ClusterClient {
     this.name = name;
     this.role = role;
     this.apis = apis;
-    this.#api = KubernetesObjectApi.makeApiClient(withSharedConnections(kc));
+    const shared = withSharedConnections(kc);
+    this.#api = KubernetesObjectApi.makeApiClient(shared);
+    this.#apis = {
+      objects: this.#api,
+      custom: shared.makeApiClient(CustomObjectsApi),
+    };
   }
 
   async apply(
@@ -282,31 +290,24 @@ export class KubernetesClusterClient implements ClusterClient {
     const items: KubeObject[] = [];
     let continueToken: string | undefined;
     do {
-      const page = await this.#api
-        .list<KubernetesObject>(
-          kind.apiVersion,
-          kind.kind,
-          undefined,
-          undefined,
-          undefined,
-          undefined,
-          undefined,
-          selector,
-          500,
-          continueToken,
-        )
-        .catch(error => {
-          throw clusterError(
-            this.name,
-            'listing',
-            {
-              apiVersion: kind.apiVersion,
-              kind: kind.kind,
-              metadata: { name: '*' },
-            },
-            error,
-          );
-        });
+      const page = await listPage(
+        this.#apis,
+        kind,
+        selector,
+        500,
+        continueToken,
+      ).catch(error => {
+        throw clusterError(
+          this.name,
+          'listing',
+          {
+            apiVersion: kind.apiVersion,
+            kind: kind.kind,
+            metadata: { name: '*' },
+          },
+          error,
+        );
+      });
       for (const item of page.items) {
         items.push({
           ...(item as KubeObject),
@@ -314,7 +315,7 @@ export class KubernetesClusterClient implements ClusterClient {
           kind: kind.kind,
         });
       }
-      continueToken = page.metadata?._continue || undefined;
+      continueToken = page.continueToken;
     } while (continueToken);
     return items;
   }

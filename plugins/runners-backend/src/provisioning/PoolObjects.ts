@@ -5,12 +5,15 @@ import {
 import { RunnersConfig } from '../config';
 import { PoolRecord } from '../database/PoolStore';
 import { ClusterClient } from './ClusterClient';
+import { CachedClusterClient, directReads } from './cache/CachedClusterClient';
+import { sameSecretData } from './cache/trim';
 import { releaseCloneAccess } from './cloneAccess';
 import { LiveObjects } from './liveObjects';
 import {
   KubeObject,
   objectKey,
   poolObjectNames,
+  renderedKindOf,
   renderPool,
   teamNamespace,
 } from './render';
@@ -21,6 +24,7 @@ const WORKLOAD_KINDS = new Set([
   'VirtualMachineInstanceReplicaSet',
   'VirtualMachinePool',
 ]);
+const SECRET = renderedKindOf('v1', 'Secret');
 /** Field manager that seeds a new workload's replicas until KEDA takes them over. */
 const REPLICAS_SEED_MANAGER = 'runner-fleet-replicas-seed';
 
@@ -74,7 +78,14 @@ export class PoolObjects {
       for (const object of desired) {
         const existing = current.get(objectKey(object));
         const scope = object.metadata.labels[LABELS.pool] ? 'pool' : 'team';
-        if (existing && sameHash(existing, object)) continue;
+        if (
+          existing &&
+          sameHash(existing, object) &&
+          // A Secret edited in place keeps its labels: compare its data too (by hash, as the
+          // cache holds no values).
+          (object.kind !== 'Secret' || sameSecretData(existing, object))
+        )
+          continue;
         // Team objects are shared by the team's pools and not in the pool's snapshot: apply
         // them only when the pool has nothing on the cluster yet or their content changed.
         if (
@@ -128,13 +139,21 @@ export class PoolObjects {
     return releaseCloneAccess(cluster, pool.team, object);
   }
 
-  /** The pool's Secrets on a cluster, read by their known names (they cannot be listed). */
+  /**
+   * The pool's Secrets on a cluster: from the watch cache (trimmed, no values) when it holds
+   * them, else read by their known names.
+   */
   async secrets(
     cluster: ClusterClient,
     pool: PoolRecord,
   ): Promise<KubeObject[]> {
     const names = poolObjectNames(pool.name);
     const namespace = teamNamespace(pool.team);
+    if (cluster instanceof CachedClusterClient && cluster.caches(SECRET)) {
+      return (await cluster.list(SECRET, { [LABELS.pool]: pool.id })).filter(
+        s => s.metadata.namespace === namespace,
+      );
+    }
     const found = await Promise.all(
       [
         names.tokenSecret,
@@ -170,10 +189,14 @@ export class PoolObjects {
     let seeded = 0;
     for (const workload of desired.filter(o => WORKLOAD_KINDS.has(o.kind))) {
       const key = objectKey(workload);
-      const live = current.get(key) ?? (await cluster.get(workload));
+      const cached = current.get(key) ?? (await cluster.get(workload));
+      if (hasReplicas(cached)) continue;
+      // The cache may lag a scale KEDA just made: confirm before seeding.
+      const direct = directReads(cluster);
       if (
-        (live?.spec as { replicas?: number } | undefined)?.replicas !==
-        undefined
+        cached &&
+        direct !== cluster &&
+        hasReplicas(await direct.get(workload))
       )
         continue;
       const a = pool.spec.autoscaling;
@@ -198,6 +221,12 @@ export class PoolObjects {
     const existing = await cluster.get(object);
     return !existing || !sameHash(existing, object);
   }
+}
+
+function hasReplicas(object: KubeObject | undefined): boolean {
+  return (
+    (object?.spec as { replicas?: number } | undefined)?.replicas !== undefined
+  );
 }
 
 function sameHash(a: KubeObject, b: KubeObject): boolean {

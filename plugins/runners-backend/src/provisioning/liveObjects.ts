@@ -4,8 +4,7 @@ import { KubeObject, objectKey, renderedKinds, servedKind } from './render';
 
 /**
  * Pool-scoped objects on the clusters, grouped by pool id and cluster name. Secrets are not
- * listed: the backend may not list Secrets (k8s/rbac), so the reconciler reads a pool's Secrets
- * by name instead.
+ * here: they come from the watch cache without values, or by name (see PoolObjects.secrets).
  */
 export class LiveObjects {
   readonly #byPool = new Map<string, Map<string, KubeObject[]>>();

@@ -13,12 +13,16 @@ import {
   KubernetesClusterClient,
   ObjectRef,
 } from '../ClusterClient';
+import { CachedClusterClient } from '../cache/CachedClusterClient';
+import { ClusterWatches } from '../cache/ReconcilerCache';
 import { Reconciler, ReconcileStep } from '../Reconciler';
 import { KubeObject, renderedKinds } from '../render';
 
-/** Counts writes, so tests can prove an unchanged pool causes none. */
+/** Counts writes and reads, so tests can prove an unchanged pool causes none. */
 export class CountingClient implements ClusterClient {
   writes: string[] = [];
+  /** Requests that read: `get <Kind>/<name>` and `list <Kind>`. */
+  reads: string[] = [];
   constructor(readonly inner: ClusterClient) {}
   get name() {
     return this.inner.name;
@@ -45,8 +49,17 @@ export class CountingClient implements ClusterClient {
     this.writes.push(`delete ${ref.kind}/${ref.metadata.name}`);
     return this.inner.delete(ref, options);
   }
-  list: ClusterClient['list'] = (kind, labels) => this.inner.list(kind, labels);
-  get: ClusterClient['get'] = ref => this.inner.get(ref);
+  get apis() {
+    return this.inner.apis;
+  }
+  list: ClusterClient['list'] = (kind, labels) => {
+    this.reads.push(`list ${kind.kind}`);
+    return this.inner.list(kind, labels);
+  };
+  get: ClusterClient['get'] = ref => {
+    this.reads.push(`get ${ref.kind}/${ref.metadata.name}`);
+    return this.inner.get(ref);
+  };
 }
 
 /**
@@ -58,8 +71,20 @@ export function useReconcilerTestbed() {
   const cluster = useTestCluster();
   const databases = createTestDatabases();
   const emulator = useGitLabEmulator();
+  const stops: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    await Promise.all(stops.splice(0).map(stop => stop()));
+  });
 
-  async function setup(onStep?: (step: ReconcileStep, poolId: string) => void) {
+  async function setup(
+    onStep?: (step: ReconcileStep, poolId: string) => void,
+    options: {
+      /** Reads through the reconciler's watch cache (as the backend does); default off. */
+      cached?: boolean;
+      /** List page size of the cache's watches. */
+      pageSize?: number;
+    } = {},
+  ) {
     const config = testRunnersConfig(emulator.url);
     const store = await testStore(databases);
     const client = new CountingClient(
@@ -69,6 +94,23 @@ export function useReconcilerTestbed() {
         kubeConfig: cluster.kubeConfig('runner-fleet-backend'),
       }),
     );
+    const watches = options.cached
+      ? new ClusterWatches(
+          {
+            name: 'local',
+            kubeConfig: cluster.kubeConfig('runner-fleet-backend'),
+          },
+          mockServices.logger.mock(),
+          options.pageSize,
+        )
+      : undefined;
+    if (watches) {
+      await watches.start();
+      stops.push(() => watches.stop());
+    }
+    const reconcilerClient: ClusterClient = watches
+      ? new CachedClusterClient(client, watches)
+      : client;
     const ci = GitLabCiProvider.create({
       settings: config.gitlab!,
       logger: mockServices.logger.mock(),
@@ -77,7 +119,7 @@ export function useReconcilerTestbed() {
       Reconciler.create({
         store,
         ci,
-        clusters: [client],
+        clusters: [reconcilerClient],
         config,
         logger: mockServices.logger.mock(),
         onStep: step,
@@ -85,6 +127,7 @@ export function useReconcilerTestbed() {
     return {
       store,
       client,
+      watches,
       ci,
       config,
       reconciler: make(onStep),
