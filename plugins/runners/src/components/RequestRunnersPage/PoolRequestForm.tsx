@@ -7,6 +7,7 @@ import { FieldError, FlavorCatalog } from '@runner-fleet/plugin-runners-common';
 import { CustomFlavorFields } from './CustomFlavorFields';
 import { FlavorPicker } from './FlavorPicker';
 import { GitLabFields } from './GitLabFields';
+import { FIELD_OF_INPUT } from './formErrors';
 import { CUSTOM_FLAVOR, PoolFormState, messagesFor } from './poolForm';
 import { ScalingFields } from './ScalingFields';
 
@@ -40,6 +41,8 @@ export function PoolRequestForm(props: {
   errors: FieldError[];
   customNeedsApproval: boolean;
   onChange: (patch: Partial<PoolFormState>) => void;
+  /** A field's input was left; its messages may show from now on. */
+  onTouch: (field: string) => void;
 }) {
   const { form, teams, catalog, errors, customNeedsApproval, onChange } = props;
   const text = (field: 'name' | 'description', label: string, help: string) => {
@@ -58,7 +61,16 @@ export function PoolRequestForm(props: {
   };
   const teamMessages = messagesFor(errors, 'team');
   return (
-    <Grid container spacing={3} direction="column" wrap="nowrap">
+    <Grid
+      container
+      spacing={3}
+      direction="column"
+      wrap="nowrap"
+      onBlur={e => {
+        const field = FIELD_OF_INPUT[e.target.id];
+        if (field) props.onTouch(field);
+      }}
+    >
       <Grid item>
         <InfoCard title="Team and name">
           <Grid container spacing={2}>
