@@ -3,7 +3,11 @@ import FormHelperText from '@material-ui/core/FormHelperText';
 import Grid from '@material-ui/core/Grid';
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
-import { FieldError, FlavorCatalog } from '@runner-fleet/plugin-runners-common';
+import {
+  FieldError,
+  FlavorCatalog,
+  MAX_REASON_LENGTH,
+} from '@runner-fleet/plugin-runners-common';
 import { CustomFlavorFields } from './CustomFlavorFields';
 import { FlavorPicker } from './FlavorPicker';
 import { GitLabFields } from './GitLabFields';
@@ -16,6 +20,7 @@ export const FORM_FIELDS = [
   'team',
   'name',
   'description',
+  'reason',
   'flavor',
   'flavor.os',
   'flavor.cpu',
@@ -45,12 +50,17 @@ export function PoolRequestForm(props: {
   onTouch: (field: string) => void;
 }) {
   const { form, teams, catalog, errors, customNeedsApproval, onChange } = props;
-  const text = (field: 'name' | 'description', label: string, help: string) => {
+  const text = (
+    field: 'name' | 'description' | 'reason',
+    label: string,
+    help: string,
+  ) => {
     const messages = messagesFor(errors, field);
     return (
       <TextField
         id={`pool-${field}`}
         fullWidth
+        multiline={field === 'reason'}
         label={label}
         value={form[field]}
         onChange={e => onChange({ [field]: e.target.value })}
@@ -106,6 +116,13 @@ export function PoolRequestForm(props: {
                 'description',
                 'Description',
                 'Optional: what the pool is for',
+              )}
+            </Grid>
+            <Grid item xs={12}>
+              {text(
+                'reason',
+                'Why your team needs it',
+                `Optional, at most ${MAX_REASON_LENGTH} characters: the platform team reads it when the request needs approval`,
               )}
             </Grid>
           </Grid>

@@ -247,6 +247,10 @@ describe('RequestRunnersPage', () => {
     await screen.findByLabelText('Pool name');
     type('Pool name', 'builds-2');
     type('Group path', 'engineering/payments');
+    type(
+      'Why your team needs it',
+      ' nightly builds outgrew the shared runners ',
+    );
     const tags = screen.getByLabelText('Tags');
     await userEvent.type(tags, 'docker{enter}');
 
@@ -259,6 +263,7 @@ describe('RequestRunnersPage', () => {
       team: 'payments',
       name: 'builds-2',
       description: undefined,
+      reason: 'nightly builds outgrew the shared runners',
       flavor: 'm1.large',
       autoscaling: {
         minReplicas: 1,

@@ -15,6 +15,7 @@ const LABELS: [RegExp, string][] = [
   [/^name '/, "Pool name '"],
   [/^team '/, "Team '"],
   [/^description\b/, 'Description'],
+  [/^reason\b/, 'Why your team needs it'],
 ];
 
 /** The input whose blur reveals a field's messages, by the input's id. */
@@ -22,6 +23,7 @@ export const FIELD_OF_INPUT: Record<string, string> = {
   'pool-team': 'team',
   'pool-name': 'name',
   'pool-description': 'description',
+  'pool-reason': 'reason',
   'pool-minReplicas': 'autoscaling.minReplicas',
   'pool-maxReplicas': 'autoscaling.maxReplicas',
   'pool-burstMaxReplicas': 'autoscaling.burstMaxReplicas',

@@ -1129,6 +1129,12 @@ export const spec = {
             type: 'string',
             maxLength: 1000,
           },
+          reason: {
+            type: 'string',
+            maxLength: 500,
+            description:
+              "Optional: why the team needs the pool, in the requester's words; the approver reads it beside a request that waits for approval.",
+          },
           flavor: {
             oneOf: [
               {
