@@ -1722,6 +1722,26 @@ export const spec = {
             description:
               'Age in seconds of the CI data (jobs, runner managers) behind these numbers; absent until GitLab was first read.',
           },
+          runners: {
+            type: 'object',
+            required: ['online', 'offline', 'stale'],
+            description:
+              "The pool's runner managers by GitLab's definitions: online = contacted in the last 2 hours; stale = no contact for more than 7 days, or never contacted and created more than 7 days ago; offline = the rest. Absent until GitLab was first read.",
+            properties: {
+              online: {
+                type: 'integer',
+                minimum: 0,
+              },
+              offline: {
+                type: 'integer',
+                minimum: 0,
+              },
+              stale: {
+                type: 'integer',
+                minimum: 0,
+              },
+            },
+          },
           clusters: {
             type: 'array',
             items: {
