@@ -68,6 +68,9 @@ test('a custom flavor waits for approval until a platform member approves it', a
   await tags.fill('heavy');
   await tags.press('Enter');
   await page.getByLabel('Max VMs').fill('1');
+  await page
+    .getByLabel('Why your team needs it')
+    .fill('the monorepo build needs 24 vCPU');
   const submit = page.getByRole('button', { name: 'Request approval' });
   await expect(submit).toBeEnabled();
   await screenshot(page, 'runners-request-custom');
@@ -78,8 +81,24 @@ test('a custom flavor waits for approval until a platform member approves it', a
   const platform = await pageAs(browser, 'ada.platform');
   await platform.goto('/runners/requests');
   await expect(platform.getByText('big-builds').first()).toBeVisible();
+  // The approver sees what the request means before deciding.
+  const row = platform.getByRole('row').filter({ hasText: 'big-builds' });
+  await expect(row.getByText(/^Shape:.*24 vCPU/)).toBeVisible();
+  await expect(row.getByText('Max VMs: 1 (min 1)')).toBeVisible();
+  await expect(row.getByText(/^Quota of team payments: vCPU/)).toBeVisible();
+  await expect(row.getByText(/cost units per month at max VMs/)).toBeVisible();
+  await expect(
+    row.getByText('Reason: the monorepo build needs 24 vCPU'),
+  ).toBeVisible();
+  await expect(
+    row.getByRole('link', { name: 'Team payments in the catalog' }),
+  ).toBeVisible();
   await screenshot(platform, 'runners-requests-approver');
-  await platform.getByRole('button', { name: 'Approve' }).first().click();
+  await row.getByRole('button', { name: 'Approve' }).click();
+  const confirm = platform.getByRole('dialog');
+  await expect(confirm).toContainText('provisioned right away');
+  await screenshot(platform, 'runners-requests-approve-confirm');
+  await confirm.getByRole('button', { name: 'Approve' }).click();
   await expect(platform.getByText(/approved/i).first()).toBeVisible();
 
   await platform.goto('/runners/fleet');

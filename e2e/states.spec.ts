@@ -75,7 +75,12 @@ test('costs carry their unit on My fleet, the pool page and the request form', a
   const verdict = page.getByRole('region', { name: 'Team verdict' }).first();
   await expect(verdict).toContainText('Failing');
   await expect(verdict).toContainText(/pool no-group/);
-  await expect(verdict).toContainText(/Runners: \d+ online/);
+  await expect(verdict).toContainText(
+    /Runners: \d+ online · \d+ offline · \d+ stale/,
+  );
+  await expect(verdict).toContainText(
+    /queue wait \(24 h, slowest pool\) p50 .* · p90 .* · p99 /,
+  );
   await expect(verdict).toContainText(/cost units in 24 h/);
 
   await page.getByRole('link', { name: 'no-group', exact: true }).click();

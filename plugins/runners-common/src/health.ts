@@ -1,11 +1,25 @@
 import { PoolReasonCode } from './poolReasons';
 import { PoolState, RunnerOs } from './types';
 
-/** p50 and p95 of a distribution; undefined when there are no samples. */
+/** p50, p90, p95 and p99 of a distribution; undefined when there are no samples. */
 export interface Percentiles {
   p50?: number;
+  p90?: number;
+  /** Kept for older clients; the portal shows p50, p90 and p99. */
   p95?: number;
+  p99?: number;
   samples: number;
+}
+
+/**
+ * Runner managers by GitLab's definitions: online = contacted in the last 2 hours; stale = no
+ * contact for more than 7 days, or never contacted and created more than 7 days ago; offline =
+ * the rest.
+ */
+export interface RunnerCounts {
+  online: number;
+  offline: number;
+  stale: number;
 }
 
 /** One VM of a pool, as the detail view shows it. */
@@ -91,6 +105,11 @@ export interface PoolHealth {
    * seconds; absent until GitLab was first read for the pool.
    */
   dataAgeSeconds?: number;
+  /**
+   * The pool's runner managers online, offline and stale (see {@link RunnerCounts}); absent
+   * until GitLab was first read for the pool.
+   */
+  runners?: RunnerCounts;
   /** The clusters the pool uses, with what each lacks for its flavor's OS. */
   clusters?: ClusterApiHealth[];
 }

@@ -145,6 +145,40 @@ describe('teamVerdict', () => {
     ]);
   });
 
+  it('sums the health API’s per-pool runner counts without manager contacts', () => {
+    const v = teamVerdict({
+      health: team([
+        pool({ poolId: 'a', runners: { online: 2, offline: 1, stale: 0 } }),
+        pool({ poolId: 'b', runners: { online: 1, offline: 0, stale: 3 } }),
+      ]),
+      now: NOW,
+    });
+    expect(v.runners).toEqual({ online: 3, offline: 1, stale: 3 });
+  });
+
+  it('reports the slowest pool’s p50, p90 and p99 wait', () => {
+    const v = teamVerdict({
+      health: team([
+        pool({
+          poolId: 'a',
+          queue: {
+            pending: 0,
+            waitSeconds: { p50: 5, p90: 30, p95: 40, p99: 90, samples: 50 },
+          },
+        }),
+        pool({
+          poolId: 'b',
+          queue: {
+            pending: 0,
+            waitSeconds: { p50: 8, p90: 20, p95: 30, p99: 120, samples: 50 },
+          },
+        }),
+      ]),
+      now: NOW,
+    });
+    expect(v.queue.waitSeconds).toEqual({ p50: 8, p90: 30, p95: 40, p99: 120 });
+  });
+
   it('degrades a saturated pool, ghosts and stale CI data', () => {
     const v = teamVerdict({
       health: team(

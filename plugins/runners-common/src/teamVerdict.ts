@@ -80,8 +80,11 @@ export interface TeamVerdict {
    * contact for more than 7 days, offline = the rest.
    */
   runners: { online: number; offline: number; stale: number };
-  /** Jobs waiting now; wait percentiles of the slowest pool (a pool's p50 and p95, seconds). */
-  queue: { pending: number; waitSeconds: { p50?: number; p95?: number } };
+  /** Jobs waiting now; wait percentiles of the slowest pool (each the highest pool's, seconds). */
+  queue: {
+    pending: number;
+    waitSeconds: { p50?: number; p90?: number; p95?: number; p99?: number };
+  };
   busiest?: PoolLoad;
   idlest?: PoolLoad;
   cost: {
@@ -139,6 +142,17 @@ function countRunners(
   input: TeamVerdictInput,
   pools: PoolHealth[],
 ): TeamVerdict['runners'] {
+  if (!input.managers && pools.length && pools.every(p => p.runners)) {
+    // The health API counts each pool's managers by GitLab's definitions: sum them.
+    return pools.reduce(
+      (sum, p) => ({
+        online: sum.online + p.runners!.online,
+        offline: sum.offline + p.runners!.offline,
+        stale: sum.stale + p.runners!.stale,
+      }),
+      { online: 0, offline: 0, stale: 0 },
+    );
+  }
   if (!input.managers) {
     // A VM still booting is not an offline runner: without contact times, only count online.
     const online = pools.reduce((n, p) => n + p.replicas.ready, 0);
@@ -350,7 +364,9 @@ export function teamVerdict(input: TeamVerdictInput): TeamVerdict {
       pending,
       waitSeconds: {
         p50: max(waits.map(w => w.p50)),
+        p90: max(waits.map(w => w.p90)),
         p95: max(waits.map(w => w.p95)),
+        p99: max(waits.map(w => w.p99)),
       },
     },
     busiest: loads[0],

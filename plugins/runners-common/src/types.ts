@@ -84,6 +84,8 @@ export interface PoolSpec {
   /** Pool name, unique per team; a DNS label. */
   name: string;
   description?: string;
+  /** Why the team needs the pool, for the approver; at most {@link MAX_REASON_LENGTH} characters. */
+  reason?: string;
   /** A standard flavor name, or a custom shape. */
   flavor: string | CustomFlavorRequest;
   autoscaling: AutoscalingSpec;

@@ -24,6 +24,18 @@ describe('validatePoolSpec', () => {
     });
   });
 
+  it('bounds the reason for the approver at MAX_REASON_LENGTH', () => {
+    expect(fields(examplePoolSpec({ reason: 'x'.repeat(500) }))).toEqual([]);
+    expect(
+      validatePoolSpec(examplePoolSpec({ reason: 'x'.repeat(501) }), catalog),
+    ).toEqual([
+      {
+        field: 'reason',
+        message: 'reason is longer than 500 characters (501); shorten it',
+      },
+    ]);
+  });
+
   it('rejects min above max and says how to fix it', () => {
     const errors = validatePoolSpec(
       examplePoolSpec({

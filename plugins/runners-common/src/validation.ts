@@ -21,6 +21,12 @@ export const TAG_PATTERN = /^[A-Za-z0-9]([A-Za-z0-9._:/-]{0,62}[A-Za-z0-9])?$/;
 /** A GitLab group or project full path. */
 export const GITLAB_PATH_PATTERN =
   /^[A-Za-z0-9_.][A-Za-z0-9_.-]*(\/[A-Za-z0-9_.][A-Za-z0-9_.-]*)*$/;
+/**
+ * Longest reason a requester may give for a pool.
+ *
+ * @public
+ */
+export const MAX_REASON_LENGTH = 500;
 /** Most tags one runner may carry. */
 export const MAX_TAGS = 20;
 /** Most VMs one pool may run on one cluster. */
@@ -64,6 +70,13 @@ export function validatePoolSpec(
     fail(
       'description',
       'description is longer than 255 characters; shorten it',
+    );
+  }
+
+  if (spec.reason !== undefined && spec.reason.length > MAX_REASON_LENGTH) {
+    fail(
+      'reason',
+      `reason is longer than ${MAX_REASON_LENGTH} characters (${spec.reason.length}); shorten it`,
     );
   }
 

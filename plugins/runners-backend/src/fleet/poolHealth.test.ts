@@ -8,7 +8,7 @@ import { PoolRecord } from '../database/PoolStore';
 import { CiPoolSnapshot } from './CiPoller';
 import { CachedObject, PoolObjects } from './FleetCache';
 import { jobFigures } from './FleetHistory';
-import { computePoolHealth, scalingSignal } from './poolHealth';
+import { computePoolHealth, countRunners, scalingSignal } from './poolHealth';
 
 const NOW = Date.parse('2026-11-27T12:00:00Z');
 const xlarge = EXAMPLE_FLAVOR_CATALOG.flavors[1]; // 8 vCPU, 4 job slots
@@ -176,8 +176,69 @@ describe('computePoolHealth', () => {
       view: view(1, ['Running']),
       ci: ci(0, { recent, managers }),
     });
-    expect(health.queue.waitSeconds).toEqual({ p50: 30, p95: 200, samples: 5 });
-    expect(health.bootSeconds).toEqual({ p50: 45, p95: 45, samples: 1 });
+    expect(health.queue.waitSeconds).toEqual({
+      p50: 30,
+      p90: 200,
+      p95: 200,
+      p99: 200,
+      samples: 5,
+    });
+    expect(health.bootSeconds).toEqual({
+      p50: 45,
+      p90: 45,
+      p95: 45,
+      p99: 45,
+      samples: 1,
+    });
+    expect(health.runners).toEqual({ online: 0, offline: 1, stale: 0 });
+  });
+
+  it('reads p50, p90 and p99 apart once there are enough waits', () => {
+    const recent = Array.from({ length: 100 }, (_, i) => ({
+      id: 100 + i,
+      status: 'success',
+      tags: [],
+      createdAt: '',
+      startedAt: new Date(NOW - 60_000).toISOString(),
+      queuedDurationSeconds: i + 1,
+    }));
+    const health = computePoolHealth({
+      ...base,
+      pool: pool(),
+      view: view(1, ['Running']),
+      ci: ci(0, { recent }),
+    });
+    expect(health.queue.waitSeconds).toEqual({
+      p50: 50,
+      p90: 90,
+      p95: 95,
+      p99: 99,
+      samples: 100,
+    });
+  });
+});
+
+describe('countRunners', () => {
+  const ago = (ms: number) => new Date(NOW - ms).toISOString();
+  const HOUR = 3600_000;
+
+  it('counts managers as GitLab does: 2 hours online, 7 days stale', () => {
+    expect(
+      countRunners(
+        [
+          { contactedAt: ago(HOUR) },
+          { contactedAt: ago(2 * HOUR) },
+          { contactedAt: ago(3 * HOUR) },
+          { contactedAt: ago(7 * 24 * HOUR) },
+          { contactedAt: ago(8 * 24 * HOUR) },
+          // never contacted: offline while young, stale once created over 7 days ago
+          { createdAt: ago(HOUR) },
+          { createdAt: ago(8 * 24 * HOUR) },
+          {},
+        ],
+        NOW,
+      ),
+    ).toEqual({ online: 2, offline: 4, stale: 2 });
   });
 });
 

@@ -3,6 +3,7 @@ import {
   LABELS,
   PoolHealth,
   PoolScalingSignal,
+  RunnerCounts,
   VmHealth,
 } from '@runner-fleet/plugin-runners-common';
 import { PoolRecord } from '../database/PoolStore';
@@ -13,6 +14,33 @@ import { PoolHistoryFigures } from './FleetHistory';
 import { percentiles } from './percentiles';
 
 const DAY = 24 * 3600_000;
+const ONLINE_MS = 2 * 3600_000;
+const STALE_MS = 7 * DAY;
+
+/**
+ * Counts runner managers as GitLab does: online = contacted in the last 2 hours; stale = no
+ * contact for more than 7 days, or never contacted and created more than 7 days ago; offline =
+ * the rest.
+ */
+export function countRunners(
+  managers: Array<{ contactedAt?: string; createdAt?: string }>,
+  now: number,
+): RunnerCounts {
+  const counts: RunnerCounts = { online: 0, offline: 0, stale: 0 };
+  for (const m of managers) {
+    const age = (at?: string) => (at ? now - Date.parse(at) : undefined);
+    const contact = age(m.contactedAt);
+    const created = age(m.createdAt);
+    if (contact !== undefined && contact <= ONLINE_MS) counts.online++;
+    else if (
+      (contact !== undefined && contact > STALE_MS) ||
+      (contact === undefined && created !== undefined && created > STALE_MS)
+    ) {
+      counts.stale++;
+    } else counts.offline++;
+  }
+  return counts;
+}
 
 /** The cached objects of a pool on the primary and burst clusters. */
 export interface PoolView {
@@ -194,7 +222,10 @@ export function computePoolHealth(options: {
       weighted30d: hours(history.month?.weightedVmSeconds),
     },
     observedAt: new Date(ci?.polledAt ?? now).toISOString(),
-    ...(ci && { dataAgeSeconds: ageSeconds(ci, now) }),
+    ...(ci && {
+      dataAgeSeconds: ageSeconds(ci, now),
+      runners: countRunners(ci.managers, now),
+    }),
   };
 }
 

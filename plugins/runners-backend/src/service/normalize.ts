@@ -13,6 +13,7 @@ export interface PoolSpecInput {
   team: string;
   name: string;
   description?: string;
+  reason?: string;
   flavor: string | CustomFlavorRequest;
   autoscaling: Partial<Omit<AutoscalingSpec, 'schedules'>> &
     Pick<AutoscalingSpec, 'minReplicas' | 'maxReplicas'> & {
@@ -29,7 +30,15 @@ export interface PoolSpecInput {
 }
 
 const KNOWN_FIELDS: Record<string, string[]> = {
-  '': ['team', 'name', 'description', 'flavor', 'autoscaling', 'gitlab'],
+  '': [
+    'team',
+    'name',
+    'description',
+    'reason',
+    'flavor',
+    'autoscaling',
+    'gitlab',
+  ],
   autoscaling: [
     'minReplicas',
     'maxReplicas',
@@ -116,5 +125,7 @@ export function normalizePoolSpec(
     },
   };
   if (input.description) spec.description = input.description;
+  // Stored with the spec (JSON), for the approver; blank is the same as none.
+  if (input.reason?.trim()) spec.reason = input.reason.trim();
   return spec;
 }

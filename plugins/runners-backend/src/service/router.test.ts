@@ -100,6 +100,25 @@ describe.each(databases.eachSupportedId())('runners API on %p', databaseId => {
     ]);
   });
 
+  it("stores the requester's reason with the spec, for the approver", async () => {
+    const api = await startBackend(databaseId);
+    const res = await api.post('/pools', {
+      ...validSpec(),
+      reason: '  nightly builds outgrew the shared runners ',
+    });
+    expect(res.status).toBe(202);
+    const read = await api.get(`/pools/${res.body.pool.id}`);
+    expect(read.body.spec.reason).toBe(
+      'nightly builds outgrew the shared runners',
+    );
+    const blank = await api.post('/pools', {
+      ...validSpec(),
+      name: 'blank',
+      reason: '   ',
+    });
+    expect(blank.body.pool.spec).not.toHaveProperty('reason');
+  });
+
   it('dry-run checks everything and creates nothing', async () => {
     const api = await startBackend(databaseId);
     const res = await api.post('/pools?dryRun=true', validSpec());
@@ -160,6 +179,7 @@ describe.each(databases.eachSupportedId())('runners API on %p', databaseId => {
       "autoscaling.minimum: unknown field 'minimum'",
     ],
     ['oversize description', { description: 'x'.repeat(5000) }, 'description'],
+    ['oversize reason', { reason: 'x'.repeat(501) }, 'reason'],
   ])('rejects %s with 400 naming the field', async (_, change, message) => {
     const api = await startBackend(databaseId);
     const res = await api.post('/pools', { ...validSpec(), ...change });

@@ -18,9 +18,17 @@ describe('MyFleetPage', () => {
     const otherTeam = pool({ id: 'p-search', team: 'search', name: 'indexer' });
     const api = mockRunnersApi({
       listPools: jest.fn().mockResolvedValue([pool(), rejected, otherTeam]),
-      listTeamHealth: jest
-        .fn()
-        .mockResolvedValue([team('payments', [health()])]),
+      listTeamHealth: jest.fn().mockResolvedValue([
+        team('payments', [
+          health({
+            queue: {
+              pending: 1,
+              waitSeconds: { p50: 8, p90: 40, p95: 75, p99: 150, samples: 30 },
+            },
+            runners: { online: 2, offline: 1, stale: 1 },
+          }),
+        ]),
+      ]),
     });
     await renderRunners(<MyFleetPage />, {
       api,
@@ -28,6 +36,14 @@ describe('MyFleetPage', () => {
     });
 
     expect(await screen.findByText('Team payments')).toBeInTheDocument();
+    // The team panel: GitLab's runner counts from the health API, waits as p50 / p90 / p99.
+    const verdict = screen.getByRole('region', { name: 'Team verdict' });
+    expect(verdict).toHaveTextContent(
+      'Runners: 2 online · 1 offline · 1 stale.',
+    );
+    expect(verdict).toHaveTextContent(
+      'queue wait (24 h, slowest pool) p50 8 s · p90 40 s · p99 2 min 30 s.',
+    );
     const builds = screen.getByRole('link', { name: 'builds' }).closest('tr')!;
     expect(within(builds).getByText('Ready')).toBeInTheDocument();
     expect(within(builds).getByText('all VMs are ready')).toBeInTheDocument();

@@ -66,9 +66,10 @@ export function TeamVerdictPanel(props: { health: TeamHealth }) {
       </ul>
       <Typography variant="body2">
         Runners: {v.runners.online} online · {v.runners.offline} offline ·{' '}
-        {v.runners.stale} stale. Jobs waiting: {v.queue.pending}, wait p50{' '}
-        {formatSeconds(v.queue.waitSeconds.p50)} / p95{' '}
-        {formatSeconds(v.queue.waitSeconds.p95)} (slowest pool).
+        {v.runners.stale} stale. Jobs waiting: {v.queue.pending}; queue wait (24
+        h, slowest pool) p50 {formatSeconds(v.queue.waitSeconds.p50)} · p90{' '}
+        {formatSeconds(v.queue.waitSeconds.p90)} · p99{' '}
+        {formatSeconds(v.queue.waitSeconds.p99)}.
       </Typography>
       <Typography variant="body2">
         Busiest pool: {load(v.busiest)} · idlest: {load(v.idlest)}. Cost:{' '}

@@ -3,10 +3,15 @@ import FormHelperText from '@material-ui/core/FormHelperText';
 import Grid from '@material-ui/core/Grid';
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
-import { FieldError, FlavorCatalog } from '@runner-fleet/plugin-runners-common';
+import {
+  FieldError,
+  FlavorCatalog,
+  MAX_REASON_LENGTH,
+} from '@runner-fleet/plugin-runners-common';
 import { CustomFlavorFields } from './CustomFlavorFields';
 import { FlavorPicker } from './FlavorPicker';
 import { GitLabFields } from './GitLabFields';
+import { FIELD_OF_INPUT } from './formErrors';
 import { CUSTOM_FLAVOR, PoolFormState, messagesFor } from './poolForm';
 import { ScalingFields } from './ScalingFields';
 
@@ -15,6 +20,7 @@ export const FORM_FIELDS = [
   'team',
   'name',
   'description',
+  'reason',
   'flavor',
   'flavor.os',
   'flavor.cpu',
@@ -40,14 +46,21 @@ export function PoolRequestForm(props: {
   errors: FieldError[];
   customNeedsApproval: boolean;
   onChange: (patch: Partial<PoolFormState>) => void;
+  /** A field's input was left; its messages may show from now on. */
+  onTouch: (field: string) => void;
 }) {
   const { form, teams, catalog, errors, customNeedsApproval, onChange } = props;
-  const text = (field: 'name' | 'description', label: string, help: string) => {
+  const text = (
+    field: 'name' | 'description' | 'reason',
+    label: string,
+    help: string,
+  ) => {
     const messages = messagesFor(errors, field);
     return (
       <TextField
         id={`pool-${field}`}
         fullWidth
+        multiline={field === 'reason'}
         label={label}
         value={form[field]}
         onChange={e => onChange({ [field]: e.target.value })}
@@ -58,7 +71,16 @@ export function PoolRequestForm(props: {
   };
   const teamMessages = messagesFor(errors, 'team');
   return (
-    <Grid container spacing={3} direction="column" wrap="nowrap">
+    <Grid
+      container
+      spacing={3}
+      direction="column"
+      wrap="nowrap"
+      onBlur={e => {
+        const field = FIELD_OF_INPUT[e.target.id];
+        if (field) props.onTouch(field);
+      }}
+    >
       <Grid item>
         <InfoCard title="Team and name">
           <Grid container spacing={2}>
@@ -94,6 +116,13 @@ export function PoolRequestForm(props: {
                 'description',
                 'Description',
                 'Optional: what the pool is for',
+              )}
+            </Grid>
+            <Grid item xs={12}>
+              {text(
+                'reason',
+                'Why your team needs it',
+                `Optional, at most ${MAX_REASON_LENGTH} characters: the platform team reads it when the request needs approval`,
               )}
             </Grid>
           </Grid>

@@ -37,8 +37,15 @@ function render(
   return { result, alertApi };
 }
 
-/** Types into a text field at once; the form validates on every change either way. */
+/** Types into a text field at once and leaves it, which lets its messages show. */
 function type(label: string, value: string) {
+  const input = screen.getByLabelText(label);
+  fireEvent.change(input, { target: { value } });
+  fireEvent.blur(input);
+}
+
+/** Types into a text field without leaving it. */
+function typeOnly(label: string, value: string) {
   fireEvent.change(screen.getByLabelText(label), { target: { value } });
 }
 
@@ -67,9 +74,11 @@ describe('RequestRunnersPage', () => {
     await screen.findByLabelText('Pool name');
 
     type('Pool name', 'Builds!');
-    expect(helperOf('Pool name')).toMatch(/name 'Builds!' is not allowed/);
-    expect(helperOf('Group path')).toMatch(/needs the GitLab group path/);
-    expect(screen.getByRole('button', { name: 'Create pool' })).toBeDisabled();
+    expect(helperOf('Pool name')).toMatch(
+      /^Pool name 'Builds!' is not allowed/,
+    );
+    // The group path was never touched: its message waits.
+    expect(helperOf('Group path')).toBe('The full path as in the GitLab URL');
 
     type('Group path', 'engineering/payments');
     type('Pool name', 'builds');
@@ -97,6 +106,51 @@ describe('RequestRunnersPage', () => {
     );
   });
 
+  it('shows a message only once the field is left or the form is submitted', async () => {
+    const createPool = jest.fn();
+    render(mockRunnersApi({ createPool }));
+    await screen.findByLabelText('Pool name');
+
+    typeOnly('Pool name', 'Builds!');
+    expect(helperOf('Pool name')).toBe(
+      'Lowercase letters, digits and -, e.g. builds',
+    );
+    expect(screen.queryByText('Fix the marked fields first.')).toBeNull();
+
+    fireEvent.blur(screen.getByLabelText('Pool name'));
+    expect(helperOf('Pool name')).toMatch(/^Pool name 'Builds!' is not/);
+    expect(helperOf('Group path')).toBe('The full path as in the GitLab URL');
+
+    // Submitting reveals every message and sends nothing.
+    await userEvent.click(screen.getByRole('button', { name: 'Create pool' }));
+    expect(helperOf('Group path')).toMatch(/needs the GitLab group path/);
+    expect(screen.getByText('Fix the marked fields first.')).toBeVisible();
+    expect(screen.getByRole('button', { name: 'Create pool' })).toBeDisabled();
+    expect(createPool).not.toHaveBeenCalled();
+  });
+
+  it('speaks the labels for an inverted range and previews no inverted cost', async () => {
+    render();
+    await screen.findByLabelText('Pool name');
+    type('Min VMs', '5');
+    type('Max VMs', '2');
+    expect(helperOf('Max VMs')).toBe(
+      'Max VMs must be at least Min VMs (5); raise Max VMs or lower Min VMs',
+    );
+    expect(helperOf('Min VMs')).toBe('Always running, even without jobs');
+    expect(document.body.textContent).not.toMatch(/Replicas/);
+    expect(document.body.textContent).not.toMatch(/5\.0 to 2\.0/);
+    expect(
+      screen.getByText(/^Cost: shown once Min VMs and Max VMs/),
+    ).toBeInTheDocument();
+
+    type('Max VMs', '5');
+    expect(helperOf('Max VMs')).toBe('Reserved against your team quota');
+    expect(
+      screen.getByText(/^Cost: .* per hour \(m1\.large, 5 VMs;/),
+    ).toBeInTheDocument();
+  });
+
   it('offers only the teams the user belongs to, preselecting ?team=', async () => {
     render(mockRunnersApi(), '/runners/request?team=mobile');
     const team = await screen.findByLabelText('Team');
@@ -122,7 +176,7 @@ describe('RequestRunnersPage', () => {
 
     type('vCPU', '40');
     expect(helperOf('vCPU')).toBe(
-      'cpu must be a whole number from 2 to 32 vCPU',
+      'vCPU must be a whole number from 2 to 32 vCPU',
     );
     expect(
       screen.queryByText(/^Needs approval: custom flavors/),
@@ -193,6 +247,10 @@ describe('RequestRunnersPage', () => {
     await screen.findByLabelText('Pool name');
     type('Pool name', 'builds-2');
     type('Group path', 'engineering/payments');
+    type(
+      'Why your team needs it',
+      ' nightly builds outgrew the shared runners ',
+    );
     const tags = screen.getByLabelText('Tags');
     await userEvent.type(tags, 'docker{enter}');
 
@@ -205,6 +263,7 @@ describe('RequestRunnersPage', () => {
       team: 'payments',
       name: 'builds-2',
       description: undefined,
+      reason: 'nightly builds outgrew the shared runners',
       flavor: 'm1.large',
       autoscaling: {
         minReplicas: 1,

@@ -22,6 +22,7 @@ import { PoolRequestForm, FORM_FIELDS } from './PoolRequestForm';
 import { PoolFormState, initialPoolForm, toPoolSpec } from './poolForm';
 import { RequestSummary } from './RequestSummary';
 import { usePoolValidation } from './usePoolValidation';
+import { visibleErrors } from './formErrors';
 
 function RequestRunnersForm(props: {
   teams: string[];
@@ -38,15 +39,21 @@ function RequestRunnersForm(props: {
     initialPoolForm(props.initialTeam, firstLinux ?? 'custom'),
   );
   const [submitting, setSubmitting] = useState(false);
+  // Fields the user has left, and whether they tried to submit: messages wait for either.
+  const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
+  const [submitted, setSubmitted] = useState(false);
   const spec = toPoolSpec(form);
   const validation = usePoolValidation(spec, catalog);
+  const shown = visibleErrors(validation.errors, touched, submitted);
   const quotas = useQuotas(form.team);
   const quota = quotas.value?.find(q => q.team === form.team);
-  const other = validation.errors.filter(
+  const other = shown.filter(
     e => !FORM_FIELDS.some(f => e.field === f || e.field.startsWith(`${f}[`)),
   );
 
   const submit = async () => {
+    setSubmitted(true);
+    if (validation.errors.length > 0) return;
     setSubmitting(true);
     try {
       const change = await api.createPool(spec);
@@ -74,9 +81,12 @@ function RequestRunnersForm(props: {
           form={form}
           teams={teams}
           catalog={catalog}
-          errors={validation.errors}
+          errors={shown}
           customNeedsApproval={validation.customNeedsApproval}
           onChange={patch => setForm(f => ({ ...f, ...patch }))}
+          onTouch={field =>
+            setTouched(t => (t.has(field) ? t : new Set([...t, field])))
+          }
         />
         {[...new Set(other.map(e => e.message))].map(m => (
           <FormHelperText error key={m}>
@@ -90,6 +100,8 @@ function RequestRunnersForm(props: {
           catalog={catalog}
           quota={quota}
           validation={validation}
+          shownErrors={shown.length}
+          submitted={submitted}
           submitting={submitting}
           onSubmit={submit}
         />

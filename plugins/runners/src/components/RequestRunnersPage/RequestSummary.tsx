@@ -41,10 +41,15 @@ export function RequestSummary(props: {
   catalog: FlavorCatalog;
   quota?: QuotaUsage;
   validation: FormValidation;
+  /** How many messages the form shows now (they wait for a blur or a submit). */
+  shownErrors: number;
+  /** The user tried to submit. */
+  submitted: boolean;
   submitting: boolean;
   onSubmit: () => void;
 }) {
-  const { spec, catalog, validation, submitting, onSubmit } = props;
+  const { spec, catalog, validation, shownErrors, submitting, onSubmit } =
+    props;
   const { server } = validation;
   const { costUnit } = useRunnersConfig();
   const flavor = server?.flavor ?? clientFlavor(spec, catalog);
@@ -61,8 +66,11 @@ export function RequestSummary(props: {
   // Over quota is the platform team's call, not a dead end.
   if (overQuota) reasons.add('over-quota');
   const needsApproval = reasons.size > 0 || !!server?.needsApproval;
-  const blocked = validation.errors.length > 0;
+  // Clicking with unseen errors reveals them; once they show, the button waits for fixes.
+  const blocked = validation.errors.length > 0 && props.submitted;
   const min = spec.autoscaling.minReplicas;
+  const range =
+    Number.isInteger(min) && Number.isInteger(max) && min >= 0 && min <= max;
 
   return (
     <InfoCard title="Your request">
@@ -70,11 +78,23 @@ export function RequestSummary(props: {
         Quota of team {spec.team}
       </Typography>
       <QuotaPreview quota={quota} reservation={reservation} />
-      {flavor && Number.isInteger(min) && Number.isInteger(max) && (
+      {flavor && range && (
         <Typography variant="body2" paragraph>
-          Cost: {formatCost(flavor.costWeight * min)} to{' '}
-          {formatCost(flavor.costWeight * max)} {costUnit} per hour (
-          {flavor.name}, {min}–{max} VMs; one m1.large VM-hour is 1)
+          Cost:{' '}
+          {min === max
+            ? formatCost(flavor.costWeight * max)
+            : `${formatCost(flavor.costWeight * min)} to ${formatCost(
+                flavor.costWeight * max,
+              )}`}{' '}
+          {costUnit} per hour ({flavor.name},{' '}
+          {min === max ? `${max} VMs` : `${min}–${max} VMs`}; one m1.large
+          VM-hour is 1)
+        </Typography>
+      )}
+      {flavor && !range && (
+        <Typography variant="body2" color="textSecondary" paragraph>
+          Cost: shown once Min VMs and Max VMs are whole numbers and Max VMs is
+          at least Min VMs.
         </Typography>
       )}
       {needsApproval && (
@@ -116,7 +136,7 @@ export function RequestSummary(props: {
         <Typography variant="caption" color="textSecondary">
           {validation.checking && 'Checking…'}
           {!validation.checking &&
-            validation.errors.length > 0 &&
+            shownErrors > 0 &&
             'Fix the marked fields first.'}
         </Typography>
       </Box>

@@ -13,6 +13,8 @@ export interface PoolFormState {
   team: string;
   name: string;
   description: string;
+  /** Why the team needs the pool, for the approver. */
+  reason: string;
   os: RunnerOs;
   /** A standard flavor name, or {@link CUSTOM_FLAVOR}. */
   flavor: string;
@@ -39,6 +41,7 @@ export function initialPoolForm(
     team,
     name: '',
     description: '',
+    reason: '',
     os: 'linux',
     flavor,
     custom: { cpu: '8', memoryGiB: '16', diskGiB: '80', jobSlots: '' },
@@ -77,6 +80,7 @@ export function toPoolSpec(form: PoolFormState): PoolSpec {
     team: form.team,
     name: form.name.trim(),
     description: form.description.trim() || undefined,
+    reason: form.reason.trim() || undefined,
     flavor:
       form.flavor === CUSTOM_FLAVOR
         ? {

@@ -2,6 +2,7 @@ import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
 import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
+import DialogContentText from '@material-ui/core/DialogContentText';
 import DialogTitle from '@material-ui/core/DialogTitle';
 import TextField from '@material-ui/core/TextField';
 import { ApprovalRequest } from '@runner-fleet/plugin-runners-common';
@@ -22,6 +23,10 @@ export function RejectDialog(props: {
         Reject {request.team}/{request.poolName}
       </DialogTitle>
       <DialogContent>
+        <DialogContentText>
+          The pool is not provisioned and reserves nothing; the requester sees
+          it rejected, with your reason.
+        </DialogContentText>
         <TextField
           fullWidth
           multiline

@@ -1,7 +1,7 @@
 import { mockApis } from '@backstage/frontend-test-utils';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { approvalRequest } from '../../__testUtils__/fixtures';
+import { approvalRequest, pool } from '../../__testUtils__/fixtures';
 import {
   mockRunnersApi,
   renderRunners,
@@ -33,11 +33,87 @@ describe('RequestsPage', () => {
       within(row).getByRole('link', { name: 'big-builds' }),
     ).toHaveAttribute('href', '/runners/pools/p-big');
     await userEvent.click(within(row).getByRole('button', { name: 'Approve' }));
+    // Approving asks first, saying what happens.
+    const dialog = screen.getByRole('dialog');
+    expect(dialog).toHaveTextContent(/provisioned right away/);
+    expect(approveRequest).not.toHaveBeenCalled();
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Approve' }),
+    );
     await waitFor(() => expect(approveRequest).toHaveBeenCalledWith('r1'));
     await alertApi.waitForAlert(
       a => a.message === 'Approved payments/big-builds.',
     );
     expect(listRequests).toHaveBeenCalledTimes(2);
+  });
+
+  it('shows approvers the shape, quota before and after, cost and the reason', async () => {
+    const base = pool();
+    const getPool = jest.fn().mockResolvedValue(
+      pool({
+        id: 'p-big',
+        name: 'big-builds',
+        state: 'pending-approval',
+        flavor: {
+          ...base.flavor,
+          name: 'custom-24c64g',
+          cpu: 24,
+          memoryGiB: 64,
+          costWeight: 4,
+          custom: true,
+        },
+        spec: {
+          ...base.spec,
+          name: 'big-builds',
+          reason: 'the monorepo build needs 24 vCPU',
+          autoscaling: {
+            ...base.spec.autoscaling,
+            minReplicas: 0,
+            maxReplicas: 2,
+          },
+        },
+      }),
+    );
+    const listQuotas = jest.fn().mockResolvedValue([
+      {
+        team: 'payments',
+        limits: { maxCpu: 128, maxMemoryGiB: 256, maxPools: 10 },
+        // The waiting custom-flavor pool already reserves its 48 vCPU / 128 GiB.
+        used: { cpu: 100, memoryGiB: 200, pools: 4 },
+      },
+    ]);
+    await renderRunners(<RequestsPage />, {
+      api: mockRunnersApi({
+        listRequests: jest.fn().mockResolvedValue([approvalRequest()]),
+        getPool,
+        listQuotas,
+      }),
+      allow: approver,
+    });
+    const context = await screen.findByTestId('approval-context-r1');
+    await waitFor(() =>
+      expect(context).toHaveTextContent(
+        'Shape: custom-24c64g: 24 vCPU / 64 GiB memory, Linux',
+      ),
+    );
+    expect(getPool).toHaveBeenCalledWith('p-big');
+    expect(context).toHaveTextContent('Max VMs: 2 (min 0)');
+    await waitFor(() =>
+      expect(context).toHaveTextContent(
+        'Quota of team payments: vCPU 52 → 100 of 128; memory 72 GiB → 200 GiB of 256 GiB; pools 3 → 4 of 10',
+      ),
+    );
+    expect(context).toHaveTextContent(
+      'Cost: 0.0 to 8.0 cost units per hour; up to 5840 cost units per month at max VMs',
+    );
+    expect(context).toHaveTextContent(
+      'Reason: the monorepo build needs 24 vCPU',
+    );
+    expect(
+      within(context).getByRole('link', {
+        name: 'Team payments in the catalog',
+      }),
+    ).toHaveAttribute('href', '/catalog/default/group/payments');
   });
 
   it('rejects only with a reason', async () => {
@@ -119,6 +195,11 @@ describe('RequestsPage', () => {
     });
     await userEvent.click(
       await screen.findByRole('button', { name: 'Approve' }),
+    );
+    await userEvent.click(
+      within(screen.getByRole('dialog')).getByRole('button', {
+        name: 'Approve',
+      }),
     );
     const alert = await alertApi.waitForAlert(a => a.severity === 'error');
     expect(alert.message).toBe(

@@ -28,7 +28,9 @@ import { useState } from 'react';
 import { errorMessage } from '../../hooks/errors';
 import { useRunnersLinks } from '../../hooks/useRunnersLinks';
 import { usePageTextStyles } from '../a11y/contrast';
+import { ApproveDialog } from './ApproveDialog';
 import { RejectDialog } from './RejectDialog';
+import { RequestContext } from './RequestContext';
 
 const REASON_LABEL: Record<string, string> = {
   'custom-flavor': 'custom flavor',
@@ -66,6 +68,7 @@ export function RequestsPage() {
     permission: runnersRequestApprovePermission,
   });
   const [rejecting, setRejecting] = useState<ApprovalRequest>();
+  const [approving, setApproving] = useState<ApprovalRequest>();
   const [busy, setBusy] = useState<string>();
 
   const decide = async (request: ApprovalRequest, reason?: string) => {
@@ -80,6 +83,7 @@ export function RequestsPage() {
         display: 'transient',
       });
       setRejecting(undefined);
+      setApproving(undefined);
       requests.retry();
     } catch (e) {
       alertApi.post({
@@ -120,6 +124,7 @@ export function RequestsPage() {
               />
             ))}
           </Box>
+          {r.status === 'pending' && <RequestContext request={r} />}
         </>
       ),
     },
@@ -142,7 +147,7 @@ export function RequestsPage() {
               variant="contained"
               color="primary"
               disabled={busy === r.id}
-              onClick={() => decide(r)}
+              onClick={() => setApproving(r)}
             >
               Approve
             </Button>
@@ -235,6 +240,14 @@ export function RequestsPage() {
         {filter}
       </Box>
       {body}
+      {approving && (
+        <ApproveDialog
+          request={approving}
+          busy={busy === approving.id}
+          onCancel={() => setApproving(undefined)}
+          onApprove={() => decide(approving)}
+        />
+      )}
       {rejecting && (
         <RejectDialog
           request={rejecting}

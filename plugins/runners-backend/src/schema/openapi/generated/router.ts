@@ -1129,6 +1129,12 @@ export const spec = {
             type: 'string',
             maxLength: 1000,
           },
+          reason: {
+            type: 'string',
+            maxLength: 500,
+            description:
+              "Optional: why the team needs the pool, in the requester's words; the approver reads it beside a request that waits for approval.",
+          },
           flavor: {
             oneOf: [
               {
@@ -1715,6 +1721,26 @@ export const spec = {
             minimum: 0,
             description:
               'Age in seconds of the CI data (jobs, runner managers) behind these numbers; absent until GitLab was first read.',
+          },
+          runners: {
+            type: 'object',
+            required: ['online', 'offline', 'stale'],
+            description:
+              "The pool's runner managers by GitLab's definitions: online = contacted in the last 2 hours; stale = no contact for more than 7 days, or never contacted and created more than 7 days ago; offline = the rest. Absent until GitLab was first read.",
+            properties: {
+              online: {
+                type: 'integer',
+                minimum: 0,
+              },
+              offline: {
+                type: 'integer',
+                minimum: 0,
+              },
+              stale: {
+                type: 'integer',
+                minimum: 0,
+              },
+            },
           },
           clusters: {
             type: 'array',

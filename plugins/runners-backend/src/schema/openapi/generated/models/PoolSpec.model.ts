@@ -14,6 +14,10 @@ export interface PoolSpec {
   team: string;
   name: string;
   description?: string;
+  /**
+   * Optional: why the team needs the pool, in the requester\'s words; the approver reads it beside a request that waits for approval.
+   */
+  reason?: string;
   flavor: PoolSpecFlavor;
   autoscaling: AutoscalingSpec;
   gitlab: GitLabRunnerSpec;

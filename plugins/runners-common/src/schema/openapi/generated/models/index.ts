@@ -32,6 +32,7 @@ export * from '../models/PoolChange.model';
 export * from '../models/PoolEvent.model';
 export * from '../models/PoolHealth.model';
 export * from '../models/PoolHealthDetail.model';
+export * from '../models/PoolHealthRunners.model';
 export * from '../models/PoolReasonCode.model';
 export * from '../models/PoolRollout.model';
 export * from '../models/PoolRolloutVms.model';
