@@ -16,7 +16,42 @@ describe('MyFleetPage', () => {
       stateReason: 'rejected: 64 vCPU is more than any job needs',
     });
     const otherTeam = pool({ id: 'p-search', team: 'search', name: 'indexer' });
+    const getPoolHealth = jest.fn().mockResolvedValue({
+      ...health(),
+      vms: [],
+      events: [],
+      history: [
+        {
+          at: '2026-01-01T10:00:00Z',
+          utilization: 0.5,
+          busySlots: 3,
+          pending: 0,
+          waitP95: 20,
+        },
+        {
+          at: '2026-01-01T11:00:00Z',
+          utilization: 0.5,
+          busySlots: 3,
+          pending: 0,
+        },
+        {
+          at: '2026-01-01T12:00:00Z',
+          utilization: 0.9,
+          busySlots: 5,
+          pending: 4,
+          waitP95: 200,
+        },
+        {
+          at: '2026-01-01T13:00:00Z',
+          utilization: 0.5,
+          busySlots: 3,
+          pending: 1,
+          waitP95: 75,
+        },
+      ],
+    });
     const api = mockRunnersApi({
+      getPoolHealth,
       listPools: jest.fn().mockResolvedValue([pool(), rejected, otherTeam]),
       listTeamHealth: jest.fn().mockResolvedValue([
         team('payments', [
@@ -44,6 +79,13 @@ describe('MyFleetPage', () => {
     expect(verdict).toHaveTextContent(
       'queue wait (24 h, slowest pool) p50 8 s · p90 40 s · p99 2 min 30 s.',
     );
+    // The slowest pool's 24 h trend, from its health history (buckets without jobs skipped).
+    expect(
+      await within(verdict).findByRole('img', {
+        name: 'Queue wait p95 of builds over 24 h: 20 s then 1 min 15 s now, highest 3 min 20 s',
+      }),
+    ).toBeInTheDocument();
+    expect(getPoolHealth).toHaveBeenCalledWith('p-builds');
     const builds = screen.getByRole('link', { name: 'builds' }).closest('tr')!;
     expect(within(builds).getByText('Ready')).toBeInTheDocument();
     expect(within(builds).getByText('all VMs are ready')).toBeInTheDocument();

@@ -15,6 +15,7 @@ import {
   useShowback,
 } from '@runner-fleet/plugin-runners-react';
 import { useRunnersConfig } from '../../hooks/useRunnersConfig';
+import { WaitTrend } from './WaitTrend';
 
 const HEADLINE = {
   healthy: { Status: StatusOK, text: 'Healthy' },
@@ -50,6 +51,12 @@ export function TeamVerdictPanel(props: { health: TeamHealth }) {
     costWeights,
   });
   const { Status, text } = HEADLINE[v.level];
+  // The pool whose jobs waited longest (p95 over 24 h) gets the trend line.
+  const slowest = [...props.health.pools]
+    .filter(p => p.queue.waitSeconds.p95 !== undefined)
+    .sort(
+      (a, b) => (b.queue.waitSeconds.p95 ?? 0) - (a.queue.waitSeconds.p95 ?? 0),
+    )[0];
   const load = (l?: { name: string; utilization: number }) =>
     l ? `${l.name} (${formatPercent(l.utilization)})` : '–';
   return (
@@ -71,6 +78,7 @@ export function TeamVerdictPanel(props: { health: TeamHealth }) {
         {formatSeconds(v.queue.waitSeconds.p90)} · p99{' '}
         {formatSeconds(v.queue.waitSeconds.p99)}.
       </Typography>
+      {slowest && <WaitTrend poolId={slowest.poolId} poolName={slowest.name} />}
       <Typography variant="body2">
         Busiest pool: {load(v.busiest)} · idlest: {load(v.idlest)}. Cost:{' '}
         {formatCost(v.cost.last24h)} {costUnit} in 24 h
