@@ -170,6 +170,7 @@ export const runnersPlugin = createBackendPlugin({
               rollouts,
               onChange: poolId => fleet.kick(poolId),
             },
+            fleetRollouts: { auditor: deps.auditor, service: fleetRollouts },
             showback: ShowbackService.create({ history, config, permissions }),
             advice: AdviceService.create({
               history,
