@@ -245,7 +245,8 @@ export interface Config {
      * (`frequency` and `timeout` required, e.g. `{ frequency: { seconds: 30 }, timeout:
      * { minutes: 1 } }`). Scopes are fixed: refresh runs on every replica, the rest on one.
      * Defaults: refresh 15 s (a duration, not cron: it is the CI poller's round), historySample
-     * 30 s, historyPrune and storePrune hourly, ghostSweeper 60 s.
+     * 30 s, historyPrune and storePrune hourly, ghostSweeper 60 s, fleetRollouts 30 s (advances
+     * open fleet rollouts: admits the next pools of a flavor).
      */
     schedules?: {
       refresh?: SchedulerServiceTaskScheduleDefinitionConfig;
@@ -253,6 +254,7 @@ export interface Config {
       historyPrune?: SchedulerServiceTaskScheduleDefinitionConfig;
       storePrune?: SchedulerServiceTaskScheduleDefinitionConfig;
       ghostSweeper?: SchedulerServiceTaskScheduleDefinitionConfig;
+      fleetRollouts?: SchedulerServiceTaskScheduleDefinitionConfig;
     };
     /** Reconciler schedule. */
     reconciler?: {

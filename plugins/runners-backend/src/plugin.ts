@@ -16,6 +16,8 @@ import { readRunnersConfig } from './config';
 import { DatabaseHistoryStore } from './database/DatabaseHistoryStore';
 import { DatabasePoolStore } from './database/DatabasePoolStore';
 import { DatabaseRolloutStore } from './database/DatabaseRolloutStore';
+import { DatabaseFleetRolloutStore } from './database/DatabaseFleetRolloutStore';
+import { FleetRollouts } from './fleetRollout/FleetRollouts';
 import { startFleet } from './fleet/startFleet';
 import { connectClusters } from './provisioning/connectClusters';
 import { PoolPermissions } from './service/PoolPermissions';
@@ -112,6 +114,24 @@ export const runnersPlugin = createBackendPlugin({
           metrics: deps.metrics,
         });
 
+        const fleetRollouts = FleetRollouts.create({
+          store,
+          rollouts,
+          fleetRollouts: await DatabaseFleetRolloutStore.create({
+            database: deps.database,
+            skipMigrations: true,
+          }),
+          catalog: config.catalog,
+          vmCount: poolId => fleet.health.vmisOf(poolId).length,
+          onChange: poolId => fleet.kick(poolId),
+          logger,
+        });
+        await deps.scheduler.scheduleTask({
+          id: 'runners-fleet-rollouts',
+          ...config.schedules.tasks.fleetRollouts,
+          fn: () => fleetRollouts.advanceAll(),
+        });
+
         const permissions = PoolPermissions.create({
           permissions: deps.permissions,
         });
@@ -150,6 +170,7 @@ export const runnersPlugin = createBackendPlugin({
               rollouts,
               onChange: poolId => fleet.kick(poolId),
             },
+            fleetRollouts: { auditor: deps.auditor, service: fleetRollouts },
             showback: ShowbackService.create({ history, config, permissions }),
             advice: AdviceService.create({
               history,

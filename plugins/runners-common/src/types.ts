@@ -221,6 +221,72 @@ export interface PoolRollout {
   updatedAt?: string;
 }
 
+/**
+ * One pool of a fleet rollout: `waiting` (not admitted yet), `rolling`, `done` (rolled and
+ * ready) or `halted` (its own rollout halted).
+ *
+ * @public
+ */
+export interface FleetRolloutPool {
+  poolId: string;
+  team?: string;
+  name?: string;
+  status: 'waiting' | 'rolling' | 'done' | 'halted';
+  /** Admitted as a canary, before the others. */
+  canary: boolean;
+  /** VMs on the previous definition and on the new one. */
+  vms: { old: number; new: number };
+  /** What the pool's own rollout says. */
+  message?: string;
+}
+
+/**
+ * The catalog's current definition of a flavor rolled out across the pools of that flavor. UIs
+ * and tests decide on `phase` and `reason`, never on `message`.
+ *
+ * @public
+ */
+export interface FleetRollout {
+  id: string;
+  flavor: string;
+  /** The image the definition rolls out. */
+  image: string;
+  phase: 'canary' | 'rolling' | 'paused' | 'halted' | 'complete' | 'aborted';
+  reason:
+    | 'Started'
+    | 'CanaryRolling'
+    | 'Admitting'
+    | 'WaitingForPools'
+    | 'PoolRolloutHalted'
+    | 'Paused'
+    | 'Complete'
+    | 'Aborted';
+  /** Why it waits, in words. */
+  message: string;
+  canaryPools: number;
+  maxVmPercent: number;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+  finishedAt?: string;
+  pools: FleetRolloutPool[];
+  progress: { pools: number; poolsDone: number; vms: number; vmsNew: number };
+}
+
+/**
+ * What a fleet rollout starts with.
+ *
+ * @public
+ */
+export interface FleetRolloutInput {
+  /** A catalog flavor's name. */
+  flavor: string;
+  /** Pools rolled first, smallest first; default 1. */
+  canaryPools?: number;
+  /** Share of the affected pools' VMs in pools still rolling; default 25. */
+  maxVmPercent?: number;
+}
+
 /** One entry of a pool's state history. */
 export interface PoolEvent {
   poolId: string;

@@ -12,7 +12,8 @@ export type RunnersTaskName =
   | 'historySample'
   | 'historyPrune'
   | 'storePrune'
-  | 'ghostSweeper';
+  | 'ghostSweeper'
+  | 'fleetRollouts';
 
 /**
  * The plugin's scheduled tasks with their defaults, the one place they are written down. The
@@ -50,6 +51,12 @@ export const TASK_SCHEDULE_DEFAULTS = {
     frequency: { seconds: 60 },
     timeout: { minutes: 5 },
     initialDelay: { seconds: 30 },
+    scope: 'global',
+  },
+  /** Advances open fleet rollouts (admits the next pools); one replica at a time. */
+  fleetRollouts: {
+    frequency: { seconds: 30 },
+    timeout: { minutes: 2 },
     scope: 'global',
   },
 } satisfies Record<RunnersTaskName, SchedulerServiceTaskScheduleDefinition>;

@@ -9,6 +9,8 @@ import { PreconditionFailedError } from './conflicts';
 import { PoolPermissions } from './PoolPermissions';
 import { FleetService } from '../fleet/FleetService';
 import { addRolloutRoutes } from './rolloutRoutes';
+import { addFleetRolloutRoutes } from './fleetRolloutRoutes';
+import { FleetRollouts } from '../fleetRollout/FleetRollouts';
 import { addFleetRoutes, refuseRestrictedTokens } from './fleetRoutes';
 import { jsonBody } from './jsonBody';
 import { addCapacityRoutes } from '../capacity/capacityRoutes';
@@ -31,6 +33,11 @@ export async function createRouter(options: {
     Parameters<typeof addRolloutRoutes>[1],
     'httpAuth' | 'pools' | 'permissions'
   >;
+  /** Fleet rollouts of catalog flavors; without it those routes answer 404. */
+  fleetRollouts?: {
+    auditor: Parameters<typeof addFleetRolloutRoutes>[1]['auditor'];
+    service: FleetRollouts;
+  };
   showback: ShowbackService;
   advice: AdviceService;
 }): Promise<express.Router> {
@@ -41,6 +48,13 @@ export async function createRouter(options: {
   addFleetRoutes(router, options);
   if (options.rollouts) {
     addRolloutRoutes(router, { ...options, ...options.rollouts });
+  }
+  if (options.fleetRollouts) {
+    addFleetRolloutRoutes(router, {
+      ...options,
+      auditor: options.fleetRollouts.auditor,
+      fleetRollouts: options.fleetRollouts.service,
+    });
   }
   addCapacityRoutes(router, options);
   // Reads are open to users and services; changes act for a user, whose teams decide.

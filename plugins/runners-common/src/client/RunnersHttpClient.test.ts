@@ -57,6 +57,28 @@ describe('RunnersHttpClient', () => {
     await expect(request.json()).resolves.toEqual({ tags: ['x'] });
   });
 
+  it('starts, lists and changes fleet rollouts on their routes', async () => {
+    const { client, requests } = setup();
+    await client.startFleetRollout({ flavor: 'm1.large', canaryPools: 2 });
+    await client.listFleetRollouts();
+    await client.getFleetRollout('r1');
+    await client.changeFleetRollout('r1', 'pause');
+    await client.changeFleetRollout('r1', 'resume');
+    await client.changeFleetRollout('r1', 'abort');
+    expect(requests.map(r => `${r.method} ${r.url}`)).toEqual([
+      `POST ${baseUrl}/fleet/rollouts`,
+      `GET ${baseUrl}/fleet/rollouts`,
+      `GET ${baseUrl}/fleet/rollouts/r1`,
+      `POST ${baseUrl}/fleet/rollouts/r1/pause`,
+      `POST ${baseUrl}/fleet/rollouts/r1/resume`,
+      `POST ${baseUrl}/fleet/rollouts/r1/abort`,
+    ]);
+    await expect(requests[0].json()).resolves.toEqual({
+      flavor: 'm1.large',
+      canaryPools: 2,
+    });
+  });
+
   it('sends no If-Match, dryRun or force unless asked to', async () => {
     const { client, requests } = setup();
     await client.updatePool('p1', { tags: [] });

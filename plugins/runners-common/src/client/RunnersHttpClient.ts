@@ -5,6 +5,8 @@ import type { FlavorCatalog } from '../flavors';
 import type { FleetSummary, PoolHealthDetail, TeamHealth } from '../health';
 import type {
   ApprovalRequest,
+  FleetRollout,
+  FleetRolloutInput,
   PoolEvent,
   PoolRollout,
   PoolSpec,
@@ -160,6 +162,43 @@ export class RunnersHttpClient {
     options?: RunnersRequestOptions,
   ): Promise<PoolRollout> {
     return json(await this.#api.abortPoolRollout({ path: { id } }, options));
+  }
+
+  /** Fleet rollouts, newest first (platform team). */
+  async listFleetRollouts(
+    options?: RunnersRequestOptions,
+  ): Promise<FleetRollout[]> {
+    return json(await this.#api.listFleetRollouts({}, options));
+  }
+
+  /** One fleet rollout with its pools' progress (platform team). */
+  async getFleetRollout(
+    id: string,
+    options?: RunnersRequestOptions,
+  ): Promise<FleetRollout> {
+    return json(await this.#api.getFleetRollout({ path: { id } }, options));
+  }
+
+  /** Rolls the catalog's current definition of a flavor out to its pools (platform team). */
+  async startFleetRollout(
+    input: FleetRolloutInput,
+    options?: RunnersRequestOptions,
+  ): Promise<FleetRollout> {
+    return json(await this.#api.startFleetRollout({ body: input }, options));
+  }
+
+  /** Pauses, resumes or aborts a fleet rollout (platform team). */
+  async changeFleetRollout(
+    id: string,
+    action: 'pause' | 'resume' | 'abort',
+    options?: RunnersRequestOptions,
+  ): Promise<FleetRollout> {
+    const request = { path: { id } };
+    if (action === 'pause')
+      return json(await this.#api.pauseFleetRollout(request, options));
+    if (action === 'resume')
+      return json(await this.#api.resumeFleetRollout(request, options));
+    return json(await this.#api.abortFleetRollout(request, options));
   }
 
   /** The pool's state history, oldest first. */

@@ -358,6 +358,169 @@ export const spec = {
         },
       },
     },
+    '/fleet/rollouts': {
+      get: {
+        operationId: 'ListFleetRollouts',
+        description:
+          "Fleet rollouts, newest first, each with its pools' progress. Platform team only (runners.request.approve).",
+        responses: {
+          '200': {
+            description: 'The fleet rollouts.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'array',
+                  items: {
+                    $ref: '#/components/schemas/FleetRollout',
+                  },
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+      post: {
+        operationId: 'StartFleetRollout',
+        description:
+          "Rolls the catalog's current definition of a flavor (e.g. a new image) out to every live pool of that flavor: the smallest `canaryPools` first, the rest once they are rolled and ready, in batches while the VMs of pools still rolling stay within `maxVmPercent` of all their VMs. Platform team only (runners.request.approve). 409 when no pool needs it or the flavor is being rolled out already.",
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/FleetRolloutInput',
+              },
+            },
+          },
+        },
+        responses: {
+          '201': {
+            description: 'The fleet rollout, its canary pools admitted.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/FleetRollout',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/fleet/rollouts/{id}': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/id',
+        },
+      ],
+      get: {
+        operationId: 'GetFleetRollout',
+        description:
+          'A fleet rollout with old/new VMs per admitted pool and the pools still waiting.',
+        responses: {
+          '200': {
+            description: 'The fleet rollout.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/FleetRollout',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/fleet/rollouts/{id}/pause': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/id',
+        },
+      ],
+      post: {
+        operationId: 'PauseFleetRollout',
+        description:
+          'Stops admitting pools; admitted pools finish their own rollouts.',
+        responses: {
+          '200': {
+            description: 'The fleet rollout, paused.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/FleetRollout',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/fleet/rollouts/{id}/resume': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/id',
+        },
+      ],
+      post: {
+        operationId: 'ResumeFleetRollout',
+        description:
+          'Admits pools again after a pause, or after a halt once the pool is fixed.',
+        responses: {
+          '200': {
+            description: 'The fleet rollout, running again.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/FleetRollout',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/fleet/rollouts/{id}/abort': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/id',
+        },
+      ],
+      post: {
+        operationId: 'AbortFleetRollout',
+        description:
+          'Stops admitting and aborts the open rollouts of admitted pools: they return to their previous flavor. Pools already rolled keep the new definition.',
+        responses: {
+          '200': {
+            description: 'The fleet rollout, aborted.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/FleetRollout',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
     '/requests': {
       get: {
         operationId: 'ListRequests',
@@ -1440,6 +1603,172 @@ export const spec = {
           },
           updatedAt: {
             type: 'string',
+          },
+        },
+      },
+      FleetRolloutInput: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['flavor'],
+        properties: {
+          flavor: {
+            type: 'string',
+            description: 'Name of a catalog flavor.',
+          },
+          canaryPools: {
+            type: 'integer',
+            minimum: 0,
+            description:
+              'Pools rolled first, smallest first, before any other is admitted. Default 1.',
+          },
+          maxVmPercent: {
+            type: 'number',
+            minimum: 1,
+            maximum: 100,
+            description:
+              "Share of the affected pools' VMs that may be in pools still rolling (at least one pool at a time). Default 25.",
+          },
+        },
+      },
+      FleetRolloutPool: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['poolId', 'status', 'canary', 'vms'],
+        properties: {
+          poolId: {
+            type: 'string',
+          },
+          team: {
+            type: 'string',
+          },
+          name: {
+            type: 'string',
+          },
+          status: {
+            type: 'string',
+            enum: ['waiting', 'rolling', 'done', 'halted'],
+          },
+          canary: {
+            type: 'boolean',
+          },
+          vms: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['old', 'new'],
+            properties: {
+              old: {
+                type: 'integer',
+              },
+              new: {
+                type: 'integer',
+              },
+            },
+          },
+          message: {
+            type: 'string',
+            description: "What the pool's own rollout says.",
+          },
+        },
+      },
+      FleetRollout: {
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'id',
+          'flavor',
+          'image',
+          'phase',
+          'reason',
+          'message',
+          'canaryPools',
+          'maxVmPercent',
+          'createdBy',
+          'createdAt',
+          'updatedAt',
+          'pools',
+          'progress',
+        ],
+        properties: {
+          id: {
+            type: 'string',
+          },
+          flavor: {
+            type: 'string',
+          },
+          image: {
+            type: 'string',
+            description: "The image the flavor's definition rolls out.",
+          },
+          phase: {
+            type: 'string',
+            enum: [
+              'canary',
+              'rolling',
+              'paused',
+              'halted',
+              'complete',
+              'aborted',
+            ],
+          },
+          reason: {
+            type: 'string',
+            enum: [
+              'Started',
+              'CanaryRolling',
+              'Admitting',
+              'WaitingForPools',
+              'PoolRolloutHalted',
+              'Paused',
+              'Complete',
+              'Aborted',
+            ],
+          },
+          message: {
+            type: 'string',
+            description: 'Why it waits, in words.',
+          },
+          canaryPools: {
+            type: 'integer',
+          },
+          maxVmPercent: {
+            type: 'number',
+          },
+          createdBy: {
+            type: 'string',
+          },
+          createdAt: {
+            type: 'string',
+          },
+          updatedAt: {
+            type: 'string',
+          },
+          finishedAt: {
+            type: 'string',
+          },
+          pools: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/FleetRolloutPool',
+            },
+          },
+          progress: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['pools', 'poolsDone', 'vms', 'vmsNew'],
+            properties: {
+              pools: {
+                type: 'integer',
+              },
+              poolsDone: {
+                type: 'integer',
+              },
+              vms: {
+                type: 'integer',
+              },
+              vmsNew: {
+                type: 'integer',
+              },
+            },
           },
         },
       },

@@ -7,6 +7,8 @@
 import { ApprovalRequest } from '../models/ApprovalRequest.model';
 import { Decision } from '../models/Decision.model';
 import { FlavorCatalog } from '../models/FlavorCatalog.model';
+import { FleetRollout } from '../models/FleetRollout.model';
+import { FleetRolloutInput } from '../models/FleetRolloutInput.model';
 import { FleetSummary } from '../models/FleetSummary.model';
 import { ListAdvice200Response } from '../models/ListAdvice200Response.model';
 import { ListPoolEvents200Response } from '../models/ListPoolEvents200Response.model';
@@ -25,6 +27,15 @@ import { PoolValidation } from '../models/PoolValidation.model';
 import { RejectRequestRequest } from '../models/RejectRequestRequest.model';
 import { Showback } from '../models/Showback.model';
 
+/**
+ * @public
+ */
+export type AbortFleetRollout = {
+  path: {
+    id: string;
+  };
+  response: FleetRollout | Error;
+};
 /**
  * @public
  */
@@ -86,6 +97,15 @@ export type DismissAdvice = {
     adviceId: string;
   };
   response: void | Error;
+};
+/**
+ * @public
+ */
+export type GetFleetRollout = {
+  path: {
+    id: string;
+  };
+  response: FleetRollout | Error;
 };
 /**
  * @public
@@ -169,6 +189,12 @@ export type ListFlavors = {
 /**
  * @public
  */
+export type ListFleetRollouts = {
+  response: Array<FleetRollout> | Error;
+};
+/**
+ * @public
+ */
 export type ListPoolEvents = {
   path: {
     id: string;
@@ -214,12 +240,37 @@ export type ListTeamHealth = {
 /**
  * @public
  */
+export type PauseFleetRollout = {
+  path: {
+    id: string;
+  };
+  response: FleetRollout | Error;
+};
+/**
+ * @public
+ */
 export type RejectRequest = {
   path: {
     id: string;
   };
   body: RejectRequestRequest;
   response: ApprovalRequest | Error;
+};
+/**
+ * @public
+ */
+export type ResumeFleetRollout = {
+  path: {
+    id: string;
+  };
+  response: FleetRollout | Error;
+};
+/**
+ * @public
+ */
+export type StartFleetRollout = {
+  body: FleetRolloutInput;
+  response: FleetRollout | Error;
 };
 /**
  * @public
@@ -243,6 +294,8 @@ export type ValidatePool = {
 };
 
 export type EndpointMap = {
+  '#post|/fleet/rollouts/{id}/abort': AbortFleetRollout;
+
   '#post|/pools/{id}/rollout/abort': AbortPoolRollout;
 
   '#post|/advice/{adviceId}/apply': ApplyAdvice;
@@ -254,6 +307,8 @@ export type EndpointMap = {
   '#_delete|/pools/{id}': DeletePool;
 
   '#post|/advice/{adviceId}/dismiss': DismissAdvice;
+
+  '#get|/fleet/rollouts/{id}': GetFleetRollout;
 
   '#get|/health': GetFleetSummary;
 
@@ -273,6 +328,8 @@ export type EndpointMap = {
 
   '#get|/flavors': ListFlavors;
 
+  '#get|/fleet/rollouts': ListFleetRollouts;
+
   '#get|/pools/{id}/events': ListPoolEvents;
 
   '#get|/pools': ListPools;
@@ -283,7 +340,13 @@ export type EndpointMap = {
 
   '#get|/health/teams': ListTeamHealth;
 
+  '#post|/fleet/rollouts/{id}/pause': PauseFleetRollout;
+
   '#post|/requests/{id}/reject': RejectRequest;
+
+  '#post|/fleet/rollouts/{id}/resume': ResumeFleetRollout;
+
+  '#post|/fleet/rollouts': StartFleetRollout;
 
   '#patch|/pools/{id}': UpdatePool;
 

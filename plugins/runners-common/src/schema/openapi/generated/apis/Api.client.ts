@@ -12,6 +12,8 @@ import * as parser from 'uri-template';
 import { ApprovalRequest } from '../models/ApprovalRequest.model';
 import { Decision } from '../models/Decision.model';
 import { FlavorCatalog } from '../models/FlavorCatalog.model';
+import { FleetRollout } from '../models/FleetRollout.model';
+import { FleetRolloutInput } from '../models/FleetRolloutInput.model';
 import { FleetSummary } from '../models/FleetSummary.model';
 import { ListAdvice200Response } from '../models/ListAdvice200Response.model';
 import { ListPoolEvents200Response } from '../models/ListPoolEvents200Response.model';
@@ -47,6 +49,14 @@ export type TypedResponse<T> = Omit<Response, 'json'> & {
 export interface RequestOptions {
   token?: string;
 }
+/**
+ * @public
+ */
+export type AbortFleetRollout = {
+  path: {
+    id: string;
+  };
+};
 /**
  * @public
  */
@@ -101,6 +111,14 @@ export type DeletePool = {
 export type DismissAdvice = {
   path: {
     adviceId: string;
+  };
+};
+/**
+ * @public
+ */
+export type GetFleetRollout = {
+  path: {
+    id: string;
   };
 };
 /**
@@ -174,6 +192,10 @@ export type ListFlavors = {};
 /**
  * @public
  */
+export type ListFleetRollouts = {};
+/**
+ * @public
+ */
 export type ListPoolEvents = {
   path: {
     id: string;
@@ -214,11 +236,33 @@ export type ListTeamHealth = {
 /**
  * @public
  */
+export type PauseFleetRollout = {
+  path: {
+    id: string;
+  };
+};
+/**
+ * @public
+ */
 export type RejectRequest = {
   path: {
     id: string;
   };
   body: RejectRequestRequest;
+};
+/**
+ * @public
+ */
+export type ResumeFleetRollout = {
+  path: {
+    id: string;
+  };
+};
+/**
+ * @public
+ */
+export type StartFleetRollout = {
+  body: FleetRolloutInput;
 };
 /**
  * @public
@@ -252,6 +296,32 @@ export class DefaultApiClient {
   }) {
     this.discoveryApi = options.discoveryApi;
     this.fetchApi = options.fetchApi || { fetch: crossFetch };
+  }
+
+  /**
+   * Stops admitting and aborts the open rollouts of admitted pools: they return to their previous flavor. Pools already rolled keep the new definition.
+   * @param id -
+   */
+  public async abortFleetRollout(
+    // @ts-ignore
+    request: AbortFleetRollout,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<FleetRollout>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/fleet/rollouts/{id}/abort`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      id: request.path.id,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'POST',
+    });
   }
 
   /**
@@ -414,6 +484,32 @@ export class DefaultApiClient {
         ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
       },
       method: 'POST',
+    });
+  }
+
+  /**
+   * A fleet rollout with old/new VMs per admitted pool and the pools still waiting.
+   * @param id -
+   */
+  public async getFleetRollout(
+    // @ts-ignore
+    request: GetFleetRollout,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<FleetRollout>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/fleet/rollouts/{id}`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      id: request.path.id,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
     });
   }
 
@@ -649,6 +745,29 @@ export class DefaultApiClient {
   }
 
   /**
+   * Fleet rollouts, newest first, each with its pools\' progress. Platform team only (runners.request.approve).
+   */
+  public async listFleetRollouts(
+    // @ts-ignore
+    request: ListFleetRollouts,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<Array<FleetRollout>>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/fleet/rollouts`;
+
+    const uri = parser.parse(uriTemplate).expand({});
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
    * The pool\'s state history, oldest first.
    * @param id -
    */
@@ -779,6 +898,32 @@ export class DefaultApiClient {
   }
 
   /**
+   * Stops admitting pools; admitted pools finish their own rollouts.
+   * @param id -
+   */
+  public async pauseFleetRollout(
+    // @ts-ignore
+    request: PauseFleetRollout,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<FleetRollout>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/fleet/rollouts/{id}/pause`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      id: request.path.id,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'POST',
+    });
+  }
+
+  /**
    * @param id -
    * @param rejectRequestRequest -
    */
@@ -794,6 +939,57 @@ export class DefaultApiClient {
     const uri = parser.parse(uriTemplate).expand({
       id: request.path.id,
     });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'POST',
+      body: JSON.stringify(request.body),
+    });
+  }
+
+  /**
+   * Admits pools again after a pause, or after a halt once the pool is fixed.
+   * @param id -
+   */
+  public async resumeFleetRollout(
+    // @ts-ignore
+    request: ResumeFleetRollout,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<FleetRollout>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/fleet/rollouts/{id}/resume`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      id: request.path.id,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'POST',
+    });
+  }
+
+  /**
+   * Rolls the catalog\'s current definition of a flavor (e.g. a new image) out to every live pool of that flavor: the smallest `canaryPools` first, the rest once they are rolled and ready, in batches while the VMs of pools still rolling stay within `maxVmPercent` of all their VMs. Platform team only (runners.request.approve). 409 when no pool needs it or the flavor is being rolled out already.
+   * @param fleetRolloutInput -
+   */
+  public async startFleetRollout(
+    // @ts-ignore
+    request: StartFleetRollout,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<FleetRollout>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/fleet/rollouts`;
+
+    const uri = parser.parse(uriTemplate).expand({});
 
     return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
       headers: {

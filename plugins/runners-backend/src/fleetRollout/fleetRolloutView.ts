@@ -1,0 +1,77 @@
+import { FleetRolloutRecord } from '../database/FleetRolloutStore';
+import { PoolStore } from '../database/PoolStore';
+import { RolloutStore } from '../database/RolloutStore';
+import { FleetPoolEntry, fleetPools } from './fleetPools';
+import { fleetPoolStatus, FleetPoolStatus } from './planFleetRollout';
+
+/** One pool of a fleet rollout, for the API. */
+export interface FleetRolloutPoolProgress {
+  poolId: string;
+  team?: string;
+  name?: string;
+  status: FleetPoolStatus;
+  canary: boolean;
+  /** VMs on the previous definition and on the new one. */
+  vms: { old: number; new: number };
+  /** What the pool's own rollout says. */
+  message?: string;
+}
+
+/** A fleet rollout with where each of its pools stands. */
+export interface FleetRolloutView {
+  rollout: FleetRolloutRecord;
+  pools: FleetRolloutPoolProgress[];
+  progress: { pools: number; poolsDone: number; vms: number; vmsNew: number };
+}
+
+function progressOf(
+  entry: FleetPoolEntry,
+  status: FleetPoolStatus,
+): FleetRolloutPoolProgress {
+  const { view, pool, rollout } = entry;
+  let vms = { old: view.vms, new: 0 };
+  if (status === 'done') vms = { old: 0, new: view.vms };
+  else if (
+    status !== 'waiting' &&
+    rollout &&
+    rollout.phase !== 'stable' &&
+    view.observedGeneration >= (view.admittedGeneration ?? 0)
+  ) {
+    vms = {
+      old: rollout.vms.outdated + rollout.vms.draining,
+      new: rollout.vms.updated,
+    };
+  }
+  return {
+    poolId: view.poolId,
+    team: pool?.team,
+    name: pool?.name,
+    status,
+    canary: entry.canary,
+    vms,
+    message: status === 'waiting' ? undefined : rollout?.message,
+  };
+}
+
+/** Where each pool of a fleet rollout stands, and the totals. */
+export async function viewFleetRollout(
+  deps: {
+    store: PoolStore;
+    rollouts: RolloutStore;
+    vmCount: (poolId: string) => number | undefined;
+  },
+  record: FleetRolloutRecord,
+): Promise<FleetRolloutView> {
+  const entries = await fleetPools(deps, record);
+  const pools = entries.map(e => progressOf(e, fleetPoolStatus(e.view)));
+  return {
+    rollout: record,
+    pools,
+    progress: {
+      pools: pools.length,
+      poolsDone: pools.filter(p => p.status === 'done').length,
+      vms: pools.reduce((s, p) => s + p.vms.old + p.vms.new, 0),
+      vmsNew: pools.reduce((s, p) => s + p.vms.new, 0),
+    },
+  };
+}
