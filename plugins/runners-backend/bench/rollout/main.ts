@@ -6,15 +6,9 @@
  *   yarn bench:rollout --smoke    # 10 pools, seconds; writes .data/bench-rollout-smoke.md
  *   yarn bench:rollout --seed 7   # another seeded run
  */
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { performance } from 'node:perf_hooks';
 import { JOB_DRAIN_SECONDS } from '../../src/provisioning/render/names';
 import { MAX_SURGE_SHARE } from '../../src/provisioning/rollout/planRollout';
-import { machine } from '../lib/report';
-import { writeSection } from '../lib/section';
-import { ROOT } from '../lib/stack';
+import { simulationMain } from '../lib/simulationMain';
 import { MODEL } from './fleet';
 import {
   RolloutBenchResult,
@@ -39,67 +33,15 @@ function notes(result: RolloutBenchResult): string[] {
   ];
 }
 
-async function main() {
-  const { values } = parseArgs({
-    options: {
-      smoke: { type: 'boolean', default: false },
-      seed: { type: 'string', default: 'bench-rollout' },
-      out: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  if (values.help) {
-    process.stdout.write(
-      'Usage: yarn bench:rollout [--smoke] [--seed S] [--out FILE]\n',
-    );
-    return;
-  }
-  const size = values.smoke ? ROLLOUT_SIZES.smoke : ROLLOUT_SIZES.full;
-  const command = `yarn bench:rollout${
-    process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''
-  }`;
-  const t0 = performance.now();
-  const result = runRolloutBench(size, values.seed!);
-  const durationS = (performance.now() - t0) / 1000;
-  const info = machine(ROOT);
-  const table = rolloutTable(result);
-  const lines = notes(result);
-  process.stdout.write(
-    `\nRunner Fleet rollout benchmark — ${info}; ${durationS.toFixed(
-      1,
-    )} s wall\n\n${table}\n\n${lines.map(n => `- ${n}`).join('\n')}\n`,
-  );
-
-  const body = [
-    '## Rollouts (issue #14): `yarn bench:rollout`',
-    '',
+simulationMain<RolloutBenchResult>({
+  name: 'rollout',
+  heading: '## Rollouts (issue #14): `yarn bench:rollout`',
+  intro: [
     'A deterministic, time-scaled simulation in-process (plugins/runners-backend/bench/rollout); no',
     'API server. Times are simulated minutes, so the table does not depend on the machine.',
-    '',
-    `- command: \`${command}\` (in plugins/runners-backend)`,
-    `- machine: ${info}`,
-    `- run: ${new Date().toISOString()}, ${durationS.toFixed(1)} s wall`,
-    '',
-    table,
-    '',
-    ...lines.map(n => `- ${n}`),
-  ];
-  let file = values.out
-    ? resolve(ROOT, values.out)
-    : join(ROOT, 'BENCHMARKS.md');
-  if (values.smoke && !values.out) {
-    mkdirSync(join(ROOT, '.data'), { recursive: true });
-    file = join(ROOT, '.data', 'bench-rollout-smoke.md');
-  }
-  // Only this benchmark's section is replaced: `yarn bench` owns the rest of the file.
-  writeSection(file, 'rollout', body);
-  process.stderr.write(`wrote ${file}\n`);
-}
-
-main().then(
-  () => process.exit(0),
-  error => {
-    process.stderr.write(`bench:rollout failed: ${error.stack ?? error}\n`);
-    process.exit(1);
-  },
-);
+  ],
+  run: (smoke, seed) =>
+    runRolloutBench(smoke ? ROLLOUT_SIZES.smoke : ROLLOUT_SIZES.full, seed),
+  table: rolloutTable,
+  notes,
+});

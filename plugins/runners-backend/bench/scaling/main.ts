@@ -7,14 +7,8 @@
  *   yarn bench:scaling --smoke    # 4 pools; writes .data/bench-scaling-smoke.md
  *   yarn bench:scaling --seed 7   # another seeded run
  */
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { performance } from 'node:perf_hooks';
 import { DEFAULT_THRESHOLDS } from '../../src/capacity/adviceRules';
-import { machine } from '../lib/report';
-import { writeSection } from '../lib/section';
-import { ROOT } from '../lib/stack';
+import { simulationMain } from '../lib/simulationMain';
 import {
   runScalingBench,
   SCALING_SIZES,
@@ -62,65 +56,15 @@ function notes(result: ScalingBenchResult): string[] {
   ];
 }
 
-async function main() {
-  const { values } = parseArgs({
-    options: {
-      smoke: { type: 'boolean', default: false },
-      seed: { type: 'string', default: 'bench-scaling' },
-      out: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  if (values.help) {
-    process.stdout.write(
-      'Usage: yarn bench:scaling [--smoke] [--seed S] [--out FILE]\n',
-    );
-    return;
-  }
-  const size = values.smoke ? SCALING_SIZES.smoke : SCALING_SIZES.full;
-  const command = `yarn bench:scaling${
-    process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''
-  }`;
-  const t0 = performance.now();
-  const result = runScalingBench(size, values.seed!);
-  const durationS = (performance.now() - t0) / 1000;
-  const info = machine(ROOT);
-  const table = scalingTable(result);
-  const lines = notes(result);
-  process.stdout.write(
-    `\nRunner Fleet scaling benchmark — ${info}; ${durationS.toFixed(
-      1,
-    )} s wall\n\n${table}\n\n${lines.map(n => `- ${n}`).join('\n')}\n`,
-  );
-  const body = [
-    '## Scaling policy (issue #15): `yarn bench:scaling`',
-    '',
+simulationMain<ScalingBenchResult>({
+  name: 'scaling',
+  heading: '## Scaling policy (issue #15): `yarn bench:scaling`',
+  intro: [
     'A deterministic simulation in-process (plugins/runners-backend/bench/scaling); no API server.',
     'Waits and VM-hours are simulated, so the table does not depend on the machine.',
-    '',
-    `- command: \`${command}\` (in plugins/runners-backend)`,
-    `- machine: ${info}`,
-    `- run: ${new Date().toISOString()}, ${durationS.toFixed(1)} s wall`,
-    '',
-    table,
-    '',
-    ...lines.map(n => `- ${n}`),
-  ];
-  let file = values.out
-    ? resolve(ROOT, values.out)
-    : join(ROOT, 'BENCHMARKS.md');
-  if (values.smoke && !values.out) {
-    mkdirSync(join(ROOT, '.data'), { recursive: true });
-    file = join(ROOT, '.data', 'bench-scaling-smoke.md');
-  }
-  writeSection(file, 'scaling', body);
-  process.stderr.write(`wrote ${file}\n`);
-}
-
-main().then(
-  () => process.exit(0),
-  error => {
-    process.stderr.write(`bench:scaling failed: ${error.stack ?? error}\n`);
-    process.exit(1);
-  },
-);
+  ],
+  run: (smoke, seed) =>
+    runScalingBench(smoke ? SCALING_SIZES.smoke : SCALING_SIZES.full, seed),
+  table: scalingTable,
+  notes,
+});
