@@ -235,6 +235,13 @@ describe('identity × route matrix and token scan of the example backend', () =>
     tokens.own = await signIn('priya.payments');
     tokens.other = await signIn('lena.search');
     tokens.platform = await signIn('ada.platform');
+    // The search index is built by a scheduled task after start; until then the search
+    // backend answers 500 (missing index). Wait for it, as for the catalog above.
+    for (let i = 0; i < 360; i++) {
+      const res = await send('platform', 'GET', '/api/search/query');
+      if (res.status < 500) break;
+      await new Promise(r => setTimeout(r, 500));
+    }
 
     const created = await send('own', 'POST', '/api/runners/pools', {
       team: 'payments',
