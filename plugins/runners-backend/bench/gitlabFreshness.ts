@@ -281,6 +281,7 @@ export async function runGitLabFreshness(options: {
       )} min; scopes get ${PENDING_READS_PER_MINUTE}/min at ${scopeCost} each → every scope every ${scopeCycle.toFixed(
         1,
       )} min. A run shorter than a scope cycle sees scope ages grow for its whole length (the never-read scopes count from the start), so the oldest age is bounded by the run, not yet by the cycle. The ≤ 60 s target is not reachable with these endpoints at this size and budget.`,
+      `The oldest-snapshot row is the poller's own \`oldestAgeSeconds\`: a pool whose scope was never read counts only its pool data (\`snapshotAgeMs\` ignores a missing \`pendingPolledAt\`), so until every scope's first read it reads lower than the scope-data row; not changed here.`,
     ];
     return { rows, notes };
   } finally {
