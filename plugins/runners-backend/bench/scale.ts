@@ -6,6 +6,7 @@
  *
  *   yarn bench:scale                       # 1,000 pools, 10,000 VMIs
  *   yarn bench:scale --pools 200 --vmis 10000
+ *   yarn bench:scale --parts gitlab --gitlab-seconds 20   # GitLab freshness only (smoke)
  *
  * Writes its section of BENCHMARKS.md (`--out` for another file).
  */
@@ -17,6 +18,8 @@ import { machine, Row, table } from './lib/report';
 import { ROOT } from './lib/stack';
 import { vmiHeap } from './lib/vmiFixture';
 import { runP3 } from './p3IdleReconcile';
+import { runGitLabFreshness } from './gitlabFreshness';
+import { writeSection } from './lib/section';
 
 const BEGIN = '<!-- bench:scale begin -->';
 const END = '<!-- bench:scale end -->';
@@ -27,7 +30,7 @@ const prettier = require('prettier') as {
   resolveConfig: { sync(file: string): Record<string, unknown> | null };
 };
 
-const NOT_YET = `Not in this table yet (issue #22's other rows): oldest CI snapshot age p95 and GitLab requests/min against the emulator's enforced rate limit with 250 group scopes of 20 projects, and table sizes after a simulated month; the full-size P3 setup alone takes 2.5–6 min on this shared 2-core machine.`;
+const NOT_YET = `Not in this table yet (issue #22's other rows): table sizes after a simulated month. GitLab freshness under the enforced rate limit is the next section (\`--parts gitlab\`). The full-size P3 setup alone takes 2.5–6 min on this shared 2-core machine.`;
 
 function log(line: string) {
   process.stderr.write(
@@ -41,13 +44,54 @@ async function main() {
       pools: { type: 'string', default: '1000' },
       vmis: { type: 'string', default: '10000' },
       out: { type: 'string' },
+      /** Comma-separated: \`heap,p3\` (this section) and \`gitlab\` (its own section). */
+      parts: { type: 'string', default: 'heap,p3,gitlab' },
+      'gitlab-seconds': { type: 'string', default: '300' },
+      'gitlab-pools': { type: 'string', default: '1000' },
     },
   });
+  const parts = new Set(values.parts.split(','));
   const pools = Number(values.pools);
   const vmis = Number(values.vmis);
   const started = new Date();
   const t0 = performance.now();
 
+  const file = values.out
+    ? resolve(ROOT, values.out)
+    : join(ROOT, 'BENCHMARKS.md');
+  const command = `yarn bench:scale${
+    process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''
+  }`;
+  if (parts.has('gitlab')) {
+    const gitlabPools = Number(values['gitlab-pools']);
+    const g0 = performance.now();
+    const gitlab = await runGitLabFreshness({
+      sizes: {
+        pools: gitlabPools,
+        groups: Math.max(1, Math.round(gitlabPools / 4)),
+        projectsPerGroup: 20,
+        seconds: Number(values['gitlab-seconds']),
+      },
+      log,
+    });
+    writeSection(file, 'scale-gitlab', [
+      '## Scale (issue #22): GitLab freshness under the enforced rate limit',
+      '',
+      `- command: \`${command}\``,
+      `- machine: ${machine(ROOT)}`,
+      `- run: ${new Date().toISOString()}, ${(
+        (performance.now() - g0) /
+        1000
+      ).toFixed(0)} s`,
+      '',
+      table(gitlab.rows),
+      '',
+      ...gitlab.notes.map(n => `- ${n}`),
+    ]);
+    process.stdout.write(`${table(gitlab.rows)}\n`);
+    log(`wrote the GitLab freshness section of ${file}`);
+  }
+  if (!parts.has('p3') && !parts.has('heap')) return;
   log(`heap of ${vmis} VMIs, whole and trimmed`);
   const whole = vmiHeap(vmis, false);
   const trimmed = vmiHeap(vmis, true);
@@ -68,9 +112,6 @@ async function main() {
   const p3 = await runP3({ sizes: { pools, setupConcurrency: 8 }, log });
   rows.push(...p3.rows.map(r => ({ ...r, bench: '#22' })));
   const durationS = (performance.now() - t0) / 1000;
-  const command = `yarn bench:scale${
-    process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''
-  }`;
   const section = [
     BEGIN,
     '',
@@ -90,9 +131,6 @@ async function main() {
     '',
     END,
   ].join('\n');
-  const file = values.out
-    ? resolve(ROOT, values.out)
-    : join(ROOT, 'BENCHMARKS.md');
   const before = existsSync(file) ? readFileSync(file, 'utf8') : '';
   const from = before.indexOf(BEGIN);
   const to = before.indexOf(END);
