@@ -130,6 +130,33 @@ describe('CiPoller', () => {
     expect(poller.oldestAgeSeconds(pools, now)).toBe(45);
   });
 
+  it("counts a pool whose scope's pending jobs were never read as old as the pool", async () => {
+    const ci = provider();
+    const pool = await poolWithRunner(ci, payments);
+    const now = Date.parse(pool.createdAt) + 600_000;
+    // A round of 3 requests reads the pool's own data but not its scope.
+    const poller = CiPoller.create({
+      ci,
+      budget: ci.budget,
+      requestsPerRound: 3,
+      logger: mockServices.logger.mock(),
+      clock: () => now,
+    });
+    await poller.poll([pool]);
+    expect(poller.lastRound).toMatchObject({ pools: 1, scopes: 0 });
+    expect(poller.oldestAgeSeconds([pool], now)).toBe(600);
+    // With room for the scope too, both are read now: the age is the data's.
+    const roomy = CiPoller.create({
+      ci,
+      budget: ci.budget,
+      logger: mockServices.logger.mock(),
+      clock: () => now,
+    });
+    await roomy.poll([pool]);
+    expect(roomy.lastRound).toMatchObject({ pools: 1, scopes: 1 });
+    expect(roomy.oldestAgeSeconds([pool], now)).toBe(0);
+  });
+
   it("reports a runner deleted behind the pool's back as missing", async () => {
     const ci = provider();
     const pool = await poolWithRunner(ci, payments);

@@ -279,10 +279,10 @@ export class CiPoller {
     for (const pool of pools) {
       if (pool.gitlabRunnerId === undefined) continue;
       const s = this.snapshot(pool.id);
-      // A pool never polled is as old as it gets: count it from its creation.
-      const age = s
-        ? snapshotAgeMs(s, now)
-        : now - new Date(pool.createdAt).getTime();
+      // A pool never polled, or whose scope's pending jobs were never read, is as old as it
+      // gets: count it from its creation.
+      let age = now - new Date(pool.createdAt).getTime();
+      if (s && s.pendingPolledAt !== undefined) age = snapshotAgeMs(s, now);
       oldest = Math.max(oldest ?? 0, age);
     }
     return oldest === undefined ? undefined : Math.round(oldest / 1000);
