@@ -10,7 +10,6 @@
  *
  * Writes its section of BENCHMARKS.md (`--out` for another file).
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
@@ -20,15 +19,6 @@ import { vmiHeap } from './lib/vmiFixture';
 import { runP3 } from './p3IdleReconcile';
 import { runGitLabFreshness } from './gitlabFreshness';
 import { writeSection } from './lib/section';
-
-const BEGIN = '<!-- bench:scale begin -->';
-const END = '<!-- bench:scale end -->';
-
-/** Prettier 2 (the repository's formatter) ships no types; the two calls used here. */
-const prettier = require('prettier') as {
-  format(text: string, options: Record<string, unknown>): string;
-  resolveConfig: { sync(file: string): Record<string, unknown> | null };
-};
 
 const NOT_YET = `Issue #22's other rows: GitLab freshness under the enforced rate limit is the next section (\`--parts gitlab\`), table sizes after a simulated month the one after it (\`yarn bench:tables\`). The full-size P3 setup alone takes 2.5–6 min on this shared 2-core machine.`;
 
@@ -112,9 +102,7 @@ async function main() {
   const p3 = await runP3({ sizes: { pools, setupConcurrency: 8 }, log });
   rows.push(...p3.rows.map(r => ({ ...r, bench: '#22' })));
   const durationS = (performance.now() - t0) / 1000;
-  const section = [
-    BEGIN,
-    '',
+  writeSection(file, 'scale', [
     '## Scale (issue #22): reconciler reads, cache heap',
     '',
     `- command: \`${command}\``,
@@ -128,23 +116,7 @@ async function main() {
       ...p3.notes,
       NOT_YET,
     ].map(n => `- ${n}`),
-    '',
-    END,
-  ].join('\n');
-  const before = existsSync(file) ? readFileSync(file, 'utf8') : '';
-  const from = before.indexOf(BEGIN);
-  const to = before.indexOf(END);
-  const text =
-    from >= 0 && to > from
-      ? `${before.slice(0, from)}${section}${before.slice(to + END.length)}`
-      : `${before.trimEnd()}\n\n${section}\n`;
-  writeFileSync(
-    file,
-    prettier.format(text, {
-      ...(prettier.resolveConfig.sync(file) ?? {}),
-      parser: 'markdown',
-    }),
-  );
+  ]);
   process.stdout.write(`${table(rows)}\n`);
   log(`wrote ${file}`);
 }
