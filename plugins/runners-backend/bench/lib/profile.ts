@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join, relative } from 'node:path';
 import { ROOT } from './stack';
@@ -64,6 +64,8 @@ export function summarizeProfiles(
   windows: Array<{ name: string; from: number; to: number }>,
   count = 12,
 ): string[] {
+  // Node writes the profile when the process exits normally; a killed process leaves none.
+  if (!existsSync(dir)) return [];
   const files = readdirSync(dir).filter(f => f.endsWith('.cpuprofile'));
   const main = files.find(f => /\.0\.\d+\.cpuprofile$/.test(f)) ?? files[0];
   if (!main) return [];
