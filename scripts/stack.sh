@@ -3,22 +3,33 @@
 #   - two local Kubernetes control planes (kube-apiserver + etcd, upstream KubeVirt, CDI and KEDA
 #     CRDs, the backend's RBAC): `local` (primary) and `burst`
 #   - the GitLab emulator
-#   - the fleet simulator on each cluster, playing KubeVirt, CDI, KEDA and gitlab-runner
+#   - on each control plane the real kube-controller-manager (HPA, garbage collector, namespaces)
+#     and the real KEDA operator + metrics API server, built from Go modules on first use (cached)
+#   - the fleet simulator on each cluster, playing KubeVirt, CDI and gitlab-runner (and KEDA and the
+#     HPA instead of the real ones when the time scale is not 1 or with --simulated-autoscaling)
 #   - Backstage
 # Modes:
 #   (default)  for people: state kept in .data/, frontend on :3000 with live reload, backend :7007
 #   --e2e      for browser tests: fresh state in .data/e2e, the backend serves the built app on
-#              :$E2E_PORT (default 7107), VMs boot 20x faster
+#              :$E2E_PORT (default 7107), VMs boot 20x faster (so the simulator plays KEDA/HPA)
+#   --simulated-autoscaling   no real controllers: the simulator plays KEDA and the HPA (as with
+#              RUNNER_FLEET_REAL_CONTROLLERS=0)
 # Logs go to <data>/logs/. Ctrl-C (or SIGTERM) stops everything.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$RUNNER_FLEET_ROOT"
 
 mode=dev
-if [ "${1:-}" = "--e2e" ]; then
-  mode=e2e
-  shift
-fi
+simulated_autoscaling=0
+args=()
+for arg in "$@"; do
+  case "$arg" in
+    --e2e) mode=e2e ;;
+    --simulated-autoscaling) simulated_autoscaling=1 ;;
+    *) args+=("$arg") ;;
+  esac
+done
+set -- "${args[@]}"
 
 if [ "$mode" = e2e ]; then
   data="$RUNNER_FLEET_ROOT/.data/e2e"
@@ -39,13 +50,20 @@ mkdir -p "$data/sqlite" "$data/logs"
 rf_log "local control plane binaries (first run builds them: ~5 min, then cached)"
 RUNNER_FLEET_K8S_TESTENV_DIR="$(bash tools/k8s-testenv/build.sh | tail -1)"
 export RUNNER_FLEET_K8S_TESTENV_DIR
-# Opt-in until its cold build and memory are acceptable for every run (see tools/k8s-testenv):
-# the real kube-controller-manager and KEDA on each control plane instead of the simulator's.
+# The real kube-controller-manager and KEDA on each control plane; they run on wall-clock time, so
+# at another time scale (--e2e) or with --simulated-autoscaling (RUNNER_FLEET_REAL_CONTROLLERS=0)
+# the fleet simulator plays KEDA and the HPA instead.
 controllers=()
 real_keda=()
-if [ "${RUNNER_FLEET_REAL_CONTROLLERS:-}" = 1 ]; then
+if [ "$time_scale" = 1 ] && [ "$simulated_autoscaling" = 0 ]; then
+  real_controllers=${RUNNER_FLEET_REAL_CONTROLLERS:-1}
+else
+  real_controllers=${RUNNER_FLEET_REAL_CONTROLLERS:-0}
+fi
+if [ "$real_controllers" = 1 ]; then
   [ "$time_scale" = 1 ] || { rf_log "RUNNER_FLEET_REAL_CONTROLLERS=1 needs time scale 1 (the real KEDA and HPA run on wall-clock time)"; exit 1; }
-  rf_log "real kube-controller-manager and KEDA (first run builds them from Go modules, then cached)"
+  [ "$simulated_autoscaling" = 0 ] || { rf_log "RUNNER_FLEET_REAL_CONTROLLERS=1 and --simulated-autoscaling contradict each other"; exit 1; }
+  rf_log "real kube-controller-manager and KEDA (tools/k8s-testenv/build-controllers.sh; the first run builds them from Go modules: ~10 min on 2 cores after the control plane's build, then cached; --simulated-autoscaling skips them)"
   RUNNER_FLEET_K8S_CONTROLLERS_DIR="$(bash tools/k8s-testenv/build-controllers.sh | tail -1)"
   export RUNNER_FLEET_K8S_CONTROLLERS_DIR
   controllers=(--controllers)
@@ -126,7 +144,7 @@ simulate() {
   service "$name" node packages/fleet-simulator/bin/fleet-simulator \
     --kubeconfig "$kubeconfig" --gitlab-url "$RUNNER_FLEET_GITLAB_URL" \
     --gitlab-token glpat-runnerfleet-admin-000000 --time-scale "$time_scale" "${real_keda[@]}" "$@"
-  rf_log "fleet simulator on $name (time scale $time_scale)"
+  rf_log "fleet simulator on $name (time scale $time_scale; KEDA and HPA: $([ "$real_controllers" = 1 ] && echo real || echo simulated))"
 }
 simulate fleet-simulator-local "$data/k8s/fleet-simulator.kubeconfig" $traffic
 simulate fleet-simulator-burst "$data/k8s-burst/fleet-simulator.kubeconfig" --no-traffic ${traffic#--no-traffic}

@@ -2,9 +2,9 @@
 # Build the controllers for the local control plane from Go modules (no images, no release binaries):
 #   bin/kube-controller-manager  upstream k8s.io/kubernetes/cmd/kube-controller-manager, from the
 #                                same module and pins as kube-apiserver (go.mod in this folder)
-#   bin/keda                     KEDA's operator (github.com/kedacore/keda/v2/cmd/operator); with
-#                                RUNNER_FLEET_KEDA_TRIM=1 trimmed by keda-trim.sh to the triggers the
-#                                product renders (metrics-api, cron)
+#   bin/keda                     KEDA's operator (github.com/kedacore/keda/v2/cmd/operator), trimmed
+#                                by keda-trim.sh to the triggers the product renders (metrics-api,
+#                                cron); RUNNER_FLEET_KEDA_TRIM=0 builds upstream's full operator
 #   bin/keda-adapter             KEDA's metrics API server (.../cmd/adapter), same source
 #   keda/*.yaml                  KEDA's own RBAC roles (config/rbac/role.yaml, config/metrics-server/role.yaml)
 # KEDA's version is the one whose CRDs the control plane serves (crdgen/main.go: kedaVersion and
@@ -36,7 +36,7 @@ keda_sum=$(sed -n 's/^\s*kedaSum\s*=\s*"\(.*\)"$/\1/p' "$here/crdgen/main.go")
   exit 1
 }
 
-keda_trim=${RUNNER_FLEET_KEDA_TRIM:-0}
+keda_trim=${RUNNER_FLEET_KEDA_TRIM:-1}
 hash=$( {
   "$GO" version
   "$GO" env GOOS GOARCH
@@ -102,9 +102,9 @@ got_sum=$(printf '%s\n' "$json" | sed -n 's/^\s*"Sum": "\(.*\)",$/\1/p')
 # because the module cache is read-only and the path then does not depend on GOMODCACHE.
 cp -r "$keda_dir" "$tmp/keda-src"
 chmod -R u+w "$tmp/keda-src"
-# RUNNER_FLEET_KEDA_TRIM=1: only the scalers/secret sources we run (the full operator is up to
-# ~1 h cold on 2 cores: every scaler's cloud SDK; trimmed ~15 min); see keda-trim.sh. Off by
-# default until the real-controller tests have run against the trimmed build.
+# By default only the scalers/secret sources we run (the full operator is up to ~1 h cold on 2
+# cores: every scaler's cloud SDK); see keda-trim.sh. RUNNER_FLEET_KEDA_TRIM=0: upstream's full
+# operator.
 if [ "$keda_trim" = 1 ]; then
   bash "$here/keda-trim.sh" "$tmp/keda-src"
 fi
