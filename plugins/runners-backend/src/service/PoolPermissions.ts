@@ -21,6 +21,26 @@ import {
 
 type PoolPermission = ResourcePermission<typeof RESOURCE_TYPE_RUNNERS_POOL>;
 
+/** A connection the permission backend's HTTP client reused was closed as the request went out. */
+function connectionReset(error: unknown): boolean {
+  const { code, errno } = (error ?? {}) as { code?: unknown; errno?: unknown };
+  return code === 'ECONNRESET' || errno === 'ECONNRESET';
+}
+
+/**
+ * Asks the permission framework once more when the first request died on a reset keep-alive
+ * connection (seen under load as a 500 on reads: `request to …/api/permission/authorize failed,
+ * reason: read ECONNRESET`). Authorizing changes nothing, so asking again is safe.
+ */
+async function askTwiceOnReset<T>(ask: () => Promise<T>): Promise<T> {
+  try {
+    return await ask();
+  } catch (error) {
+    if (!connectionReset(error)) throw error;
+    return ask();
+  }
+}
+
 const applyConditions = createConditionAuthorizer<RunnersPoolResource, unknown>(
   Object.values(runnersPoolPermissionRules),
 );
@@ -45,9 +65,10 @@ export class PoolPermissions {
     permission: PoolPermission,
     credentials: BackstageCredentials,
   ): Promise<PolicyDecision> {
-    const [decision] = await this.#permissions.authorizeConditional(
-      [{ permission }],
-      { credentials },
+    const [decision] = await askTwiceOnReset(() =>
+      this.#permissions.authorizeConditional([{ permission }], {
+        credentials,
+      }),
     );
     return decision;
   }
@@ -111,9 +132,9 @@ export class PoolPermissions {
     credentials: BackstageCredentials,
     message: string,
   ): Promise<void> {
-    const [decision] = await this.#permissions.authorize([{ permission }], {
-      credentials,
-    });
+    const [decision] = await askTwiceOnReset(() =>
+      this.#permissions.authorize([{ permission }], { credentials }),
+    );
     if (decision.result !== AuthorizeResult.ALLOW) {
       throw new NotAllowedError(message);
     }
@@ -124,9 +145,9 @@ export class PoolPermissions {
     permission: BasicPermission,
     credentials: BackstageCredentials,
   ): Promise<boolean> {
-    const [decision] = await this.#permissions.authorize([{ permission }], {
-      credentials,
-    });
+    const [decision] = await askTwiceOnReset(() =>
+      this.#permissions.authorize([{ permission }], { credentials }),
+    );
     return decision.result === AuthorizeResult.ALLOW;
   }
 }
