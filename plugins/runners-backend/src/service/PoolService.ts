@@ -130,8 +130,13 @@ export class PoolService {
   }
 
   async listEvents(id: string, credentials: BackstageCredentials) {
-    await this.getPool(id, credentials);
-    return this.#store.listEvents(id);
+    return (await this.getPoolWithEvents(id, credentials)).events;
+  }
+
+  /** A pool and its state history, with one permission decision (the pool health page). */
+  async getPoolWithEvents(id: string, credentials: BackstageCredentials) {
+    const found = await this.getPool(id, credentials);
+    return { ...found, events: await this.#store.listEvents(id) };
   }
 
   async createPool(

@@ -81,8 +81,11 @@ export function addFleetRoutes(
 
   router.get('/pools/:id/health', async (req, res) => {
     const credentials = await httpAuth.credentials(req, readers);
-    const { record: pool } = await pools.getPool(req.params.id, credentials);
-    const events = (await pools.listEvents(pool.id, credentials)).map(e => ({
+    const { record: pool, events: stored } = await pools.getPoolWithEvents(
+      req.params.id,
+      credentials,
+    );
+    const events = stored.map(e => ({
       at: e.at,
       poolId: e.poolId,
       team: pool.team,
