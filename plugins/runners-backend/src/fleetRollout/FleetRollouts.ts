@@ -1,10 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
-import {
-  Flavor,
-  FlavorCatalog,
-  poolReservation,
-} from '@runner-fleet/plugin-runners-common';
+import { FlavorCatalog } from '@runner-fleet/plugin-runners-common';
 import {
   AdmittedPool,
   FleetRolloutRecord,
@@ -17,6 +13,7 @@ import { abortRollout } from '../provisioning/rollout/abortRollout';
 import { fleetPools, poolsToRoll } from './fleetPools';
 import { FleetRolloutView, viewFleetRollout } from './fleetRolloutView';
 import { planFleetRollout } from './planFleetRollout';
+import { writePoolFlavor } from './writePoolFlavor';
 
 /** What a fleet rollout is started with. */
 export interface FleetRolloutInput {
@@ -204,13 +201,13 @@ export class FleetRollouts {
           await abortRollout(this.#deps, entry.pool.id, actor);
           this.#deps.onChange(entry.pool.id);
         } else if (entry.view.observedGeneration < admitted.generation) {
-          await this.#setFlavor(
-            entry.pool.id,
-            entry.pool.team,
-            admitted.previousFlavor,
-            `fleet rollout aborted by ${actor}`,
+          await writePoolFlavor(this.#deps, {
+            poolId: entry.pool.id,
+            team: entry.pool.team,
+            flavor: admitted.previousFlavor,
+            why: `fleet rollout aborted by ${actor}`,
             actor,
-          );
+          });
         }
       } catch (error) {
         problems.push(`${entry.pool.team}/${entry.pool.name}: ${error}`);
@@ -294,13 +291,13 @@ export class FleetRollouts {
     for (const admit of admitted) {
       const pool = entries.find(e => e.view.poolId === admit.poolId)!.pool!;
       try {
-        await this.#setFlavor(
-          pool.id,
-          pool.team,
-          record.target,
-          `fleet rollout ${record.id}`,
-          record.createdBy,
-        );
+        await writePoolFlavor(this.#deps, {
+          poolId: pool.id,
+          team: pool.team,
+          flavor: record.target,
+          why: `fleet rollout ${record.id}`,
+          actor: record.createdBy,
+        });
       } catch (error) {
         this.#deps.logger.warn(
           `fleet rollout ${record.id}: could not admit pool ${pool.team}/${pool.name}; it waits for the next step`,
@@ -320,44 +317,6 @@ export class FleetRollouts {
       },
     );
     return retracted ?? written;
-  }
-
-  /** Writes `flavor` to the pool through the conditional pool write, and queues a pass. */
-  async #setFlavor(
-    poolId: string,
-    team: string,
-    flavor: Flavor,
-    why: string,
-    actor: string,
-  ) {
-    await this.#deps.store.withTeam(team, async tx => {
-      const current = await tx.getPool(poolId);
-      if (!current) throw new NotFoundError(`pool '${poolId}' does not exist`);
-      const written = await tx.updatePool(
-        poolId,
-        current.version,
-        {
-          flavor,
-          reserved: poolReservation(flavor, current.spec.autoscaling),
-          bumpGeneration: true,
-        },
-        {
-          state: current.state,
-          code: 'ApplyingChange',
-          reason: `${why}: flavor ${flavor.name} takes image ${
-            flavor.image
-          } (generation ${current.generation + 1})`,
-          actor,
-        },
-      );
-      if (!written) {
-        throw new ConflictError(
-          `pool '${current.team}/${current.name}' changed meanwhile`,
-        );
-      }
-      await tx.enqueue(poolId);
-    });
-    this.#deps.onChange(poolId);
   }
 
   async #get(id: string): Promise<FleetRolloutRecord> {
