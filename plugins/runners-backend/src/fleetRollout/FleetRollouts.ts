@@ -9,6 +9,8 @@ import {
 } from '../database/FleetRolloutStore';
 import { PoolStore } from '../database/PoolStore';
 import { RolloutStore } from '../database/RolloutStore';
+import { describeGoldenImage } from '../provisioning/goldenImagePin';
+import { GoldenImageSource } from '../provisioning/render';
 import { abortRollout } from '../provisioning/rollout/abortRollout';
 import { fleetPools, poolsToRoll } from './fleetPools';
 import { FleetRolloutView, viewFleetRollout } from './fleetRolloutView';
@@ -28,10 +30,15 @@ interface Deps {
   fleetRollouts: FleetRolloutStore;
   catalog: FlavorCatalog;
   vmCount: (poolId: string) => number | undefined;
+  goldenImageOf: (image: string) => Promise<GoldenImageSource | undefined>;
   onChange: (poolId: string) => void;
   logger: LoggerService;
   clock: () => Date;
 }
+
+/** The pin an abort gives an admitted pool back; undefined when the rollout moved no pins. */
+const previousPin = (record: FleetRolloutRecord, admitted: AdmittedPool) =>
+  record.targetGoldenImage ? admitted.previousGoldenImage ?? null : undefined;
 
 const OPEN = (r: FleetRolloutRecord) =>
   r.phase !== 'complete' && r.phase !== 'aborted';
@@ -53,6 +60,11 @@ export class FleetRollouts {
     catalog: FlavorCatalog;
     /** VMs a pool runs now (from the fleet cache); undefined when not known. */
     vmCount?: (poolId: string) => number | undefined;
+    /**
+     * The version a Windows flavor's golden image DataSource names now (on the primary
+     * cluster); undefined when unknown. A Windows flavor's rollout moves the pools' pins to it.
+     */
+    goldenImageOf?: (image: string) => Promise<GoldenImageSource | undefined>;
     onChange?: (poolId: string) => void;
     logger: LoggerService;
     clock?: () => Date;
@@ -60,6 +72,7 @@ export class FleetRollouts {
     return new FleetRollouts({
       ...options,
       vmCount: options.vmCount ?? (() => undefined),
+      goldenImageOf: options.goldenImageOf ?? (async () => undefined),
       onChange: options.onChange ?? (() => {}),
       clock: options.clock ?? (() => new Date()),
     });
@@ -105,21 +118,29 @@ export class FleetRollouts {
         `flavor '${target.name}' is already being rolled out (rollout ${open.id}, ${open.phase}); abort it or wait until it completes`,
       );
     }
-    const pools = await poolsToRoll(store, target.name, target);
+    const goldenImage =
+      target.os === 'windows'
+        ? await this.#deps.goldenImageOf(target.image)
+        : undefined;
+    const version = goldenImage
+      ? ` at golden image version ${describeGoldenImage(goldenImage)}`
+      : '';
+    const pools = await poolsToRoll(store, target.name, target, goldenImage);
     if (pools.length === 0) {
       throw new ConflictError(
-        `nothing to roll: every live pool of flavor '${target.name}' already runs its catalog definition (image ${target.image})`,
+        `nothing to roll: every live pool of flavor '${target.name}' already runs its catalog definition (image ${target.image}${version})`,
       );
     }
     const created = await fleetRollouts.create({
       flavor: target.name,
       target,
+      targetGoldenImage: goldenImage,
       phase: 'canary',
       canaryPools,
       maxVmPercent,
       admitted: [],
       reason: 'Started',
-      message: `started: ${pools.length} pools of flavor ${target.name} to take image ${target.image}`,
+      message: `started: ${pools.length} pools of flavor ${target.name} to take image ${target.image}${version}`,
       createdBy: actor,
     });
     return this.#view(await this.advance(created));
@@ -198,13 +219,16 @@ export class FleetRollouts {
           entry.view.observedGeneration >= admitted.generation &&
           (phase === 'rolling' || phase === 'halted')
         ) {
-          await abortRollout(this.#deps, entry.pool.id, actor);
+          await abortRollout(this.#deps, entry.pool.id, actor, {
+            goldenImage: previousPin(record, admitted),
+          });
           this.#deps.onChange(entry.pool.id);
         } else if (entry.view.observedGeneration < admitted.generation) {
           await writePoolFlavor(this.#deps, {
             poolId: entry.pool.id,
             team: entry.pool.team,
             flavor: admitted.previousFlavor,
+            goldenImage: previousPin(record, admitted),
             why: `fleet rollout aborted by ${actor}`,
             actor,
           });
@@ -257,6 +281,7 @@ export class FleetRollouts {
       return {
         poolId,
         previousFlavor: pool.flavor,
+        previousGoldenImage: pool.goldenImage,
         generation: pool.generation + 1,
         canary: plan.phase === 'canary',
         admittedAt: now,
@@ -295,6 +320,7 @@ export class FleetRollouts {
           poolId: pool.id,
           team: pool.team,
           flavor: record.target,
+          goldenImage: record.targetGoldenImage,
           why: `fleet rollout ${record.id}`,
           actor: record.createdBy,
         });

@@ -1,9 +1,11 @@
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import { Flavor, poolReservation } from '@runner-fleet/plugin-runners-common';
 import { PoolStore } from '../database/PoolStore';
+import { GoldenImageSource } from '../provisioning/render';
+import { describeGoldenImage } from '../provisioning/goldenImagePin';
 
 /**
- * Writes `flavor` to a pool for a fleet rollout (admission, or an abort giving the previous one
+ * Writes `flavor` (and for Windows, the golden image version to pin) to a pool for a fleet rollout (admission, or an abort giving the previous one
  * back) through the conditional pool write: its generation bumped, the change on its timeline,
  * a reconcile pass queued.
  *
@@ -15,11 +17,16 @@ export async function writePoolFlavor(
     poolId: string;
     team: string;
     flavor: Flavor;
+    /** The pin to write; null unpins (the next pass pins the DataSource's current source). */
+    goldenImage?: GoldenImageSource | null;
     why: string;
     actor: string;
   },
 ): Promise<void> {
-  const { poolId, team, flavor, why, actor } = change;
+  const { poolId, team, flavor, goldenImage, why, actor } = change;
+  const version = goldenImage
+    ? ` at golden image version ${describeGoldenImage(goldenImage)}`
+    : '';
   await deps.store.withTeam(team, async tx => {
     const current = await tx.getPool(poolId);
     if (!current) throw new NotFoundError(`pool '${poolId}' does not exist`);
@@ -28,6 +35,7 @@ export async function writePoolFlavor(
       current.version,
       {
         flavor,
+        ...(goldenImage !== undefined ? { goldenImage } : {}),
         reserved: poolReservation(flavor, current.spec.autoscaling),
         bumpGeneration: true,
       },
@@ -36,7 +44,7 @@ export async function writePoolFlavor(
         code: 'ApplyingChange',
         reason: `${why}: flavor ${flavor.name} takes image ${
           flavor.image
-        } (generation ${current.generation + 1})`,
+        }${version} (generation ${current.generation + 1})`,
         actor,
       },
     );

@@ -1,6 +1,7 @@
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import { poolReservation } from '@runner-fleet/plugin-runners-common';
 import { PoolStore } from '../../database/PoolStore';
+import { GoldenImageSource } from '../render';
 import { RolloutRecord, RolloutStore } from '../../database/RolloutStore';
 
 /**
@@ -9,12 +10,16 @@ import { RolloutRecord, RolloutStore } from '../../database/RolloutStore';
  * as rolling back. The VMs already replaced are then replaced again, by VMs from the old
  * template, the same way: idle first, busy ones drained.
  *
+ * A fleet rollout that moved the pool's golden image pin gives the previous pin in
+ * `options.goldenImage` (null: unpinned before), written with the old flavor.
+ *
  * @throws ConflictError when no rollout is in progress, or the template before it is unknown.
  */
 export async function abortRollout(
   deps: { store: PoolStore; rollouts: RolloutStore },
   poolId: string,
   actor: string,
+  options: { goldenImage?: GoldenImageSource | null } = {},
 ): Promise<RolloutRecord> {
   const pool = await deps.store.getPool(poolId);
   if (!pool) throw new NotFoundError(`pool '${poolId}' does not exist`);
@@ -41,6 +46,9 @@ export async function abortRollout(
       {
         spec: stableSpec,
         flavor: stableFlavor,
+        ...(options.goldenImage !== undefined
+          ? { goldenImage: options.goldenImage }
+          : {}),
         reserved: poolReservation(stableFlavor, stableSpec.autoscaling),
         pendingSpec: null,
         bumpGeneration: true,
