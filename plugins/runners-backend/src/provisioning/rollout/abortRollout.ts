@@ -10,8 +10,9 @@ import { RolloutRecord, RolloutStore } from '../../database/RolloutStore';
  * as rolling back. The VMs already replaced are then replaced again, by VMs from the old
  * template, the same way: idle first, busy ones drained.
  *
- * A fleet rollout that moved the pool's golden image pin gives the previous pin in
- * `options.goldenImage` (null: unpinned before), written with the old flavor.
+ * A Windows pool also gets the golden image version it was pinned to back
+ * (`stableGoldenImage`); a fleet rollout that moved the pin gives the previous one in
+ * `options.goldenImage` instead (null: unpinned before).
  *
  * @throws ConflictError when no rollout is in progress, or the template before it is unknown.
  */
@@ -32,6 +33,10 @@ export async function abortRollout(
     );
   }
   const { stableSpec, stableFlavor, stableHash } = rollout;
+  const goldenImage =
+    options.goldenImage !== undefined
+      ? options.goldenImage
+      : rollout.stableGoldenImage;
   if (!stableSpec || !stableFlavor || !stableHash) {
     throw new ConflictError(
       `pool '${pool.team}/${pool.name}': the template before this rollout is not known (it began before the backend recorded one); change the pool back instead`,
@@ -46,9 +51,7 @@ export async function abortRollout(
       {
         spec: stableSpec,
         flavor: stableFlavor,
-        ...(options.goldenImage !== undefined
-          ? { goldenImage: options.goldenImage }
-          : {}),
+        ...(goldenImage !== undefined ? { goldenImage } : {}),
         reserved: poolReservation(stableFlavor, stableSpec.autoscaling),
         pendingSpec: null,
         bumpGeneration: true,
