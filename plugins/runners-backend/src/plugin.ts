@@ -20,6 +20,10 @@ import { DatabaseFleetRolloutStore } from './database/DatabaseFleetRolloutStore'
 import { FleetRollouts } from './fleetRollout/FleetRollouts';
 import { startFleet } from './fleet/startFleet';
 import { connectClusters } from './provisioning/connectClusters';
+import {
+  readGoldenImage,
+  resolveGoldenImage,
+} from './provisioning/goldenImagePin';
 import { PoolPermissions } from './service/PoolPermissions';
 import { PoolService } from './service/PoolService';
 import { ApprovalService } from './service/ApprovalService';
@@ -123,6 +127,16 @@ export const runnersPlugin = createBackendPlugin({
           }),
           catalog: config.catalog,
           vmCount: poolId => fleet.health.vmisOf(poolId).length,
+          goldenImageOf: async image => {
+            const primary = clusters.find(c => c.target.role === 'primary');
+            if (!primary) return undefined;
+            return resolveGoldenImage(
+              image,
+              await readGoldenImage(primary.client, {
+                flavor: { image },
+              }),
+            );
+          },
           onChange: poolId => fleet.kick(poolId),
           logger,
         });

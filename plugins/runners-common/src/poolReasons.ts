@@ -65,6 +65,11 @@ export const POOL_REASON_CODES = [
   'VmsFailed',
   /** A Windows VM's disk clone from the golden image failed (CDI: DataVolume phase `Failed`). */
   'DiskCloneFailed',
+  /**
+   * A ready Windows pool runs an older golden image version than its DataSource names now; a
+   * fleet rollout of its flavor moves it (`POST /fleet/rollouts`).
+   */
+  'GoldenImageOutdated',
 ] as const;
 
 /** A reason code, see {@link POOL_REASON_CODES}. @public */

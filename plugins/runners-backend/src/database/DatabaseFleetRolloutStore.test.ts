@@ -67,6 +67,38 @@ describe.each(databases.eachSupportedId())(
       expect(await store.get('missing')).toBeUndefined();
     });
 
+    it("keeps the golden image version a Windows flavor rollout moves pins to, and each pool's previous pin", async () => {
+      const { store, write } = await createStore(databaseId);
+      const v1 = {
+        dataSource: 'runner-fleet-images/windows-2022-golden',
+        kind: 'pvc' as const,
+        namespace: 'runner-fleet-images',
+        name: 'windows-2022-v1',
+      };
+      const v2 = { ...v1, name: 'windows-2022-v2' };
+      const created = await store.create({ ...write, targetGoldenImage: v2 });
+      expect(created.targetGoldenImage).toEqual(v2);
+      const admitted = {
+        poolId: 'p1',
+        previousFlavor: flavor,
+        previousGoldenImage: v1,
+        generation: 2,
+        canary: true,
+        admittedAt: '2026-12-04T10:00:01.000Z',
+      };
+      await store.update(created.id, created.version, {
+        ...write,
+        targetGoldenImage: v2,
+        admitted: [admitted],
+      });
+      expect(await store.get(created.id)).toMatchObject({
+        targetGoldenImage: v2,
+        admitted: [admitted],
+      });
+      // A Linux flavor's rollout moves no pins.
+      expect((await store.create(write)).targetGoldenImage).toBeUndefined();
+    });
+
     it('lists newest first and only open ones when asked', async () => {
       const { store, write, tick } = await createStore(databaseId);
       const old = await store.create(write);

@@ -18,6 +18,8 @@ type FleetRolloutRow = {
   version: number;
   flavor: string;
   target: string;
+  /** Added later: absent in rows read before the migration ran. */
+  target_golden_image?: string | null;
   phase: string;
   resume_phase: string | null;
   canary_pools: number;
@@ -39,6 +41,9 @@ function fromRow(row: FleetRolloutRow): FleetRolloutRecord {
     version: Number(row.version),
     flavor: row.flavor,
     target: JSON.parse(row.target),
+    targetGoldenImage: row.target_golden_image
+      ? JSON.parse(row.target_golden_image)
+      : undefined,
     phase: row.phase as FleetRolloutPhase,
     resumePhase: (row.resume_phase ?? undefined) as
       | FleetRolloutRecord['resumePhase']
@@ -61,6 +66,9 @@ function toRow(
   return {
     flavor: w.flavor,
     target: JSON.stringify(w.target),
+    target_golden_image: w.targetGoldenImage
+      ? JSON.stringify(w.targetGoldenImage)
+      : null,
     phase: w.phase,
     resume_phase: w.resumePhase ?? null,
     canary_pools: w.canaryPools,

@@ -187,6 +187,40 @@ describe.each(databases.eachSupportedId())(
       ).rejects.toThrow('does not exist');
     });
 
+    it('keeps the golden image version a pool is pinned to, and unpins it', async () => {
+      const store = await createStore(databaseId);
+      const pinned = {
+        dataSource: 'runner-fleet-images/windows-2022-golden',
+        kind: 'pvc' as const,
+        namespace: 'runner-fleet-images',
+        name: 'windows-2022-v1',
+      };
+      const read = await store.withTeam('payments', tx =>
+        tx.insertPool({ ...newPool('win'), goldenImage: pinned }),
+      );
+      expect(read.goldenImage).toEqual(pinned);
+      const linux = await store.withTeam('payments', tx =>
+        tx.insertPool(newPool('linux')),
+      );
+      expect(linux.goldenImage).toBeUndefined();
+      const moved = await store.updatePool(read.id, read.version, {
+        goldenImage: { ...pinned, kind: 'snapshot', name: 'windows-2022-v2' },
+      });
+      expect((await store.getPool(read.id))!.goldenImage).toEqual({
+        dataSource: 'runner-fleet-images/windows-2022-golden',
+        kind: 'snapshot',
+        namespace: 'runner-fleet-images',
+        name: 'windows-2022-v2',
+      });
+      // A patch without the field leaves the pin alone; null removes it.
+      const kept = await store.updatePool(read.id, moved!.version, {
+        observedGeneration: 1,
+      });
+      expect(kept!.goldenImage).toMatchObject({ name: 'windows-2022-v2' });
+      await store.updatePool(read.id, kept!.version, { goldenImage: null });
+      expect((await store.getPool(read.id))!.goldenImage).toBeUndefined();
+    });
+
     it('decides a request once', async () => {
       const store = await createStore(databaseId);
       const pool = await store.withTeam('payments', tx =>

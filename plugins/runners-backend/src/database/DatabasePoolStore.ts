@@ -146,6 +146,9 @@ export class DatabasePoolStore implements PoolStore {
           ? JSON.stringify(pool.pendingSpec)
           : null,
         flavor: JSON.stringify(pool.flavor),
+        golden_image: pool.goldenImage
+          ? JSON.stringify(pool.goldenImage)
+          : null,
         reserved_cpu: pool.reserved.cpu,
         reserved_memory_gib: pool.reserved.memoryGiB,
         state: pool.state,
@@ -196,6 +199,11 @@ export class DatabasePoolStore implements PoolStore {
         : null;
     }
     if (patch.flavor) update.flavor = JSON.stringify(patch.flavor);
+    if (patch.goldenImage !== undefined) {
+      update.golden_image = patch.goldenImage
+        ? JSON.stringify(patch.goldenImage)
+        : null;
+    }
     if (patch.reserved) {
       update.reserved_cpu = patch.reserved.cpu;
       update.reserved_memory_gib = patch.reserved.memoryGiB;

@@ -42,6 +42,12 @@ async function createStores(databaseId: Parameters<typeof databases.init>[0]) {
     stableHash: 'old',
     stableSpec: spec,
     stableFlavor: flavor,
+    stableGoldenImage: {
+      dataSource: 'runner-fleet-images/windows-2022-golden',
+      kind: 'pvc',
+      namespace: 'runner-fleet-images',
+      name: 'windows-2022-v1',
+    },
     vms: { outdated: 2, updated: 1, draining: 0 },
     replaced: 1,
     startedAt: '2026-12-04T10:00:00.000Z',

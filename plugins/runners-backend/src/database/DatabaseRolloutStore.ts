@@ -22,6 +22,8 @@ type RolloutRow = {
   stable_hash: string | null;
   stable_spec: string | null;
   stable_flavor: string | null;
+  /** Added later: absent in rows read before the migration ran. */
+  stable_golden_image?: string | null;
   vms_outdated: number;
   vms_updated: number;
   vms_draining: number;
@@ -47,6 +49,9 @@ function fromRow(row: RolloutRow): RolloutRecord {
     stableHash: row.stable_hash ?? undefined,
     stableSpec: row.stable_spec ? JSON.parse(row.stable_spec) : undefined,
     stableFlavor: row.stable_flavor ? JSON.parse(row.stable_flavor) : undefined,
+    stableGoldenImage: row.stable_golden_image
+      ? JSON.parse(row.stable_golden_image)
+      : undefined,
     vms: {
       outdated: Number(row.vms_outdated),
       updated: Number(row.vms_updated),
@@ -70,6 +75,9 @@ function toRow(r: RolloutWrite): Omit<RolloutRow, 'version' | 'updated_at'> {
     stable_hash: r.stableHash ?? null,
     stable_spec: r.stableSpec ? JSON.stringify(r.stableSpec) : null,
     stable_flavor: r.stableFlavor ? JSON.stringify(r.stableFlavor) : null,
+    stable_golden_image: r.stableGoldenImage
+      ? JSON.stringify(r.stableGoldenImage)
+      : null,
     vms_outdated: r.vms.outdated,
     vms_updated: r.vms.updated,
     vms_draining: r.vms.draining,

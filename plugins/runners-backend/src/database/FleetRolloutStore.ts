@@ -1,4 +1,5 @@
 import { Flavor } from '@runner-fleet/plugin-runners-common';
+import type { GoldenImageSource } from '../provisioning/render/types';
 
 /**
  * Where a fleet rollout stands.
@@ -39,6 +40,8 @@ export interface AdmittedPool {
   poolId: string;
   /** The pool's flavor before admission. */
   previousFlavor: Flavor;
+  /** Windows: the golden image version the pool was pinned to before admission. */
+  previousGoldenImage?: GoldenImageSource;
   /** The generation admission wrote: the pool's rollout counts once this generation is observed. */
   generation: number;
   /** Admitted as one of the canary pools. */
@@ -53,6 +56,11 @@ export interface FleetRolloutRecord {
   flavor: string;
   /** The catalog's definition of the flavor when the rollout started. */
   target: Flavor;
+  /**
+   * Windows flavors: the golden image version the pools' pins move to (what the flavor's
+   * DataSource named when the rollout started). Undefined for Linux flavors.
+   */
+  targetGoldenImage?: GoldenImageSource;
   phase: FleetRolloutPhase;
   /** The phase to go back to on resume (set while paused or halted). */
   resumePhase?: 'canary' | 'rolling';

@@ -9,6 +9,7 @@ import {
   PoolReasonCode,
   PoolState,
 } from '@runner-fleet/plugin-runners-common';
+import type { GoldenImageSource } from '../provisioning/render/types';
 
 /** A pool as stored: the API view plus what the backend keeps to itself. */
 export interface PoolRecord extends Pool {
@@ -23,6 +24,11 @@ export interface PoolRecord extends Pool {
   deleteRequestedAt?: string;
   /** A platform member asked to delete now, cutting running jobs. */
   deleteForce?: boolean;
+  /**
+   * Windows: the golden image version the pool's VMs are cloned from (its DataSource's source
+   * when pinned). Undefined for Linux pools and Windows pools not pinned yet.
+   */
+  goldenImage?: GoldenImageSource;
 }
 
 /** Fields a change may set on a pool. */
@@ -30,6 +36,8 @@ export interface PoolPatch {
   spec?: PoolSpec;
   pendingSpec?: PoolSpec | null;
   flavor?: Flavor;
+  /** Pins the pool to a golden image version; null unpins it. */
+  goldenImage?: GoldenImageSource | null;
   reserved?: { cpu: number; memoryGiB: number };
   bumpGeneration?: boolean;
   observedGeneration?: number;

@@ -3,6 +3,7 @@ import {
   PoolSpec,
   PoolState,
 } from '@runner-fleet/plugin-runners-common';
+import type { GoldenImageSource } from '../provisioning/render/types';
 
 /**
  * Where a pool's rolling replacement stands.
@@ -47,6 +48,8 @@ export interface RolloutRecord {
   /** The pool's spec and flavor at that time: what an abort restores. */
   stableSpec?: PoolSpec;
   stableFlavor?: Flavor;
+  /** Windows: the golden image version the pool was pinned to then. */
+  stableGoldenImage?: GoldenImageSource;
   /** Counts as of the last pass. */
   vms: { outdated: number; updated: number; draining: number };
   /** VMs this rollout has retired so far. */

@@ -16,6 +16,8 @@ export type PoolRow = {
   spec: string;
   pending_spec: string | null;
   flavor: string;
+  /** JSON of the pinned golden image version; null when none (added later: may be absent). */
+  golden_image?: string | null;
   reserved_cpu: number;
   reserved_memory_gib: number;
   state: string;
@@ -61,6 +63,7 @@ export function toPool(row: PoolRow): PoolRecord {
     spec: JSON.parse(row.spec),
     pendingSpec: row.pending_spec ? JSON.parse(row.pending_spec) : undefined,
     flavor: JSON.parse(row.flavor),
+    goldenImage: row.golden_image ? JSON.parse(row.golden_image) : undefined,
     reserved: { cpu: row.reserved_cpu, memoryGiB: row.reserved_memory_gib },
     state: row.state as PoolState,
     stateReason: row.state_reason,

@@ -44,12 +44,19 @@ export function registerFleetMetrics(
         "Jobs cut in the last 24 h because their runner VM went away under them (GitLab's runner_system_failure or stuck_or_timeout_failure), by team and pool",
     },
   );
+  const goldenImages = metrics.createObservableGauge(
+    'runners.pools.golden_image_outdated',
+    {
+      description:
+        'Windows pools on an older golden image version than their DataSource names now (reason GoldenImageOutdated), by flavor; a fleet rollout of the flavor moves them',
+    },
+  );
   dataAge.addCallback(result => {
     const age = fleet.oldestDataAgeSeconds();
     if (age !== undefined) result.observe(age);
   });
 
-  // One read of the current pools per scrape, shared by the four gauges' callbacks.
+  // One read of the current pools per scrape, shared by the gauges' callbacks.
   let scrape: { at: number; data: Promise<PoolRecord[]> } | undefined;
   const currentPools = () => {
     const now = Date.now();
@@ -97,6 +104,14 @@ export function registerFleetMetrics(
   pending.addCallback(async result => {
     for (const p of await health())
       result.observe(p.queue.pending, { team: p.team, pool: p.name });
+  });
+  goldenImages.addCallback(async result => {
+    const byFlavor = new Map<string, number>();
+    for (const p of await currentPools()) {
+      if (p.stateCode !== 'GoldenImageOutdated') continue;
+      byFlavor.set(p.flavor.name, (byFlavor.get(p.flavor.name) ?? 0) + 1);
+    }
+    for (const [flavor, count] of byFlavor) result.observe(count, { flavor });
   });
   interrupted.addCallback(async result => {
     for (const p of await currentPools())

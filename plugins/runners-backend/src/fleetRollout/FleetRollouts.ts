@@ -1,10 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
-import {
-  Flavor,
-  FlavorCatalog,
-  poolReservation,
-} from '@runner-fleet/plugin-runners-common';
+import { FlavorCatalog } from '@runner-fleet/plugin-runners-common';
 import {
   AdmittedPool,
   FleetRolloutRecord,
@@ -13,10 +9,13 @@ import {
 } from '../database/FleetRolloutStore';
 import { PoolStore } from '../database/PoolStore';
 import { RolloutStore } from '../database/RolloutStore';
+import { describeGoldenImage } from '../provisioning/goldenImagePin';
+import { GoldenImageSource } from '../provisioning/render';
 import { abortRollout } from '../provisioning/rollout/abortRollout';
 import { fleetPools, poolsToRoll } from './fleetPools';
 import { FleetRolloutView, viewFleetRollout } from './fleetRolloutView';
 import { planFleetRollout } from './planFleetRollout';
+import { writePoolFlavor } from './writePoolFlavor';
 
 /** What a fleet rollout is started with. */
 export interface FleetRolloutInput {
@@ -31,10 +30,15 @@ interface Deps {
   fleetRollouts: FleetRolloutStore;
   catalog: FlavorCatalog;
   vmCount: (poolId: string) => number | undefined;
+  goldenImageOf: (image: string) => Promise<GoldenImageSource | undefined>;
   onChange: (poolId: string) => void;
   logger: LoggerService;
   clock: () => Date;
 }
+
+/** The pin an abort gives an admitted pool back; undefined when the rollout moved no pins. */
+const previousPin = (record: FleetRolloutRecord, admitted: AdmittedPool) =>
+  record.targetGoldenImage ? admitted.previousGoldenImage ?? null : undefined;
 
 const OPEN = (r: FleetRolloutRecord) =>
   r.phase !== 'complete' && r.phase !== 'aborted';
@@ -56,6 +60,11 @@ export class FleetRollouts {
     catalog: FlavorCatalog;
     /** VMs a pool runs now (from the fleet cache); undefined when not known. */
     vmCount?: (poolId: string) => number | undefined;
+    /**
+     * The version a Windows flavor's golden image DataSource names now (on the primary
+     * cluster); undefined when unknown. A Windows flavor's rollout moves the pools' pins to it.
+     */
+    goldenImageOf?: (image: string) => Promise<GoldenImageSource | undefined>;
     onChange?: (poolId: string) => void;
     logger: LoggerService;
     clock?: () => Date;
@@ -63,6 +72,7 @@ export class FleetRollouts {
     return new FleetRollouts({
       ...options,
       vmCount: options.vmCount ?? (() => undefined),
+      goldenImageOf: options.goldenImageOf ?? (async () => undefined),
       onChange: options.onChange ?? (() => {}),
       clock: options.clock ?? (() => new Date()),
     });
@@ -108,21 +118,29 @@ export class FleetRollouts {
         `flavor '${target.name}' is already being rolled out (rollout ${open.id}, ${open.phase}); abort it or wait until it completes`,
       );
     }
-    const pools = await poolsToRoll(store, target.name, target);
+    const goldenImage =
+      target.os === 'windows'
+        ? await this.#deps.goldenImageOf(target.image)
+        : undefined;
+    const version = goldenImage
+      ? ` at golden image version ${describeGoldenImage(goldenImage)}`
+      : '';
+    const pools = await poolsToRoll(store, target.name, target, goldenImage);
     if (pools.length === 0) {
       throw new ConflictError(
-        `nothing to roll: every live pool of flavor '${target.name}' already runs its catalog definition (image ${target.image})`,
+        `nothing to roll: every live pool of flavor '${target.name}' already runs its catalog definition (image ${target.image}${version})`,
       );
     }
     const created = await fleetRollouts.create({
       flavor: target.name,
       target,
+      targetGoldenImage: goldenImage,
       phase: 'canary',
       canaryPools,
       maxVmPercent,
       admitted: [],
       reason: 'Started',
-      message: `started: ${pools.length} pools of flavor ${target.name} to take image ${target.image}`,
+      message: `started: ${pools.length} pools of flavor ${target.name} to take image ${target.image}${version}`,
       createdBy: actor,
     });
     return this.#view(await this.advance(created));
@@ -201,16 +219,19 @@ export class FleetRollouts {
           entry.view.observedGeneration >= admitted.generation &&
           (phase === 'rolling' || phase === 'halted')
         ) {
-          await abortRollout(this.#deps, entry.pool.id, actor);
+          await abortRollout(this.#deps, entry.pool.id, actor, {
+            goldenImage: previousPin(record, admitted),
+          });
           this.#deps.onChange(entry.pool.id);
         } else if (entry.view.observedGeneration < admitted.generation) {
-          await this.#setFlavor(
-            entry.pool.id,
-            entry.pool.team,
-            admitted.previousFlavor,
-            `fleet rollout aborted by ${actor}`,
+          await writePoolFlavor(this.#deps, {
+            poolId: entry.pool.id,
+            team: entry.pool.team,
+            flavor: admitted.previousFlavor,
+            goldenImage: previousPin(record, admitted),
+            why: `fleet rollout aborted by ${actor}`,
             actor,
-          );
+          });
         }
       } catch (error) {
         problems.push(`${entry.pool.team}/${entry.pool.name}: ${error}`);
@@ -260,6 +281,7 @@ export class FleetRollouts {
       return {
         poolId,
         previousFlavor: pool.flavor,
+        previousGoldenImage: pool.goldenImage,
         generation: pool.generation + 1,
         canary: plan.phase === 'canary',
         admittedAt: now,
@@ -294,13 +316,14 @@ export class FleetRollouts {
     for (const admit of admitted) {
       const pool = entries.find(e => e.view.poolId === admit.poolId)!.pool!;
       try {
-        await this.#setFlavor(
-          pool.id,
-          pool.team,
-          record.target,
-          `fleet rollout ${record.id}`,
-          record.createdBy,
-        );
+        await writePoolFlavor(this.#deps, {
+          poolId: pool.id,
+          team: pool.team,
+          flavor: record.target,
+          goldenImage: record.targetGoldenImage,
+          why: `fleet rollout ${record.id}`,
+          actor: record.createdBy,
+        });
       } catch (error) {
         this.#deps.logger.warn(
           `fleet rollout ${record.id}: could not admit pool ${pool.team}/${pool.name}; it waits for the next step`,
@@ -320,44 +343,6 @@ export class FleetRollouts {
       },
     );
     return retracted ?? written;
-  }
-
-  /** Writes `flavor` to the pool through the conditional pool write, and queues a pass. */
-  async #setFlavor(
-    poolId: string,
-    team: string,
-    flavor: Flavor,
-    why: string,
-    actor: string,
-  ) {
-    await this.#deps.store.withTeam(team, async tx => {
-      const current = await tx.getPool(poolId);
-      if (!current) throw new NotFoundError(`pool '${poolId}' does not exist`);
-      const written = await tx.updatePool(
-        poolId,
-        current.version,
-        {
-          flavor,
-          reserved: poolReservation(flavor, current.spec.autoscaling),
-          bumpGeneration: true,
-        },
-        {
-          state: current.state,
-          code: 'ApplyingChange',
-          reason: `${why}: flavor ${flavor.name} takes image ${
-            flavor.image
-          } (generation ${current.generation + 1})`,
-          actor,
-        },
-      );
-      if (!written) {
-        throw new ConflictError(
-          `pool '${current.team}/${current.name}' changed meanwhile`,
-        );
-      }
-      await tx.enqueue(poolId);
-    });
-    this.#deps.onChange(poolId);
   }
 
   async #get(id: string): Promise<FleetRolloutRecord> {

@@ -2,6 +2,8 @@ import { Flavor, PoolState } from '@runner-fleet/plugin-runners-common';
 import { FleetRolloutRecord } from '../database/FleetRolloutStore';
 import { PoolRecord, PoolStore } from '../database/PoolStore';
 import { RolloutRecord, RolloutStore } from '../database/RolloutStore';
+import { sameGoldenImage } from '../provisioning/goldenImagePin';
+import { GoldenImageSource } from '../provisioning/render';
 import { FleetPoolView } from './planFleetRollout';
 
 /** States of a pool that runs (or is about to run) VMs: the pools a fleet rollout reaches. */
@@ -18,18 +20,24 @@ export function sameFlavor(a: Flavor, b: Flavor): boolean {
   return canonical(a) === canonical(b);
 }
 
-/** Live pools of the catalog flavor `name` that run another definition than `target`. */
+/**
+ * Live pools of the catalog flavor `name` that run another definition than `target`, or (Windows)
+ * are pinned to another golden image version than `goldenImage`.
+ */
 export async function poolsToRoll(
   store: PoolStore,
   name: string,
   target: Flavor,
+  goldenImage?: GoldenImageSource,
 ): Promise<PoolRecord[]> {
   const pools = await store.listPools({ states: LIVE });
   return pools.filter(
     p =>
       typeof p.spec.flavor === 'string' &&
       p.spec.flavor === name &&
-      !sameFlavor(p.flavor, target),
+      (!sameFlavor(p.flavor, target) ||
+        (goldenImage !== undefined &&
+          !sameGoldenImage(p.goldenImage, goldenImage))),
   );
 }
 
@@ -85,6 +93,7 @@ export async function fleetPools(
       deps.store,
       record.flavor,
       record.target,
+      record.targetGoldenImage,
     )) {
       if (admittedIds.has(pool.id)) continue;
       const rollout = await deps.rollouts.get(pool.id);

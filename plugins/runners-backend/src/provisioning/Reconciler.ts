@@ -27,6 +27,11 @@ import {
   poolObjectNames,
   teamNamespace,
 } from './render';
+import {
+  goldenImageOutdated,
+  pinGoldenImage,
+  readGoldenImage,
+} from './goldenImagePin';
 import { replaceRunnerVm } from './replaceRunnerVm';
 import { Rollout } from './rollout/Rollout';
 import { RunnerRegistration, RunnerStateSource } from './RunnerRegistration';
@@ -224,6 +229,7 @@ export class Reconciler {
             requeueAfterMs: result.requeueAfterMs,
           };
     }
+    await pinGoldenImage(pass, this.#primary());
     const token = await this.#runners.ensure(pass);
     const { applied, deleted, desired } = await this.#objects.apply(
       pass.record,
@@ -279,18 +285,17 @@ export class Reconciler {
         reason: 'replacing VMs with a new template',
       };
     }
-    if (windows && next.state !== 'ready') {
+    if (windows) {
+      const dataSource = await readGoldenImage(primary, pool);
       // "Waiting for VMs to boot" hides the commonest cause: no golden image to clone from.
-      const image = goldenImageRef(pool.flavor.image);
-      const problem = goldenImageProblem(
-        image,
-        primary.name,
-        await primary.get({
-          apiVersion: 'cdi.kubevirt.io/v1beta1',
-          kind: 'DataSource',
-          metadata: image,
-        }),
-      );
+      const problem =
+        next.state === 'ready'
+          ? goldenImageOutdated(pool, dataSource)
+          : goldenImageProblem(
+              goldenImageRef(pool.flavor.image),
+              primary.name,
+              dataSource,
+            );
       if (problem) next = { ...next, ...problem };
     }
     if (next.state !== 'ready' && !isErrorReason(next.code)) {

@@ -8,14 +8,21 @@ import {
   teamNamespace,
 } from './render';
 
-/** The golden-image namespaces a VirtualMachinePool clones from (its DataSource `sourceRef`s). */
+/**
+ * The golden-image namespaces a VirtualMachinePool clones from: its DataSource `sourceRef`s, or
+ * the pinned source PVCs and snapshots.
+ */
 export function cloneSourceNamespaces(vmPool: KubeObject): string[] {
+  type Ref = { namespace?: string };
   const spec = vmPool.spec as
     | {
         virtualMachineTemplate?: {
           spec?: {
             dataVolumeTemplates?: Array<{
-              spec?: { sourceRef?: { namespace?: string } };
+              spec?: {
+                sourceRef?: Ref;
+                source?: { pvc?: Ref; snapshot?: Ref };
+              };
             }>;
           };
         };
@@ -24,7 +31,12 @@ export function cloneSourceNamespaces(vmPool: KubeObject): string[] {
   const templates =
     spec?.virtualMachineTemplate?.spec?.dataVolumeTemplates ?? [];
   return templates
-    .map(t => t.spec?.sourceRef?.namespace)
+    .map(
+      t =>
+        t.spec?.sourceRef?.namespace ??
+        t.spec?.source?.pvc?.namespace ??
+        t.spec?.source?.snapshot?.namespace,
+    )
     .filter((ns): ns is string => !!ns);
 }
 

@@ -52,7 +52,7 @@ it('a Windows pool clones the golden image once per VM and its runners register 
     })) as {
     items: Array<{
       metadata: { name: string };
-      spec: { sourceRef?: { name: string } };
+      spec: { source?: { pvc?: { name: string } } };
       status?: { phase?: string };
     }>;
   };
@@ -61,7 +61,8 @@ it('a Windows pool clones the golden image once per VM and its runners register 
     'rf-builds-disk-1',
   ]);
   for (const dv of dataVolumes.items) {
-    expect(dv.spec.sourceRef?.name).toBe(`windows-golden-${team}`);
+    // The version the DataSource named when the pool was created (pinned), not the DataSource.
+    expect(dv.spec.source?.pvc?.name).toBe(`golden-${team}`);
     expect(dv.status?.phase).toBe('Succeeded');
   }
   const managers = await eventually(

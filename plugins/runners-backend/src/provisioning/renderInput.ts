@@ -38,6 +38,11 @@ export function renderInputFor(
     ...(pool.flavor.os === 'windows'
       ? { firmware: config.goldenImages[pool.flavor.image] ?? { type: 'bios' } }
       : {}),
+    // A pin of another DataSource (the flavor changed since) is not this image's version.
+    ...(pool.flavor.os === 'windows' &&
+    pool.goldenImage?.dataSource === pool.flavor.image
+      ? { goldenImage: pool.goldenImage }
+      : {}),
     teamQuota: quotas.teams[pool.team] ?? quotas.default,
     network: config.runnerNetwork,
     gitlab: { url: runnerUrl },

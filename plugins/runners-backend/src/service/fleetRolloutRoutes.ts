@@ -20,6 +20,9 @@ export function toApiFleetRollout(view: FleetRolloutView): FleetRollout {
     id: rollout.id,
     flavor: rollout.flavor,
     image: rollout.target.image,
+    ...(rollout.targetGoldenImage
+      ? { goldenImage: { ...rollout.targetGoldenImage } }
+      : {}),
     phase: rollout.phase,
     reason: rollout.reason,
     message: rollout.message,

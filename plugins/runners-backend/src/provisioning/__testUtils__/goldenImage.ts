@@ -2,6 +2,8 @@ import {
   CoreV1Api,
   CustomObjectsApi,
   KubeConfig,
+  PatchStrategy,
+  setHeaderOptions,
 } from '@kubernetes/client-node';
 
 /** The namespace golden images live in, as the k8s kit and the local stack set it up. */
@@ -56,4 +58,42 @@ export async function createGoldenImage(
     `golden-${team}`,
   );
   return `${IMAGES_NAMESPACE}/windows-golden-${team}`;
+}
+
+/** Publishes a new version of the golden image: PVC `pvc`, and the DataSource moved to it. */
+export async function moveGoldenImage(
+  admin: KubeConfig,
+  dataSource: string,
+  pvc: string,
+) {
+  await createGoldenImagePvc(admin, pvc);
+  await admin.makeApiClient(CustomObjectsApi).patchNamespacedCustomObject(
+    {
+      group: 'cdi.kubevirt.io',
+      version: 'v1beta1',
+      plural: 'datasources',
+      namespace: IMAGES_NAMESPACE,
+      name: dataSource,
+      body: {
+        spec: { source: { pvc: { namespace: IMAGES_NAMESPACE, name: pvc } } },
+      },
+    },
+    setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+  );
+}
+
+/** The PVC names the DataVolumes in `namespace` clone, sorted. */
+export async function clonedPvcs(
+  admin: KubeConfig,
+  namespace: string,
+): Promise<string[]> {
+  const { items } = (await admin
+    .makeApiClient(CustomObjectsApi)
+    .listNamespacedCustomObject({
+      group: 'cdi.kubevirt.io',
+      version: 'v1beta1',
+      plural: 'datavolumes',
+      namespace,
+    })) as { items: Array<{ spec: { source?: { pvc?: { name: string } } } }> };
+  return items.map(dv => dv.spec.source?.pvc?.name ?? '').sort();
 }

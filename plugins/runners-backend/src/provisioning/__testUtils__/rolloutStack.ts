@@ -180,6 +180,7 @@ export function useRolloutStack() {
         setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
       );
     const stack = {
+      database,
       store,
       rollouts,
       config,

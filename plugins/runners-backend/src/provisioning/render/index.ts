@@ -6,6 +6,7 @@
  */
 export type {
   ClusterRole,
+  GoldenImageSource,
   GuestFirmware,
   KubeObject,
   NetworkPeer,

@@ -23,6 +23,22 @@ export type GuestFirmware =
   | { type: 'efi'; secureBoot: boolean; tpm: boolean };
 
 /**
+ * One version of a Windows golden image: the source its DataSource resolved to (CDI's
+ * `spec.source.pvc` or `spec.source.snapshot`) when the pool pinned it. A pool clones its VMs'
+ * disks from this source directly, so a DataSource that moves to a newer version changes
+ * nothing for the pool until a rollout moves its pin.
+ *
+ * @public
+ */
+export interface GoldenImageSource {
+  /** The DataSource it was resolved from, `<namespace>/<name>` (the flavor's `image`). */
+  dataSource: string;
+  kind: 'pvc' | 'snapshot';
+  namespace: string;
+  name: string;
+}
+
+/**
  * A destination runner VMs may reach: address ranges (outside the cluster) or the pods of a
  * namespace (inside it), on the given TCP ports.
  *
@@ -86,6 +102,12 @@ export interface RenderInput {
   };
   /** Firmware of the flavor's golden image (Windows only). Default BIOS. */
   firmware?: GuestFirmware;
+  /**
+   * The golden image version a Windows pool is pinned to. Without it the VMs clone whatever the
+   * flavor's DataSource points at when each VM's DataVolume is created (CDI resolves a
+   * `sourceRef` per DataVolume).
+   */
+  goldenImage?: GoldenImageSource;
   /** The team's limits, rendered as the ResourceQuota of the team namespace. */
   teamQuota: Quota;
   /** GitLab base URL written into gitlab-runner's config.toml. */

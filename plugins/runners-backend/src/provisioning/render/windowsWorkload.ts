@@ -6,7 +6,7 @@ import {
   workloadSelector,
 } from './labels';
 import { JOB_DRAIN_SECONDS, RenderContext } from './names';
-import { GuestFirmware, KubeObject } from './types';
+import { GoldenImageSource, GuestFirmware, KubeObject } from './types';
 
 /** Splits a Windows flavor image, `<namespace>/<DataSource name>`. */
 export function goldenImageRef(image: string): {
@@ -20,6 +20,27 @@ export function goldenImageRef(image: string): {
     );
   }
   return { namespace: parts[0], name: parts[1] };
+}
+
+/**
+ * Where each VM's disk is cloned from. A pinned version is cloned directly (`source.pvc` or
+ * `source.snapshot`): CDI resolves a DataVolume's DataSource `sourceRef` when it creates the
+ * clone, so with a `sourceRef` a VM created after the DataSource moved would get the new image
+ * while its siblings run the old one. The pin is in the VM template, hence in its hash: moving
+ * it rolls the pool (fresh clones). Unpinned (the DataSource has no source yet), the template
+ * keeps the `sourceRef` and the clones wait for the source, as CDI reports.
+ */
+function cloneSource(
+  image: string,
+  pinned: GoldenImageSource | undefined,
+): Record<string, unknown> {
+  const ref = goldenImageRef(image);
+  if (!pinned) return { sourceRef: { kind: 'DataSource', ...ref } };
+  return {
+    source: {
+      [pinned.kind]: { namespace: pinned.namespace, name: pinned.name },
+    },
+  };
 }
 
 /**
@@ -96,8 +117,8 @@ function windowsVmiSpec(ctx: RenderContext): Record<string, unknown> {
 
 /**
  * The `VirtualMachinePool` of a Windows pool. Each VM gets its own clone of the golden image
- * (`dataVolumeTemplates` with a DataSource `sourceRef`, renamed `<name>-<index>` per VM by the
- * pool controller), so no VM ever sees another's state.
+ * (`dataVolumeTemplates` of the pinned version, see `cloneSource`; renamed `<name>-<index>` per
+ * VM by the pool controller), so no VM ever sees another's state.
  *
  * Scale-in is ordered: `proactive.selectionPolicy.sortPolicy: DescendingOrder` removes the
  * highest index first, so the pool stays a dense `-0..-n` range, and `statePreservation:
@@ -125,7 +146,7 @@ export function renderWindowsWorkload(
     {
       metadata: { name: ctx.names.rootDisk },
       spec: {
-        sourceRef: { kind: 'DataSource', ...goldenImageRef(flavor.image) },
+        ...cloneSource(flavor.image, ctx.input.goldenImage),
         storage: {
           resources: { requests: { storage: `${flavor.diskGiB}Gi` } },
         },

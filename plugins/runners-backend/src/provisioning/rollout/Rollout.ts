@@ -174,6 +174,7 @@ export class Rollout {
       poolId: pool.id,
       spec: pool.spec,
       flavor: pool.flavor,
+      goldenImage: pool.goldenImage,
       targetHash,
       vms,
       slotsPerVm: pool.flavor.jobSlots,

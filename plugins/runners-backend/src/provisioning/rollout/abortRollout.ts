@@ -1,6 +1,7 @@
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import { poolReservation } from '@runner-fleet/plugin-runners-common';
 import { PoolStore } from '../../database/PoolStore';
+import { GoldenImageSource } from '../render';
 import { RolloutRecord, RolloutStore } from '../../database/RolloutStore';
 
 /**
@@ -9,12 +10,17 @@ import { RolloutRecord, RolloutStore } from '../../database/RolloutStore';
  * as rolling back. The VMs already replaced are then replaced again, by VMs from the old
  * template, the same way: idle first, busy ones drained.
  *
+ * A Windows pool also gets the golden image version it was pinned to back
+ * (`stableGoldenImage`); a fleet rollout that moved the pin gives the previous one in
+ * `options.goldenImage` instead (null: unpinned before).
+ *
  * @throws ConflictError when no rollout is in progress, or the template before it is unknown.
  */
 export async function abortRollout(
   deps: { store: PoolStore; rollouts: RolloutStore },
   poolId: string,
   actor: string,
+  options: { goldenImage?: GoldenImageSource | null } = {},
 ): Promise<RolloutRecord> {
   const pool = await deps.store.getPool(poolId);
   if (!pool) throw new NotFoundError(`pool '${poolId}' does not exist`);
@@ -27,6 +33,10 @@ export async function abortRollout(
     );
   }
   const { stableSpec, stableFlavor, stableHash } = rollout;
+  const goldenImage =
+    options.goldenImage !== undefined
+      ? options.goldenImage
+      : rollout.stableGoldenImage;
   if (!stableSpec || !stableFlavor || !stableHash) {
     throw new ConflictError(
       `pool '${pool.team}/${pool.name}': the template before this rollout is not known (it began before the backend recorded one); change the pool back instead`,
@@ -41,6 +51,7 @@ export async function abortRollout(
       {
         spec: stableSpec,
         flavor: stableFlavor,
+        ...(goldenImage !== undefined ? { goldenImage } : {}),
         reserved: poolReservation(stableFlavor, stableSpec.autoscaling),
         pendingSpec: null,
         bumpGeneration: true,

@@ -1,4 +1,5 @@
 import { Flavor, PoolSpec } from '@runner-fleet/plugin-runners-common';
+import type { GoldenImageSource } from '../render/types';
 import {
   RolloutPhase,
   RolloutReason,
@@ -27,6 +28,8 @@ export interface RolloutInput {
   poolId: string;
   spec: PoolSpec;
   flavor: Flavor;
+  /** Windows: the golden image version the pool is pinned to (restored with spec and flavor). */
+  goldenImage?: GoldenImageSource;
   /** Hash of the primary workload's current VM template. */
   targetHash: string;
   vms: RolloutVm[];
@@ -91,6 +94,7 @@ export function planRollout(input: RolloutInput): RolloutPlan {
     stableHash: record?.stableHash,
     stableSpec: record?.stableSpec,
     stableFlavor: record?.stableFlavor,
+    stableGoldenImage: record?.stableGoldenImage,
     replaced: record?.replaced ?? 0,
     startedAt: record?.startedAt,
     progressAt: record?.progressAt,
@@ -106,6 +110,7 @@ export function planRollout(input: RolloutInput): RolloutPlan {
       stableHash: input.targetHash,
       stableSpec: input.spec,
       stableFlavor: input.flavor,
+      stableGoldenImage: input.goldenImage,
       vms: { outdated: 0, updated: 0, draining: 0 },
     };
     if (record && record.phase !== 'stable') {

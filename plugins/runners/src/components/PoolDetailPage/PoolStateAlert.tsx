@@ -78,6 +78,15 @@ export function stateVerdict(
         action:
           'Jobs may wait longer; look at the VMs and the timeline below for the failing part.',
       };
+    case 'ready':
+      if (code !== 'GoldenImageOutdated') return undefined;
+      return {
+        severity: 'info',
+        title: 'A newer golden image is published',
+        cause: reason,
+        action:
+          'The pool keeps serving on the version it runs, and new VMs clone that version too. The platform team moves Windows pools to the new version with a fleet rollout of the flavor (canary first, VMs replaced idle first).',
+      };
     case 'provisioning':
       if (!isErrorReason(code)) return undefined;
       return {

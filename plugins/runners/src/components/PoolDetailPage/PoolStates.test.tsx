@@ -92,6 +92,35 @@ describe('PoolDetailPage states', () => {
     ).not.toBeInTheDocument();
   });
 
+  it('tells a ready Windows pool that a newer golden image is published, and what moves it', async () => {
+    const reason =
+      'ready on golden image version pvc runner-fleet-images/windows-2022-v1; the DataSource runner-fleet-images/windows-2022-golden names pvc runner-fleet-images/windows-2022-v2 now: a fleet rollout of flavor win.xlarge moves the pool to it (POST /fleet/rollouts)';
+    const api = mockRunnersApi({
+      getPool: jest.fn().mockResolvedValue(
+        pool({
+          id: 'p-outdated',
+          state: 'ready',
+          stateReason: reason,
+          stateCode: 'GoldenImageOutdated',
+        }),
+      ),
+      getPoolHealth: jest.fn().mockResolvedValue(
+        healthDetail({
+          state: 'ready',
+          stateReason: reason,
+          stateCode: 'GoldenImageOutdated',
+        }),
+      ),
+    });
+    await renderRunners(<PoolDetailPage />, { api, ...at('p-outdated') });
+    const alert = await screen.findByRole('alert', { name: 'Pool state' });
+    expect(alert).toHaveTextContent('A newer golden image is published');
+    expect(alert).toHaveTextContent(`Cause: ${reason}`);
+    expect(alert).toHaveTextContent(
+      /What to do: .*fleet rollout of the flavor/,
+    );
+  });
+
   it('shows a pool waiting for approval as pending, without idle numbers', async () => {
     const reason = 'custom flavor: a platform approver has to approve it';
     const api = mockRunnersApi({

@@ -385,7 +385,7 @@ export const spec = {
       post: {
         operationId: 'StartFleetRollout',
         description:
-          "Rolls the catalog's current definition of a flavor (e.g. a new image) out to every live pool of that flavor: the smallest `canaryPools` first, the rest once they are rolled and ready, in batches while the VMs of pools still rolling stay within `maxVmPercent` of all their VMs. Platform team only (runners.request.approve). 409 when no pool needs it or the flavor is being rolled out already.",
+          "Rolls the catalog's current definition of a flavor (e.g. a new image) out to every live pool of that flavor: the smallest `canaryPools` first, the rest once they are rolled and ready, in batches while the VMs of pools still rolling stay within `maxVmPercent` of all their VMs. For a Windows flavor the rollout also moves each pool's golden image pin to the version the flavor's DataSource names now (a published golden image version), so pools flagged GoldenImageOutdated are rolled even when the catalog entry is unchanged. Platform team only (runners.request.approve). 409 when no pool needs it or the flavor is being rolled out already.",
         requestBody: {
           required: true,
           content: {
@@ -1530,6 +1530,7 @@ export const spec = {
           'VmsUnschedulable',
           'VmsFailed',
           'DiskCloneFailed',
+          'GoldenImageOutdated',
         ],
       },
       PoolEvent: {
@@ -1670,6 +1671,30 @@ export const spec = {
           },
         },
       },
+      GoldenImageVersion: {
+        type: 'object',
+        additionalProperties: false,
+        description:
+          "A Windows golden image version: the source (PVC or VolumeSnapshot) the flavor's DataSource named when the fleet rollout started; the pools' VMs are cloned from it.",
+        required: ['dataSource', 'kind', 'namespace', 'name'],
+        properties: {
+          dataSource: {
+            type: 'string',
+            description:
+              "The DataSource, `<namespace>/<name>` (the flavor's image).",
+          },
+          kind: {
+            type: 'string',
+            enum: ['pvc', 'snapshot'],
+          },
+          namespace: {
+            type: 'string',
+          },
+          name: {
+            type: 'string',
+          },
+        },
+      },
       FleetRollout: {
         type: 'object',
         additionalProperties: false,
@@ -1698,6 +1723,9 @@ export const spec = {
           image: {
             type: 'string',
             description: "The image the flavor's definition rolls out.",
+          },
+          goldenImage: {
+            $ref: '#/components/schemas/GoldenImageVersion',
           },
           phase: {
             type: 'string',

@@ -34,4 +34,5 @@ export type PoolReasonCode =
   | 'GoldenImageNotReady'
   | 'VmsUnschedulable'
   | 'VmsFailed'
-  | 'DiskCloneFailed';
+  | 'DiskCloneFailed'
+  | 'GoldenImageOutdated';

@@ -977,7 +977,7 @@ export class DefaultApiClient {
   }
 
   /**
-   * Rolls the catalog\'s current definition of a flavor (e.g. a new image) out to every live pool of that flavor: the smallest `canaryPools` first, the rest once they are rolled and ready, in batches while the VMs of pools still rolling stay within `maxVmPercent` of all their VMs. Platform team only (runners.request.approve). 409 when no pool needs it or the flavor is being rolled out already.
+   * Rolls the catalog\'s current definition of a flavor (e.g. a new image) out to every live pool of that flavor: the smallest `canaryPools` first, the rest once they are rolled and ready, in batches while the VMs of pools still rolling stay within `maxVmPercent` of all their VMs. For a Windows flavor the rollout also moves each pool\'s golden image pin to the version the flavor\'s DataSource names now (a published golden image version), so pools flagged GoldenImageOutdated are rolled even when the catalog entry is unchanged. Platform team only (runners.request.approve). 409 when no pool needs it or the flavor is being rolled out already.
    * @param fleetRolloutInput -
    */
   public async startFleetRollout(

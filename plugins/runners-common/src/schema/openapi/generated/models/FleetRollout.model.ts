@@ -5,6 +5,7 @@
 // ******************************************************************
 import { FleetRolloutPool } from '../models/FleetRolloutPool.model';
 import { FleetRolloutProgress } from '../models/FleetRolloutProgress.model';
+import { GoldenImageVersion } from '../models/GoldenImageVersion.model';
 
 /**
  * @public
@@ -16,6 +17,7 @@ export interface FleetRollout {
    * The image the flavor\'s definition rolls out.
    */
   image: string;
+  goldenImage?: GoldenImageVersion;
   phase: FleetRolloutPhaseEnum;
   reason: FleetRolloutReasonEnum;
   /**

@@ -25,6 +25,7 @@ export * from '../models/FleetRolloutProgress.model';
 export * from '../models/FleetSummary.model';
 export * from '../models/GitLabRunnerSpec.model';
 export * from '../models/GitLabScope.model';
+export * from '../models/GoldenImageVersion.model';
 export * from '../models/ListAdvice200Response.model';
 export * from '../models/ListPoolEvents200Response.model';
 export * from '../models/ListPools200Response.model';
