@@ -183,5 +183,76 @@ describe.each(databases.eachSupportedId())(
       expect((await store.getPool(big.id))!.flavor.image).toBe(old.image);
       await expect(service.resume(rollout.id)).rejects.toThrow(/aborted/);
     });
+
+    it('rolls a Windows flavor whose catalog entry is unchanged to the version its DataSource names now, pinning unpinned pools too', async () => {
+      const knex = await databases.init(databaseId);
+      const database = mockServices.database({
+        knex,
+        migrations: { skip: false },
+      });
+      const store = await DatabasePoolStore.create({ database });
+      const win = EXAMPLE_FLAVOR_CATALOG.flavors.find(
+        f => f.name === 'win.xlarge',
+      )!;
+      const v1 = {
+        dataSource: win.image,
+        kind: 'pvc' as const,
+        namespace: 'runner-fleet-images',
+        name: 'windows-2022-v1',
+      };
+      const v2 = { ...v1, name: 'windows-2022-v2' };
+      const insert = (name: string, goldenImage?: typeof v1) =>
+        store.withTeam('payments', tx =>
+          tx.insertPool({
+            id: randomUUID(),
+            team: 'payments',
+            name,
+            spec: examplePoolSpec({ team: 'payments', name, flavor: win.name }),
+            flavor: win,
+            goldenImage,
+            reserved: { cpu: 16, memoryGiB: 32 },
+            state: 'ready',
+            stateReason: 'test',
+            stateCode: 'Ready',
+            createdBy: 'user:default/guest',
+          }),
+        );
+      const pinned = await insert('pinned', v1);
+      const legacy = await insert('legacy');
+      const current = await insert('current', v2);
+      const service = FleetRollouts.create({
+        store,
+        rollouts: await DatabaseRolloutStore.create({ database }),
+        fleetRollouts: await DatabaseFleetRolloutStore.create({ database }),
+        catalog: EXAMPLE_FLAVOR_CATALOG,
+        vmCount: () => 2,
+        goldenImageOf: async image => (image === win.image ? v2 : undefined),
+        logger: mockServices.logger.mock(),
+      });
+      const started = await service.start(
+        { flavor: win.name, canaryPools: 2 },
+        'user:default/platform',
+      );
+      expect(started.rollout.targetGoldenImage).toEqual(v2);
+      // The pool already on the current version takes no part.
+      expect(started.pools.map(p => p.poolId).sort()).toEqual(
+        [pinned.id, legacy.id].sort(),
+      );
+      for (const id of [pinned.id, legacy.id]) {
+        const pool = (await store.getPool(id))!;
+        expect(pool.goldenImage).toEqual(v2);
+        expect(pool.generation).toBe(2);
+      }
+      expect(
+        started.rollout.admitted.find(a => a.poolId === legacy.id)!
+          .previousGoldenImage,
+      ).toBeUndefined();
+      expect((await store.getPool(current.id))!.generation).toBe(1);
+
+      // Abort before their passes: the old pins come back (none for the unpinned pool).
+      await service.abort(started.rollout.id, 'user:default/platform');
+      expect((await store.getPool(pinned.id))!.goldenImage).toEqual(v1);
+      expect((await store.getPool(legacy.id))!.goldenImage).toBeUndefined();
+    });
   },
 );

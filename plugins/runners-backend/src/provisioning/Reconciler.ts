@@ -229,7 +229,14 @@ export class Reconciler {
             requeueAfterMs: result.requeueAfterMs,
           };
     }
-    await pinGoldenImage(pass, this.#primary());
+    const primary = this.#primary();
+    await pinGoldenImage(
+      pass,
+      primary,
+      [...live.of(poolId, primary.name).values()].find(
+        o => o.kind === 'VirtualMachinePool',
+      ),
+    );
     const token = await this.#runners.ensure(pass);
     const { applied, deleted, desired } = await this.#objects.apply(
       pass.record,

@@ -1,4 +1,5 @@
 import {
+  clonesThroughDataSource,
   goldenImageOutdated,
   resolveGoldenImage,
   sameGoldenImage,
@@ -93,14 +94,21 @@ describe('goldenImageOutdated', () => {
     );
   });
 
-  it('does not flag a pool on the current version, an unpinned one, or one pinned to another DataSource', () => {
+  it('flags an unpinned pool (its VMs clone whatever the DataSource names): a fleet rollout pins it', () => {
+    const unpinned = goldenImageOutdated({ flavor }, moved);
+    expect(unpinned?.code).toBe('GoldenImageOutdated');
+    expect(unpinned?.reason).toContain(
+      'not pinned to a golden image version: its VMs clone whatever the DataSource runner-fleet-images/windows-2022-golden names when each is created (pvc runner-fleet-images/windows-2022-v2 now)',
+    );
+  });
+
+  it('does not flag a pool on the current version, or one pinned to another DataSource', () => {
     const current = dataSource({
       source: { pvc: { name: 'windows-2022-v1' } },
     });
     expect(
       goldenImageOutdated({ flavor, goldenImage: v1 }, current),
     ).toBeUndefined();
-    expect(goldenImageOutdated({ flavor }, moved)).toBeUndefined();
     expect(
       goldenImageOutdated(
         {
@@ -112,5 +120,28 @@ describe('goldenImageOutdated', () => {
     ).toBeUndefined();
     expect(sameGoldenImage(v1, { ...v1 })).toBe(true);
     expect(sameGoldenImage(v1, { ...v1, kind: 'snapshot' })).toBe(false);
+  });
+});
+
+describe('clonesThroughDataSource', () => {
+  it('tells an unpinned VirtualMachinePool (sourceRef) from a pinned one (source.pvc)', () => {
+    const vmPool = (spec: Record<string, unknown>): KubeObject => ({
+      apiVersion: 'pool.kubevirt.io/v1beta1',
+      kind: 'VirtualMachinePool',
+      metadata: { name: 'rf-builds', labels: {} },
+      spec: {
+        virtualMachineTemplate: { spec: { dataVolumeTemplates: [{ spec }] } },
+      },
+    });
+    expect(
+      clonesThroughDataSource(
+        vmPool({ sourceRef: { kind: 'DataSource', name: 'windows' } }),
+      ),
+    ).toBe(true);
+    expect(
+      clonesThroughDataSource(
+        vmPool({ source: { pvc: { namespace: 'images', name: 'win-v1' } } }),
+      ),
+    ).toBe(false);
   });
 });

@@ -69,10 +69,22 @@ export function goldenImageOutdated(
   pool: Pick<PoolRecord, 'flavor' | 'goldenImage'>,
   dataSource: KubeObject | undefined,
 ): { code: 'GoldenImageOutdated'; reason: string } | undefined {
+  if (pool.flavor.os !== 'windows') return undefined;
   const pin = pool.goldenImage;
-  if (pool.flavor.os !== 'windows' || pin?.dataSource !== pool.flavor.image)
-    return undefined;
   const current = resolveGoldenImage(pool.flavor.image, dataSource);
+  if (!pin) {
+    return {
+      code: 'GoldenImageOutdated',
+      reason: `ready, but not pinned to a golden image version: its VMs clone whatever the DataSource ${
+        pool.flavor.image
+      } names when each is created${
+        current ? ` (${describeGoldenImage(current)} now)` : ''
+      }; a fleet rollout of flavor ${
+        pool.flavor.name
+      } pins it (POST /fleet/rollouts)`,
+    };
+  }
+  if (pin.dataSource !== pool.flavor.image) return undefined;
   if (!current || sameGoldenImage(pin, current)) return undefined;
   return {
     code: 'GoldenImageOutdated',
@@ -98,19 +110,44 @@ export function readGoldenImage(
   });
 }
 
+/** Whether a VirtualMachinePool's VMs clone through a DataSource `sourceRef` (unpinned). */
+export function clonesThroughDataSource(vmPool: KubeObject): boolean {
+  const spec = vmPool.spec as
+    | {
+        virtualMachineTemplate?: {
+          spec?: {
+            dataVolumeTemplates?: Array<{ spec?: { sourceRef?: unknown } }>;
+          };
+        };
+      }
+    | undefined;
+  return (spec?.virtualMachineTemplate?.spec?.dataVolumeTemplates ?? []).some(
+    t => t.spec?.sourceRef !== undefined,
+  );
+}
+
 /**
  * Pins a Windows pool to the version its DataSource names now, when it has no pin of that
- * DataSource yet (a new pool, or one whose flavor moved to another golden image). A pinned pool
+ * DataSource yet: a new pool, or one whose flavor moved to another golden image. A pinned pool
  * keeps its version: a DataSource that moves later changes nothing until a rollout moves the
- * pin (see `FleetRollouts`). Written through the pass, so a concurrent change wins.
+ * pin (see `FleetRollouts`). A pool whose VirtualMachinePool already clones through the
+ * DataSource (created before pinning existed, or before its DataSource had a source) is not
+ * pinned here: pinning changes its VM template, so every such pool would re-clone its VMs at
+ * once; a fleet rollout of its flavor pins it under the canary and the VM limit instead.
+ * Written through the pass, so a concurrent change wins.
+ *
+ * @param workload - the pool's VirtualMachinePool on the primary cluster, if it exists
  */
 export async function pinGoldenImage(
   pass: PassPool,
   cluster: Pick<ClusterClient, 'get'>,
+  workload: KubeObject | undefined,
 ): Promise<void> {
   const pool = pass.record;
   if (pool.flavor.os !== 'windows') return;
   if (pool.goldenImage?.dataSource === pool.flavor.image) return;
+  if (!pool.goldenImage && workload && clonesThroughDataSource(workload))
+    return;
   const current = resolveGoldenImage(
     pool.flavor.image,
     await readGoldenImage(cluster, pool),

@@ -85,7 +85,7 @@ export function stateVerdict(
         title: 'A newer golden image is published',
         cause: reason,
         action:
-          'The pool keeps serving on the version it runs, and new VMs clone that version too. The platform team moves Windows pools to the new version with a fleet rollout of the flavor (canary first, VMs replaced idle first).',
+          'Nothing is needed from the team: the pool keeps serving. The platform team moves Windows pools to the current golden image version with a fleet rollout of the flavor (canary first, VMs replaced idle first, busy ones drained).',
       };
     case 'provisioning':
       if (!isErrorReason(code)) return undefined;
