@@ -6,6 +6,7 @@ import { NotFoundError } from '@backstage/errors';
 import {
   Advice,
   FlavorCatalog,
+  runnersFleetReadPermission,
   runnersPoolReadPermission,
   runnersPoolUpdatePermission,
 } from '@runner-fleet/plugin-runners-common';
@@ -24,6 +25,7 @@ import {
   recurringWaitRule,
   ResourceUse,
 } from './adviceRules';
+import { rebalanceRule } from './rebalanceRule';
 
 const HOUR = 3_600_000;
 /** Two weeks: every weekday hour seen ten times, and old enough habits drop out. */
@@ -41,7 +43,8 @@ function adviceId(poolId: string, draft: AdviceDraft): string {
 }
 
 /**
- * Right-sizing advice from the fleet history, per pool, with the reasoning shown. Apply goes
+ * Right-sizing advice from the fleet history, per pool, with the reasoning shown; for the
+ * platform view also fleet-level flavor rebalancing ({@link rebalanceRule}). Apply goes
  * through {@link PoolService.updatePool} (permissions, quota, approval, rollout) like any change
  * a user makes; dismiss is stored, so the same advice does not come back.
  */
@@ -94,21 +97,54 @@ export class AdviceService {
       idleRule(pool, own, t),
       flavorRule(pool, this.#resources(pool.id), this.#catalog.flavors, t),
     ].flatMap(d => (d ? [d] : []));
-    return drafts.map(d => ({
-      id: adviceId(pool.id, d),
+    return drafts.map(d => this.#advice(pool, d, own.length, fromMs));
+  }
+
+  /** What the fleet-level rule says about all pools and their hours of history. */
+  adviseOnFleet(
+    pools: PoolRecord[],
+    byPool: Map<string, HourRollup[]>,
+    fromMs: number,
+  ): Array<{ advice: Advice; pool: PoolRecord }> {
+    const byId = new Map(pools.map(p => [p.id, p]));
+    return rebalanceRule(
+      pools,
+      byPool,
+      this.#catalog.flavors,
+      this.#thresholds,
+    ).map(({ poolId, draft }) => {
+      const pool = byId.get(poolId)!;
+      const hours = (byPool.get(poolId) ?? []).filter(
+        h => h.flavor === pool.flavor.name,
+      ).length;
+      return { advice: this.#advice(pool, draft, hours, fromMs), pool };
+    });
+  }
+
+  #advice(
+    pool: PoolRecord,
+    draft: AdviceDraft,
+    hours: number,
+    fromMs: number,
+  ): Advice {
+    return {
+      id: adviceId(pool.id, draft),
       poolId: pool.id,
       team: pool.team,
       poolName: pool.name,
-      ...d,
+      ...draft,
       basedOn: {
         from: new Date(fromMs).toISOString(),
         to: new Date(this.#clock()).toISOString(),
-        hours: own.length,
+        hours,
       },
-    }));
+    };
   }
 
-  /** Open advice for the pools the caller may read (optionally of one team). */
+  /**
+   * Open advice for the pools the caller may read (optionally of one team). Without a team, a
+   * caller who may read the whole fleet also gets the fleet-level rebalancing advice.
+   */
   async list(
     credentials: BackstageCredentials,
     filter: { team?: string } = {},
@@ -180,10 +216,18 @@ export class AdviceService {
       runnersPoolReadPermission,
       credentials,
     );
-    const pools = (
+    const running = (
       await this.#store.listPools(team ? { teams: [team] } : {})
-    ).filter(p => ADVISED_STATES.has(p.state) && allowed(p));
-    if (pools.length === 0) return [];
+    ).filter(p => ADVISED_STATES.has(p.state));
+    const pools = running.filter(p => allowed(p));
+    // Rebalancing weighs every flavor's demand: the platform view only, never a team's.
+    const fleet =
+      !team &&
+      (await this.#permissions.allowsBasic(
+        runnersFleetReadPermission,
+        credentials,
+      ));
+    if (pools.length === 0 && !fleet) return [];
     const toMs = this.#clock();
     const fromMs = Math.floor((toMs - WINDOW_MS) / HOUR) * HOUR;
     // Only whole hours: the current one is still filling up.
@@ -198,11 +242,14 @@ export class AdviceService {
       list.push(h);
       byPool.set(h.poolId, list);
     }
-    return pools.flatMap(pool =>
-      this.adviseOn(pool, byPool.get(pool.id) ?? [], fromMs).map(advice => ({
-        advice,
-        pool,
-      })),
-    );
+    return [
+      ...pools.flatMap(pool =>
+        this.adviseOn(pool, byPool.get(pool.id) ?? [], fromMs).map(advice => ({
+          advice,
+          pool,
+        })),
+      ),
+      ...(fleet ? this.adviseOnFleet(running, byPool, fromMs) : []),
+    ];
   }
 }

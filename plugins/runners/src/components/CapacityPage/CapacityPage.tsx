@@ -56,6 +56,15 @@ export function CapacityPage() {
     URL.revokeObjectURL(url);
   };
 
+  // Fleet-level rebalancing comes only in the platform view (all teams); shown on its own.
+  const platformView = fleet.allowed && !team;
+  const poolAdvice = (advice.value ?? []).filter(
+    a => a.kind !== 'flavor-rebalance',
+  );
+  const fleetAdvice = (advice.value ?? []).filter(
+    a => a.kind === 'flavor-rebalance',
+  );
+
   if (myTeams.loading || (showback.loading && !showback.value))
     return <Progress />;
   if (showback.error && !showback.value)
@@ -128,9 +137,29 @@ export function CapacityPage() {
         {advice.loading && !advice.value ? (
           <Progress />
         ) : (
-          <AdviceList advice={advice.value ?? []} onChange={advice.retry} />
+          <AdviceList advice={poolAdvice} onChange={advice.retry} />
         )}
       </Grid>
+      {platformView && !advice.error && advice.value && (
+        <Grid item>
+          <Typography variant="h5" gutterBottom>
+            Fleet rebalancing
+          </Typography>
+          <Typography variant="body2" paragraph>
+            Demand per flavor against its capacity across every team: pools that
+            queue at their max while another flavor of the same OS idles.
+          </Typography>
+          <AdviceList
+            advice={fleetAdvice}
+            onChange={advice.retry}
+            empty={{
+              title: 'Flavors are balanced',
+              description:
+                'No pool queues at its max replicas while another flavor of the same OS idles.',
+            }}
+          />
+        </Grid>
+      )}
     </Grid>
   );
 }

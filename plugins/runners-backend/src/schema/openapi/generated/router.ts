@@ -869,7 +869,7 @@ export const spec = {
       get: {
         operationId: 'ListAdvice',
         description:
-          'Right-sizing advice for the pools the caller may read, computed from the last 14 days of history, each with its reasoning and the change that applies it. Dismissed advice is left out.',
+          'Right-sizing advice for the pools the caller may read, computed from the last 14 days of history, each with its reasoning and the change that applies it. Dismissed advice is left out. Without `team`, callers who may read the whole fleet (the platform view) also get fleet-level flavor rebalancing (`flavor-rebalance`): pools that queue at their max while another flavor of the same OS idles, one advice per pool.',
         parameters: [
           {
             $ref: '#/components/parameters/showbackTeam',
@@ -2394,6 +2394,7 @@ export const spec = {
               'schedule-min-replicas',
               'lower-min-replicas',
               'flavor-change',
+              'flavor-rebalance',
             ],
           },
           poolId: {
@@ -2424,6 +2425,9 @@ export const spec = {
                 type: 'object',
                 properties: {
                   minReplicas: {
+                    type: 'integer',
+                  },
+                  maxReplicas: {
                     type: 'integer',
                   },
                   scaleToZero: {

@@ -696,7 +696,7 @@ export class DefaultApiClient {
   }
 
   /**
-   * Right-sizing advice for the pools the caller may read, computed from the last 14 days of history, each with its reasoning and the change that applies it. Dismissed advice is left out.
+   * Right-sizing advice for the pools the caller may read, computed from the last 14 days of history, each with its reasoning and the change that applies it. Dismissed advice is left out. Without `team`, callers who may read the whole fleet (the platform view) also get fleet-level flavor rebalancing (`flavor-rebalance`): pools that queue at their max while another flavor of the same OS idles, one advice per pool.
    * @param team -
    */
   public async listAdvice(
