@@ -14,6 +14,7 @@ import {
 import { GitLabCiProvider } from './ci';
 import { readRunnersConfig } from './config';
 import { DatabaseHistoryStore } from './database/DatabaseHistoryStore';
+import { DatabaseUsageStore } from './database/DatabaseUsageStore';
 import { DatabasePoolStore } from './database/DatabasePoolStore';
 import { DatabaseRolloutStore } from './database/DatabaseRolloutStore';
 import { DatabaseFleetRolloutStore } from './database/DatabaseFleetRolloutStore';
@@ -98,11 +99,16 @@ export const runnersPlugin = createBackendPlugin({
           database: deps.database,
           skipMigrations: true,
         });
+        const usage = await DatabaseUsageStore.create({
+          database: deps.database,
+          skipMigrations: true,
+        });
         const fleet = await startFleet({
           config,
           store,
           queue: store.reconcileQueue(),
           history,
+          usage,
           rollouts,
           ci,
           // A custom provider spends its own budget; the poller then counts calls.
@@ -181,6 +187,7 @@ export const runnersPlugin = createBackendPlugin({
                 database: deps.database,
               }),
               catalog: config.catalog,
+              usage,
             }),
           }),
         );

@@ -13,6 +13,7 @@ import {
 import { createHash } from 'node:crypto';
 import { HistoryStore, HourRollup } from '../database/HistoryStore';
 import { PoolRecord, PoolStore } from '../database/PoolStore';
+import { UsageHour, UsageStore } from '../database/UsageStore';
 import { PoolPermissions } from '../service/PoolPermissions';
 import { PoolChange, PoolService } from '../service/PoolService';
 import { AdviceDismissals } from './AdviceDismissals';
@@ -26,6 +27,7 @@ import {
   ResourceUse,
 } from './adviceRules';
 import { rebalanceRule } from './rebalanceRule';
+import { resourceUse } from './resourceUse';
 
 const HOUR = 3_600_000;
 /** Two weeks: every weekday hour seen ten times, and old enough habits drop out. */
@@ -56,7 +58,7 @@ export class AdviceService {
   readonly #dismissals: AdviceDismissals;
   readonly #catalog: FlavorCatalog;
   readonly #thresholds: AdviceThresholds;
-  readonly #resources: (poolId: string) => ResourceUse | undefined;
+  readonly #usage?: UsageStore;
   readonly #clock: () => number;
 
   static create(options: {
@@ -67,8 +69,11 @@ export class AdviceService {
     dismissals: AdviceDismissals;
     catalog: FlavorCatalog;
     thresholds?: Partial<AdviceThresholds>;
-    /** CPU/memory use per pool; no fleet source reports it yet, so the flavor rule is silent. */
-    resources?: (poolId: string) => ResourceUse | undefined;
+    /**
+     * CPU and memory use per pool and hour, as the usage task stored it; without it (no usage
+     * source configured) the flavor rule stays silent.
+     */
+    usage?: UsageStore;
     clock?: () => number;
   }) {
     return new AdviceService(options);
@@ -82,12 +87,17 @@ export class AdviceService {
     this.#dismissals = options.dismissals;
     this.#catalog = options.catalog;
     this.#thresholds = { ...DEFAULT_THRESHOLDS, ...options.thresholds };
-    this.#resources = options.resources ?? (() => undefined);
+    this.#usage = options.usage;
     this.#clock = options.clock ?? Date.now;
   }
 
-  /** What the rules say about one pool and its hours of history. */
-  adviseOn(pool: PoolRecord, hours: HourRollup[], fromMs: number): Advice[] {
+  /** What the rules say about one pool, its hours of history and its CPU/memory use. */
+  adviseOn(
+    pool: PoolRecord,
+    hours: HourRollup[],
+    fromMs: number,
+    use?: ResourceUse,
+  ): Advice[] {
     const t = this.#thresholds;
     // A pool that changed flavor is judged on the hours of its current flavor.
     const own = hours.filter(h => h.flavor === pool.flavor.name);
@@ -95,7 +105,7 @@ export class AdviceService {
     const drafts = [
       recurringWaitRule(pool, own, t),
       idleRule(pool, own, t),
-      flavorRule(pool, this.#resources(pool.id), this.#catalog.flavors, t),
+      flavorRule(pool, use, this.#catalog.flavors, t),
     ].flatMap(d => (d ? [d] : []));
     return drafts.map(d => this.#advice(pool, d, own.length, fromMs));
   }
@@ -242,9 +252,24 @@ export class AdviceService {
       list.push(h);
       byPool.set(h.poolId, list);
     }
+    const usage = new Map<string, UsageHour[]>();
+    for (const u of (await this.#usage?.hours({
+      fromMs,
+      toMs,
+      poolIds: pools.map(p => p.id),
+    })) ?? []) {
+      const list = usage.get(u.poolId) ?? [];
+      list.push(u);
+      usage.set(u.poolId, list);
+    }
     return [
       ...pools.flatMap(pool =>
-        this.adviseOn(pool, byPool.get(pool.id) ?? [], fromMs).map(advice => ({
+        this.adviseOn(
+          pool,
+          byPool.get(pool.id) ?? [],
+          fromMs,
+          resourceUse(usage.get(pool.id) ?? [], pool.flavor.name),
+        ).map(advice => ({
           advice,
           pool,
         })),

@@ -15,6 +15,7 @@ import { Knex } from 'knex';
 import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { DatabaseHistoryStore } from '../database/DatabaseHistoryStore';
+import { DatabaseUsageStore } from '../database/DatabaseUsageStore';
 import { runnersPlugin } from '../plugin';
 import {
   asMinuteSamples,
@@ -283,6 +284,47 @@ describe.each(databases.eachSupportedId())(
       expect(kinds((await api.get('/advice')).body.items)).not.toContain(
         'flavor-rebalance',
       );
+    });
+
+    it('advises a bigger flavor from the stored CPU use, and stays silent on a right-sized pool', async () => {
+      const knex = await databases.init(databaseId);
+      const api = await startBackend(knex);
+      const hot = (await api.post('/pools', spec('hot'))).body.pool.id;
+      const fits = (await api.post('/pools', spec('fits'))).body.pool.id;
+      await writeHistory(knex, hot, 'hot', () => NORMAL_HOUR);
+      await writeHistory(knex, fits, 'fits', () => NORMAL_HOUR);
+      const usage = await DatabaseUsageStore.create({
+        database: mockServices.database({ knex }),
+      });
+      const end = Math.floor(Date.now() / HOUR) * HOUR;
+      const hours = (poolId: string, cpuP95: number) =>
+        Array.from({ length: 100 }, (_, i) => ({
+          poolId,
+          hour: end - (i + 1) * HOUR,
+          flavor: 'm1.large',
+          cpuP95,
+          cpuMean: cpuP95 * 0.8,
+          memoryP95: 0.5,
+          memoryMean: 0.4,
+          samples: 60,
+        }));
+      await usage.writeHours([...hours(hot, 0.97), ...hours(fits, 0.55)]);
+
+      const flavorAdvice = (
+        await api.get('/advice?team=payments')
+      ).body.items.filter((a: { kind: string }) => a.kind === 'flavor-change');
+      expect(flavorAdvice).toHaveLength(1);
+      expect(flavorAdvice[0]).toMatchObject({
+        poolId: hot,
+        title: 'Move to m1.xlarge: jobs run out of CPU',
+        change: { flavor: 'm1.xlarge' },
+      });
+      expect(flavorAdvice[0].reasoning[0]).toBe(
+        'At p95 over 100 hours the VMs used 97% of 4 vCPU and 50% of 6 GiB (m1.large).',
+      );
+      const applied = await api.post(`/advice/${flavorAdvice[0].id}/apply`);
+      expect(applied.status).toBe(202);
+      expect(applied.body.pool.spec.flavor).toBe('m1.xlarge');
     });
 
     it('keeps a dismissal across a restart', async () => {
