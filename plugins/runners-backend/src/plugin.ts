@@ -15,6 +15,8 @@ import { GitLabCiProvider } from './ci';
 import { readRunnersConfig } from './config';
 import { DatabaseHistoryStore } from './database/DatabaseHistoryStore';
 import { DatabaseUsageStore } from './database/DatabaseUsageStore';
+import { PrometheusUsageSource } from './capacity/usage/PrometheusUsageSource';
+import { UsageCollector } from './capacity/usage/UsageCollector';
 import { DatabasePoolStore } from './database/DatabasePoolStore';
 import { DatabaseRolloutStore } from './database/DatabaseRolloutStore';
 import { DatabaseFleetRolloutStore } from './database/DatabaseFleetRolloutStore';
@@ -119,6 +121,23 @@ export const runnersPlugin = createBackendPlugin({
           logger,
           metrics: deps.metrics,
         });
+
+        if (config.usage) {
+          const collector = UsageCollector.create({
+            source: PrometheusUsageSource.create(config.usage.prometheus),
+            usage,
+            pools: store,
+            flavors: config.catalog.flavors,
+            logger,
+          });
+          await deps.scheduler.scheduleTask({
+            id: 'runners-usage-collect',
+            ...config.schedules.tasks.usageCollect,
+            fn: async () => {
+              await collector.collect();
+            },
+          });
+        }
 
         const fleetRollouts = FleetRollouts.create({
           store,
