@@ -207,6 +207,7 @@ export const runnersPlugin = createBackendPlugin({
               }),
               catalog: config.catalog,
               usage,
+              usageConfigured: config.usage !== undefined,
             }),
           }),
         );

@@ -87,6 +87,20 @@ export interface ScalingSchedule {
 }
 
 /**
+ * Which data the advice can draw on (`GET /advice/sources`).
+ *
+ * @public
+ */
+export interface AdviceSources {
+  /** CPU and memory use of the VMs; without it the advice says nothing about flavors. */
+  usage: {
+    configured: boolean;
+    /** What it means, e.g. "no usage source configured: …". */
+    message: string;
+  };
+}
+
+/**
  * What an advice is about.
  *
  * - `schedule-min-replicas`: jobs wait at recurring hours → keep more VMs then.

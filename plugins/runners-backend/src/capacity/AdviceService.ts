@@ -5,6 +5,7 @@ import {
 import { NotFoundError } from '@backstage/errors';
 import {
   Advice,
+  AdviceSources,
   FlavorCatalog,
   runnersFleetReadPermission,
   runnersPoolReadPermission,
@@ -59,6 +60,7 @@ export class AdviceService {
   readonly #catalog: FlavorCatalog;
   readonly #thresholds: AdviceThresholds;
   readonly #usage?: UsageStore;
+  readonly #usageConfigured: boolean;
   readonly #clock: () => number;
 
   static create(options: {
@@ -74,6 +76,8 @@ export class AdviceService {
      * source configured) the flavor rule stays silent.
      */
     usage?: UsageStore;
+    /** Whether a usage source fills `usage` (`runners.usage`); the Capacity page says so. */
+    usageConfigured?: boolean;
     clock?: () => number;
   }) {
     return new AdviceService(options);
@@ -88,6 +92,7 @@ export class AdviceService {
     this.#catalog = options.catalog;
     this.#thresholds = { ...DEFAULT_THRESHOLDS, ...options.thresholds };
     this.#usage = options.usage;
+    this.#usageConfigured = options.usageConfigured ?? false;
     this.#clock = options.clock ?? Date.now;
   }
 
@@ -148,6 +153,23 @@ export class AdviceService {
         to: new Date(this.#clock()).toISOString(),
         hours,
       },
+    };
+  }
+
+  /** Which data the advice can draw on. */
+  sources(): AdviceSources {
+    return {
+      usage: this.#usageConfigured
+        ? {
+            configured: true,
+            message:
+              'CPU and memory use comes from Prometheus (runners.usage.prometheus), read hourly; flavor advice needs 72 hours of it.',
+          }
+        : {
+            configured: false,
+            message:
+              "no usage source configured: advice says nothing about flavors until runners.usage.prometheus.url points at a Prometheus that scrapes KubeVirt's virt-handler",
+          },
     };
   }
 

@@ -327,6 +327,17 @@ describe.each(databases.eachSupportedId())(
       expect(applied.body.pool.spec.flavor).toBe('m1.xlarge');
     });
 
+    it('says when no usage source is configured', async () => {
+      const knex = await databases.init(databaseId);
+      const api = await startBackend(knex);
+      const sources = await api.get('/advice/sources');
+      expect(sources.status).toBe(200);
+      expect(sources.body.usage.configured).toBe(false);
+      expect(sources.body.usage.message).toMatch(
+        /^no usage source configured: .*runners\.usage\.prometheus\.url/,
+      );
+    });
+
     it('keeps a dismissal across a restart', async () => {
       const knex = await databases.init(databaseId);
       const api = await startBackend(knex);

@@ -177,6 +177,27 @@ describe('CapacityPage', () => {
     ).toBeNull();
   });
 
+  it('says why there is no flavor advice without a usage source', async () => {
+    await renderRunners(<CapacityPage />, {
+      api: mockRunnersApi({
+        getShowback: jest.fn().mockResolvedValue(showback),
+        getAdviceSources: jest.fn().mockResolvedValue({
+          usage: {
+            configured: false,
+            message:
+              'no usage source configured: set runners.usage.prometheus.url',
+          },
+        }),
+      }),
+      allow: () => false,
+    });
+    expect(
+      await screen.findByText(
+        'no usage source configured: set runners.usage.prometheus.url',
+      ),
+    ).toBeInTheDocument();
+  });
+
   it('gives the platform team every team', async () => {
     await renderRunners(<CapacityPage />, {
       api: mockRunnersApi({

@@ -14,6 +14,7 @@ import { runnersFleetReadPermission } from '@runner-fleet/plugin-runners-common'
 import {
   runnersApiRef,
   useAdvice,
+  useAdviceSources,
   useMyTeams,
   useShowback,
 } from '@runner-fleet/plugin-runners-react';
@@ -45,6 +46,7 @@ export function CapacityPage() {
   );
   const showback = useShowback({ from, team: team || undefined });
   const advice = useAdvice(team || undefined);
+  const sources = useAdviceSources();
 
   const downloadCsv = async () => {
     const csv = await api.getShowbackCsv({ from, team: team || undefined });
@@ -127,6 +129,11 @@ export function CapacityPage() {
         <Typography variant="h5" gutterBottom>
           Advice
         </Typography>
+        {sources.value && !sources.value.usage.configured && (
+          <Typography variant="body2" paragraph>
+            {sources.value.usage.message}
+          </Typography>
+        )}
         {advice.error && (
           <WarningPanel
             severity="warning"

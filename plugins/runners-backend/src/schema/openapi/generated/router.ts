@@ -865,6 +865,28 @@ export const spec = {
         },
       },
     },
+    '/advice/sources': {
+      get: {
+        operationId: 'GetAdviceSources',
+        description:
+          'Which data the advice can draw on: whether a CPU and memory usage source is configured (without one, no advice about flavors), with a sentence saying what it means.',
+        responses: {
+          '200': {
+            description: 'The sources.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/AdviceSources',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
     '/advice': {
       get: {
         operationId: 'ListAdvice',
@@ -2368,6 +2390,26 @@ export const spec = {
           },
           total: {
             $ref: '#/components/schemas/UsageFigures',
+          },
+        },
+      },
+      AdviceSources: {
+        type: 'object',
+        required: ['usage'],
+        additionalProperties: false,
+        properties: {
+          usage: {
+            type: 'object',
+            required: ['configured', 'message'],
+            additionalProperties: false,
+            properties: {
+              configured: {
+                type: 'boolean',
+              },
+              message: {
+                type: 'string',
+              },
+            },
           },
         },
       },

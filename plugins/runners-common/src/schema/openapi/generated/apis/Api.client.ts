@@ -9,6 +9,7 @@ import { FetchApi } from '../types/fetch';
 import crossFetch from 'cross-fetch';
 import { pluginId } from '../pluginId';
 import * as parser from 'uri-template';
+import { AdviceSources } from '../models/AdviceSources.model';
 import { ApprovalRequest } from '../models/ApprovalRequest.model';
 import { Decision } from '../models/Decision.model';
 import { FlavorCatalog } from '../models/FlavorCatalog.model';
@@ -113,6 +114,10 @@ export type DismissAdvice = {
     adviceId: string;
   };
 };
+/**
+ * @public
+ */
+export type GetAdviceSources = {};
 /**
  * @public
  */
@@ -484,6 +489,29 @@ export class DefaultApiClient {
         ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
       },
       method: 'POST',
+    });
+  }
+
+  /**
+   * Which data the advice can draw on: whether a CPU and memory usage source is configured (without one, no advice about flavors), with a sentence saying what it means.
+   */
+  public async getAdviceSources(
+    // @ts-ignore
+    request: GetAdviceSources,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<AdviceSources>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/advice/sources`;
+
+    const uri = parser.parse(uriTemplate).expand({});
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
     });
   }
 
