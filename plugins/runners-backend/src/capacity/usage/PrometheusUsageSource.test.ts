@@ -1,5 +1,11 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { EXAMPLE_FLAVOR_CATALOG } from '@runner-fleet/plugin-runners-common/testUtils';
+import {
+  jobDemand,
+  renderVirtHandlerMetrics,
+  vmiLabelName,
+  VmUsage,
+} from '@runner-fleet/fleet-simulator';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { createTestDatabases } from '../../__testUtils__/databases';
@@ -12,8 +18,6 @@ import { PoolStore } from '../../database/PoolStore';
 import { DEFAULT_THRESHOLDS, flavorRule } from '../adviceRules';
 import { resourceUse } from '../resourceUse';
 import {
-  FLAVOR_LABEL,
-  POOL_LABEL,
   PrometheusUsageSource,
   VIRT_HANDLER_METRICS as M,
 } from './PrometheusUsageSource';
@@ -23,40 +27,40 @@ jest.setTimeout(60_000);
 
 const databases = createTestDatabases();
 
-const GIB = 1024 ** 3;
 const catalog = EXAMPLE_FLAVOR_CATALOG.flavors;
 const large = catalog.find(f => f.name === 'm1.large')!;
 
-/** One VM as virt-handler reports it: CPU busy `cpu` vCPUs, `usedGiB` of the memory used. */
-interface Vm {
-  name: string;
-  pool: string;
-  cpu: number;
-  usedGiB: number;
-}
-
 /**
- * What virt-handler's /metrics says about `vms` (upstream names and labels: namespace, name,
- * node, and the VMI labels as kubernetes_vmi_label_*), CPU time growing with wall time.
+ * The fleet simulator's virt-handler `/metrics` for VMs of m1.large, each running two jobs of
+ * `project` (the simulator's per-project job demand drives the values).
  */
-function virtHandler(vms: Vm[]): Promise<{ server: Server; target: string }> {
-  const started = Date.now();
+function virtHandler(
+  vms: Array<{ name: string; pool: string; project: string }>,
+): Promise<{ server: Server; target: string }> {
+  const usage = vms.map(vm => {
+    const u = new VmUsage({
+      labels: {
+        namespace: 'runners',
+        name: vm.name,
+        node: 'node-1',
+        [vmiLabelName('runner-fleet.io/pool')]: vm.pool,
+        [vmiLabelName('runner-fleet.io/flavor')]: large.name,
+      },
+      cpu: large.cpu,
+      memoryGiB: large.memoryGiB,
+    });
+    const demand = jobDemand(vm.project, {
+      cpu: large.cpu,
+      memoryGiB: large.memoryGiB,
+      concurrent: large.jobSlots,
+    });
+    u.change(demand, 1);
+    u.change(demand, 1);
+    return u;
+  });
   const server = createServer((_req, res) => {
-    const seconds = (Date.now() - started) / 1000;
-    const lines: string[] = [];
-    const family = (name: string, type: string, value: (vm: Vm) => number) => {
-      lines.push(`# TYPE ${name} ${type}`);
-      for (const vm of vms) {
-        const labels = `namespace="runners",name="${vm.name}",node="node-1",${POOL_LABEL}="${vm.pool}",${FLAVOR_LABEL}="m1.large"`;
-        lines.push(`${name}{${labels}} ${value(vm)}`);
-      }
-    };
-    family(M.cpuSeconds, 'counter', vm => vm.cpu * seconds);
-    family(M.memoryAvailable, 'gauge', () => large.memoryGiB * GIB);
-    family(M.memoryUsable, 'gauge', vm => (large.memoryGiB - vm.usedGiB) * GIB);
-    family(M.memoryDomain, 'gauge', () => large.memoryGiB * GIB);
     res.setHeader('Content-Type', 'text/plain; version=0.0.4');
-    res.end(`${lines.join('\n')}\n`);
+    res.end(renderVirtHandlerMetrics(usage));
   });
   return new Promise(resolve =>
     server.listen(0, '127.0.0.1', () =>
@@ -81,10 +85,11 @@ describe('PrometheusUsageSource on a real Prometheus', () => {
 
   it('reads CPU and memory per pool and hour; stored, they make the flavor rule fire for the pool that runs out of CPU only', async () => {
     const vms = await virtHandler([
-      // 3.9 of 4 vCPUs busy on both VMs of "hot"; 2 of 4 on "fits".
-      { name: 'hot-a', pool: 'hot', cpu: 3.9, usedGiB: 3 },
-      { name: 'hot-b', pool: 'hot', cpu: 3.9, usedGiB: 3 },
-      { name: 'fits-a', pool: 'fits', cpu: 2, usedGiB: 3 },
+      // Jobs of team-22 keep 98% of a slot's vCPUs busy: two fill the VM's 4 vCPUs.
+      { name: 'hot-a', pool: 'hot', project: 'engineering/team-22/build' },
+      { name: 'hot-b', pool: 'hot', project: 'engineering/team-22/build' },
+      // Jobs of team-1 use 44%: about 2 of 4 vCPUs with the idle guest's share.
+      { name: 'fits-a', pool: 'fits', project: 'engineering/team-1/build' },
     ]);
     exporter = vms.server;
     prometheus = await startPrometheus({ targets: [vms.target] });
@@ -118,11 +123,11 @@ describe('PrometheusUsageSource on a real Prometheus', () => {
     expect(fits.length).toBeGreaterThanOrEqual(1);
     for (const h of hot) {
       expect(h.flavor).toBe('m1.large');
-      expect(h.cpuP95).toBeCloseTo(0.975, 1);
-      expect(h.memoryP95).toBeCloseTo(0.5, 2);
+      expect(h.cpuP95).toBeCloseTo(1, 1);
+      expect(h.memoryP95).toBeCloseTo(0.78, 1);
       expect(h.samples).toBeGreaterThan(2);
     }
-    for (const h of fits) expect(h.cpuP95).toBeCloseTo(0.5, 1);
+    for (const h of fits) expect(h.cpuP95).toBeCloseTo(0.49, 1);
 
     // The hourly task persists them (twice: an hour rewritten is replaced, not added).
     const knex = await databases.init('SQLITE_3');
