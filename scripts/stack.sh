@@ -7,6 +7,8 @@
 #     and the real KEDA operator + metrics API server, built from Go modules on first use (cached)
 #   - the fleet simulator on each cluster, playing KubeVirt, CDI and gitlab-runner (and KEDA and the
 #     HPA instead of the real ones when the time scale is not 1 or with --simulated-autoscaling)
+#   - Prometheus, when installed (bash scripts/system-deps.sh prometheus), scraping the simulators'
+#     virt-handler metrics: the backend's usage source for flavor advice
 #   - Backstage
 # Modes:
 #   (default)  for people: state kept in .data/, frontend on :3000 with live reload, backend :7007
@@ -37,11 +39,15 @@ if [ "$mode" = e2e ]; then
   gitlab_port="${RUNNER_FLEET_E2E_GITLAB_PORT:-8939}"
   time_scale=20
   traffic="--no-traffic --failure-rate 0"
+  metrics_ports=(9112 9113)
+  prometheus_port="${RUNNER_FLEET_E2E_PROMETHEUS_PORT:-9191}"
 else
   data="$RUNNER_FLEET_ROOT/.data"
   gitlab_port="${RUNNER_FLEET_GITLAB_PORT:-8929}"
   time_scale=1
   traffic=
+  metrics_ports=(9102 9103)
+  prometheus_port="${RUNNER_FLEET_PROMETHEUS_PORT:-9190}"
 fi
 export RUNNER_FLEET_DATA_DIR="$data"
 export RUNNER_FLEET_GITLAB_URL="http://localhost:$gitlab_port"
@@ -146,8 +152,30 @@ simulate() {
     --gitlab-token glpat-runnerfleet-admin-000000 --time-scale "$time_scale" "${real_keda[@]}" "$@"
   rf_log "fleet simulator on $name (time scale $time_scale; KEDA and HPA: $([ "$real_controllers" = 1 ] && echo real || echo simulated))"
 }
-simulate fleet-simulator-local "$data/k8s/fleet-simulator.kubeconfig" $traffic
-simulate fleet-simulator-burst "$data/k8s-burst/fleet-simulator.kubeconfig" --no-traffic ${traffic#--no-traffic}
+simulate fleet-simulator-local "$data/k8s/fleet-simulator.kubeconfig" --metrics-port "${metrics_ports[0]}" $traffic
+simulate fleet-simulator-burst "$data/k8s-burst/fleet-simulator.kubeconfig" --metrics-port "${metrics_ports[1]}" --no-traffic ${traffic#--no-traffic}
+
+# Prometheus (Debian's package; its own data dir, never the system service) scrapes virt-handler's
+# metrics as the simulators serve them; the backend reads VM CPU and memory use from it.
+if command -v prometheus >/dev/null; then
+  mkdir -p "$data/prometheus"
+  cat >"$data/prometheus/prometheus.yml" <<YAML
+global:
+  scrape_interval: 15s
+scrape_configs:
+  - job_name: virt-handler
+    static_configs:
+      - targets: ['127.0.0.1:${metrics_ports[0]}', '127.0.0.1:${metrics_ports[1]}']
+YAML
+  service prometheus prometheus --config.file="$data/prometheus/prometheus.yml" \
+    --storage.tsdb.path="$data/prometheus/data" --web.listen-address="127.0.0.1:$prometheus_port"
+  wait_for prometheus "${pids[-1]}" "$data/logs/prometheus.log" \
+    curl -sf -o /dev/null "http://127.0.0.1:$prometheus_port/-/ready"
+  export APP_CONFIG_runners_usage_prometheus_url="http://127.0.0.1:$prometheus_port"
+  rf_log "Prometheus on $APP_CONFIG_runners_usage_prometheus_url (runners.usage.prometheus.url)"
+else
+  rf_log "no Prometheus (bash scripts/system-deps.sh prometheus installs it): no usage source, no flavor advice"
+fi
 
 if [ "$mode" = e2e ]; then
   port="${E2E_PORT:-7107}"

@@ -241,12 +241,33 @@ export interface Config {
       };
     };
     /**
+     * Where CPU and memory use of the runner VMs comes from, for flavor advice. Without it the
+     * advice says nothing about flavors and the Capacity page says why.
+     */
+    usage?: {
+      /**
+       * A Prometheus that scrapes KubeVirt's virt-handler (`kubevirt_vmi_cpu_usage_seconds_total`,
+       * `kubevirt_vmi_memory_available_bytes`, `kubevirt_vmi_memory_usable_bytes`,
+       * `kubevirt_vmi_memory_domain_bytes`, with the VMI labels `runner-fleet.io/pool` and
+       * `runner-fleet.io/flavor`). The hourly `usageCollect` task reads it.
+       */
+      prometheus?: {
+        /** Base URL of its HTTP API, e.g. `http://prometheus.monitoring:9090`. */
+        url: string;
+        /** Seconds between the samples of a range query. Default 60. */
+        stepSeconds?: number;
+        /** Window of `rate()` over the CPU-time counter, seconds; at least two scrapes. Default 120. */
+        rateWindowSeconds?: number;
+      };
+    };
+    /**
      * Schedules of the plugin's background tasks, each read with Backstage's schedule reader
      * (`frequency` and `timeout` required, e.g. `{ frequency: { seconds: 30 }, timeout:
      * { minutes: 1 } }`). Scopes are fixed: refresh runs on every replica, the rest on one.
      * Defaults: refresh 15 s (a duration, not cron: it is the CI poller's round), historySample
      * 30 s, historyPrune and storePrune hourly, ghostSweeper 60 s, fleetRollouts 30 s (advances
-     * open fleet rollouts: admits the next pools of a flavor).
+     * open fleet rollouts: admits the next pools of a flavor), usageCollect hourly (reads
+     * `usage.prometheus` when set).
      */
     schedules?: {
       refresh?: SchedulerServiceTaskScheduleDefinitionConfig;
@@ -255,6 +276,7 @@ export interface Config {
       storePrune?: SchedulerServiceTaskScheduleDefinitionConfig;
       ghostSweeper?: SchedulerServiceTaskScheduleDefinitionConfig;
       fleetRollouts?: SchedulerServiceTaskScheduleDefinitionConfig;
+      usageCollect?: SchedulerServiceTaskScheduleDefinitionConfig;
     };
     /** Reconciler schedule. */
     reconciler?: {

@@ -41,6 +41,8 @@ describe('parseCli', () => {
         'a',
         '--namespace',
         'b',
+        '--metrics-port',
+        '9102',
       ],
       {
         KUBECONFIG: '/real/cluster',
@@ -56,6 +58,7 @@ describe('parseCli', () => {
       bootTime: { linux: { meanSeconds: 30 } },
       traffic: false,
       namespaces: ['a', 'b'],
+      metricsPort: 9102,
     });
     expect(() => parseCli(['--time-scale', 'fast'], {})).toThrow(
       "--time-scale must be a number, got 'fast'",

@@ -10,7 +10,7 @@ const USAGE = `Usage: fleet-simulator [--kubeconfig PATH] [--gitlab-url URL] [--
                        [--time-scale N] [--seed S] [--boot-time S] [--windows-boot-time S]
                        [--failure-rate P] [--job-failure-rate P] [--no-traffic]
                        [--jobs-per-month N] [--traffic-share F] [--namespace NS]... [--real-keda]
-                       [--quiet]
+                       [--metrics-port N] [--quiet]
 
 Plays KubeVirt, CDI, KEDA, gitlab-runner and CI job traffic against a Runner Fleet test
 control plane (packages/testenv) and the GitLab emulator, and logs what it does.
@@ -33,6 +33,8 @@ control plane (packages/testenv) and the GitLab emulator, and logs what it does.
   --namespace         act only in these namespaces (repeatable; default all)
   --real-keda         do not play KEDA and the HPA: the real ones scale (packages/testenv
                       startControllers); needs --time-scale 1, they run on wall-clock time
+  --metrics-port      serve virt-handler's /metrics (KubeVirt names and labels, values from the
+                      jobs on each VM) on 127.0.0.1:N for a Prometheus to scrape (default off)
   --quiet             log errors and a summary every minute only
 `;
 
@@ -87,6 +89,7 @@ export function parseCli(
       'traffic-share': { type: 'string' },
       namespace: { type: 'string', multiple: true },
       'real-keda': { type: 'boolean', default: false },
+      'metrics-port': { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -136,6 +139,7 @@ export function parseCli(
             share: number('traffic-share', values['traffic-share']),
           },
       namespaces: values.namespace,
+      metricsPort: number('metrics-port', values['metrics-port']),
       ...(values['real-keda'] ? { roles: { keda: false } } : {}),
     },
   };
@@ -171,6 +175,7 @@ export async function main(argv: string[]): Promise<void> {
       }; seed ${cli.options.seed}; traffic ${
         cli.options.traffic ? 'on' : 'off'
       }`,
+      ...(sim.metricsUrl ? [`virt-handler metrics: ${sim.metricsUrl}`] : []),
       'Playing KubeVirt, CDI, KEDA and gitlab-runner. Ctrl-C stops.',
     ].join('\n'),
   );

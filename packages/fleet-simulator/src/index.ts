@@ -28,6 +28,13 @@ export type {
 } from './events';
 export type { RunnerState, RunnerStatus } from './runner/gitlabRunner';
 export { RUNNER_ANNOTATION } from './runner';
+export {
+  jobDemand,
+  renderVirtHandlerMetrics,
+  vmiLabelName,
+  VmUsage,
+} from './metrics/virtHandler';
+export type { JobDemand } from './metrics/virtHandler';
 export type { ScalerState } from './keda/types';
 export type { TrafficState } from './traffic';
 export {

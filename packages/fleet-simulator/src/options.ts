@@ -93,6 +93,11 @@ export interface FleetSimulatorOptions {
   cloneThroughputMiBps?: number;
   /** HPA controller settings; default sync every 15 s, tolerance 0.1 (kube-controller-manager). */
   hpa?: { syncPeriodSeconds?: number; tolerance?: number };
+  /**
+   * Serve virt-handler's `/metrics` (KubeVirt metric names and labels, values driven by the jobs
+   * on each VM) on this 127.0.0.1 port, 0 for any free one; default off.
+   */
+  metricsPort?: number;
   /** Job traffic into the emulator; default false (off). */
   traffic?: false | TrafficOptions;
   /**

@@ -17,6 +17,9 @@ import { Runners } from './runner';
 import { RunnerState } from './runner/gitlabRunner';
 import { resolveSettings } from './settings';
 import { Traffic, TrafficState } from './traffic';
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { renderVirtHandlerMetrics } from './metrics/virtHandler';
 
 /** Everything the simulator is doing, for tests and the CLI. @public */
 export interface FleetSimulatorState {
@@ -32,6 +35,8 @@ export interface FleetSimulatorState {
 export interface FleetSimulator {
   /** The simulated clock every actor uses. */
   readonly clock: SimulationClock;
+  /** `http://127.0.0.1:<port>/metrics` when `metricsPort` was given: virt-handler's metrics. */
+  readonly metricsUrl?: string;
   /** Recent events, oldest first. */
   events(): SimulatorEvent[];
   /** Calls `listener` for every new event; returns an unsubscribe function. */
@@ -94,9 +99,29 @@ export async function startFleetSimulator(
   gc.sweep();
   traffic?.start();
 
+  let metrics: Server | undefined;
+  if (options.metricsPort !== undefined) {
+    const server = createServer((req, res) => {
+      if (req.url !== '/metrics') {
+        res.statusCode = 404;
+        res.end();
+        return;
+      }
+      res.setHeader('Content-Type', 'text/plain; version=0.0.4');
+      res.end(renderVirtHandlerMetrics(runners?.usage() ?? []));
+    });
+    await new Promise<void>(resolve =>
+      server.listen(options.metricsPort, '127.0.0.1', resolve),
+    );
+    metrics = server;
+  }
+
   let stopped: Promise<void> | undefined;
   return {
     clock,
+    metricsUrl: metrics
+      ? `http://127.0.0.1:${(metrics.address() as AddressInfo).port}/metrics`
+      : undefined,
     events: () => events.list(),
     onEvent: listener => events.subscribe(listener),
     waitForEvent: (predicate, timeoutMs = 20_000) =>
@@ -130,6 +155,9 @@ export async function startFleetSimulator(
         stopped ??
         (async () => {
           await traffic?.stop();
+          await new Promise(resolve =>
+            metrics ? metrics.close(resolve) : resolve(undefined),
+          );
           await informers.stop();
           await Promise.all([
             keda?.stop(),

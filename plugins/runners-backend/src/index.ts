@@ -12,6 +12,7 @@ export type {
   RunnersConfig,
   RunnersTaskName,
   TaskSchedules,
+  UsageConfig,
 } from './config';
 export type {
   GuestFirmware,

@@ -14,6 +14,9 @@ import {
 import { GitLabCiProvider } from './ci';
 import { readRunnersConfig } from './config';
 import { DatabaseHistoryStore } from './database/DatabaseHistoryStore';
+import { DatabaseUsageStore } from './database/DatabaseUsageStore';
+import { PrometheusUsageSource } from './capacity/usage/PrometheusUsageSource';
+import { UsageCollector } from './capacity/usage/UsageCollector';
 import { DatabasePoolStore } from './database/DatabasePoolStore';
 import { DatabaseRolloutStore } from './database/DatabaseRolloutStore';
 import { DatabaseFleetRolloutStore } from './database/DatabaseFleetRolloutStore';
@@ -102,11 +105,16 @@ export const runnersPlugin = createBackendPlugin({
           database: deps.database,
           skipMigrations: true,
         });
+        const usage = await DatabaseUsageStore.create({
+          database: deps.database,
+          skipMigrations: true,
+        });
         const fleet = await startFleet({
           config,
           store,
           queue: store.reconcileQueue(),
           history,
+          usage,
           rollouts,
           ci,
           // A custom provider spends its own budget; the poller then counts calls.
@@ -117,6 +125,23 @@ export const runnersPlugin = createBackendPlugin({
           logger,
           metrics: deps.metrics,
         });
+
+        if (config.usage) {
+          const collector = UsageCollector.create({
+            source: PrometheusUsageSource.create(config.usage.prometheus),
+            usage,
+            pools: store,
+            flavors: config.catalog.flavors,
+            logger,
+          });
+          await deps.scheduler.scheduleTask({
+            id: 'runners-usage-collect',
+            ...config.schedules.tasks.usageCollect,
+            fn: async () => {
+              await collector.collect();
+            },
+          });
+        }
 
         const fleetRollouts = FleetRollouts.create({
           store,
@@ -195,6 +220,8 @@ export const runnersPlugin = createBackendPlugin({
                 database: deps.database,
               }),
               catalog: config.catalog,
+              usage,
+              usageConfigured: config.usage !== undefined,
             }),
           }),
         );

@@ -87,18 +87,35 @@ export interface ScalingSchedule {
 }
 
 /**
+ * Which data the advice can draw on (`GET /advice/sources`).
+ *
+ * @public
+ */
+export interface AdviceSources {
+  /** CPU and memory use of the VMs; without it the advice says nothing about flavors. */
+  usage: {
+    configured: boolean;
+    /** What it means, e.g. "no usage source configured: …". */
+    message: string;
+  };
+}
+
+/**
  * What an advice is about.
  *
  * - `schedule-min-replicas`: jobs wait at recurring hours → keep more VMs then.
  * - `lower-min-replicas`: the pool is mostly idle → keep fewer VMs, or scale to zero.
  * - `flavor-change`: jobs leave most CPU and memory unused, or run out of them.
+ * - `flavor-rebalance`: fleet-level (platform view): the pool queues at its max while another
+ *   flavor of the same OS idles → move the pool to that flavor, or raise its max replicas.
  *
  * @public
  */
 export type AdviceKind =
   | 'schedule-min-replicas'
   | 'lower-min-replicas'
-  | 'flavor-change';
+  | 'flavor-change'
+  | 'flavor-rebalance';
 
 /**
  * A change to a pool the history suggests, with the reasoning behind it. Applying it sends
@@ -122,6 +139,7 @@ export interface Advice {
     flavor?: string;
     autoscaling?: {
       minReplicas?: number;
+      maxReplicas?: number;
       scaleToZero?: boolean;
       schedules?: ScalingSchedule[];
     };

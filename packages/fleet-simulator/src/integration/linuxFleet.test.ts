@@ -63,6 +63,7 @@ describe('Linux runners from a VirtualMachineInstanceReplicaSet', () => {
       jobFailureRate: 0,
       namespaces: [cluster.namespace],
       logger: testLogger(),
+      metricsPort: 0,
     });
     runner = await createRunner(gitlab.apiUrl, gitlab.tokens.fleetBot, [
       'linux',
@@ -184,6 +185,22 @@ describe('Linux runners from a VirtualMachineInstanceReplicaSet', () => {
       tags: ['linux'],
       durationSeconds: 120,
     });
+    // virt-handler's metrics while the jobs run: memory in use beyond the idle guest's 0.5 GiB.
+    const GIB = 1024 ** 3;
+    const inUse = (async () => {
+      for (let i = 0; i < 200; i++) {
+        const text = await (await fetch(sim.metricsUrl!)).text();
+        const usable = [
+          ...text.matchAll(
+            /^kubevirt_vmi_memory_usable_bytes\{([^}]*)\} (\S+)$/gm,
+          ),
+        ];
+        const busy = usable.filter(m => Number(m[2]) < 5.5 * GIB - 1);
+        if (busy.length > 0) return { labels: busy[0][1], text };
+        await new Promise(r => setTimeout(r, 25));
+      }
+      return undefined;
+    })();
     let maxTotal = 0;
     let maxPerManager = 0;
     await waitFor(
@@ -211,6 +228,18 @@ describe('Linux runners from a VirtualMachineInstanceReplicaSet', () => {
     ).toBe(true);
     // durations come from the jobs' hints, in simulated time
     expect(gitlab.inspect().jobs[0].duration).toBeGreaterThanOrEqual(119);
+
+    const seen = await inUse;
+    expect(seen?.labels).toMatch(/namespace="[^"]+",name="[^"]+",node="[^"]*"/);
+    expect(seen?.labels).toContain(
+      'kubernetes_vmi_label_runner_fleet_io_pool=',
+    );
+    expect(seen?.text).toContain(
+      '# TYPE kubevirt_vmi_cpu_usage_seconds_total counter',
+    );
+    expect(seen?.text).toMatch(
+      /^kubevirt_vmi_memory_domain_bytes\{[^}]*\} 6442450944$/m,
+    );
   });
 
   it('a deleted VMI stops contacting GitLab: the replica set replaces it, its manager goes offline, then stale', async () => {

@@ -1,4 +1,5 @@
 import { SimContext } from '../context';
+import { jobDemand, VmUsage } from '../metrics/virtHandler';
 import { JobPayload, RunnerApi, RunnerInfo } from './gitlabApi';
 import { RunnerConfig, RunnerEntry } from './runnerConfig';
 
@@ -74,6 +75,7 @@ export class GitLabRunnerProcess {
   readonly #perEntry = new Map<RunnerEntry, number>();
   readonly #idle: Array<() => void> = [];
   readonly #state: RunnerState;
+  readonly #usage?: VmUsage;
 
   constructor(
     ctx: SimContext,
@@ -83,8 +85,11 @@ export class GitLabRunnerProcess {
       os: 'linux' | 'windows';
       config: RunnerConfig;
       hooks: RunnerHooks;
+      /** The VM's CPU and memory use, which the jobs drive (virt-handler metrics). */
+      usage?: VmUsage;
     },
   ) {
+    this.#usage = options.usage;
     this.#ctx = ctx;
     this.#config = options.config;
     this.#hooks = options.hooks;
@@ -206,6 +211,14 @@ export class GitLabRunnerProcess {
   ): Promise<void> {
     this.#state.runningJobs++;
     this.#state.jobsStarted++;
+    const demand =
+      this.#usage &&
+      jobDemand(job.job_info?.project_full_path ?? '', {
+        cpu: this.#usage.cpu,
+        memoryGiB: this.#usage.memoryGiB,
+        concurrent: this.#config.concurrent,
+      });
+    if (demand) this.#usage?.change(demand, 1);
     this.#perEntry.set(entry, (this.#perEntry.get(entry) ?? 0) + 1);
     const random = this.#ctx.random.fork(`job/${entry.url}/${job.id}`);
     const { medianSeconds, sigma } = this.#ctx.settings.jobDuration;
@@ -245,6 +258,7 @@ export class GitLabRunnerProcess {
       else if (fails) this.#state.jobsFailed++;
       else this.#state.jobsSucceeded++;
     } finally {
+      if (demand) this.#usage?.change(demand, -1);
       this.#state.runningJobs--;
       this.#perEntry.set(entry, (this.#perEntry.get(entry) ?? 1) - 1);
       if (this.#state.runningJobs === 0 && this.#stopping)

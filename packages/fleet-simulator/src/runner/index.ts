@@ -10,6 +10,51 @@ import { GitLabRunnerProcess, RunnerState } from './gitlabRunner';
 import { GuestShutdown, readGuestBoot } from './guest';
 import { readRunnerConfig, RunnerConfigError } from './runnerConfig';
 import { runnerSystemId } from './systemId';
+import { vmiLabelName, VmUsage } from '../metrics/virtHandler';
+
+/** Parses a Kubernetes memory quantity (`6Gi`, `512Mi`) into GiB; 0 when absent. */
+function gibOf(quantity: unknown): number {
+  const match = /^(\d+(?:\.\d+)?)(Gi|Mi|G|M)?$/.exec(String(quantity ?? ''));
+  if (!match) return 0;
+  const n = Number(match[1]);
+  const unit = match[2];
+  if (unit === 'Gi') return n;
+  if (unit === 'Mi') return n / 1024;
+  if (unit === 'G') return (n * 1e9) / 1024 ** 3;
+  if (unit === 'M') return (n * 1e6) / 1024 ** 3;
+  return n / 1024 ** 3;
+}
+
+/** The VM's size and labels as virt-handler sees them. */
+function vmUsageOf(vmi: VmiObject): VmUsage {
+  const domain = (vmi.spec.domain ?? {}) as {
+    cpu?: { cores?: number; sockets?: number; threads?: number };
+    memory?: { guest?: string };
+    resources?: { requests?: { memory?: string } };
+  };
+  const cpu =
+    (domain.cpu?.cores ?? 1) *
+    (domain.cpu?.sockets ?? 1) *
+    (domain.cpu?.threads ?? 1);
+  const memoryGiB =
+    gibOf(domain.memory?.guest) ||
+    gibOf(domain.resources?.requests?.memory) ||
+    1;
+  const labels: Record<string, string> = {};
+  for (const [k, v] of Object.entries(vmi.metadata.labels ?? {})) {
+    labels[vmiLabelName(k)] = v;
+  }
+  return new VmUsage({
+    labels: {
+      ...labels,
+      namespace: vmi.metadata.namespace ?? '',
+      name: vmi.metadata.name,
+      node: vmi.status?.nodeName ?? '',
+    },
+    cpu,
+    memoryGiB,
+  });
+}
 
 /** Annotation on each VMI with what its gitlab-runner did (registered, or why it failed). */
 export const RUNNER_ANNOTATION = 'fleet-simulator/runner';
@@ -32,6 +77,7 @@ export class Runners {
       key: string;
       process?: GitLabRunnerProcess;
       state: RunnerState;
+      usage?: VmUsage;
       shutdown?: GuestShutdown;
     }
   >();
@@ -93,6 +139,13 @@ export class Runners {
       );
     }
   };
+
+  /** CPU and memory use of every VM whose gitlab-runner runs, for the virt-handler metrics. */
+  usage(): VmUsage[] {
+    return [...this.#processes.values()].flatMap(e =>
+      e.usage ? [e.usage] : [],
+    );
+  }
 
   states(): RunnerState[] {
     return [...this.#processes.values()].map(e => e.process?.state ?? e.state);
@@ -172,7 +225,11 @@ export class Runners {
     const identity = runnerSystemId(guest.systemIdFile);
     state.systemId = identity.systemId;
     state.systemIdFromFile = identity.fromFile;
+    const usage = vmUsageOf(vmi);
+    const running = this.#processes.get(uid);
+    if (running) running.usage = usage;
     const process = new GitLabRunnerProcess(this.#ctx, {
+      usage,
       vmi: key,
       systemId: identity.systemId,
       os: guestOs(vmi),

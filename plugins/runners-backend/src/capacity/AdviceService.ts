@@ -5,13 +5,16 @@ import {
 import { NotFoundError } from '@backstage/errors';
 import {
   Advice,
+  AdviceSources,
   FlavorCatalog,
+  runnersFleetReadPermission,
   runnersPoolReadPermission,
   runnersPoolUpdatePermission,
 } from '@runner-fleet/plugin-runners-common';
 import { createHash } from 'node:crypto';
 import { HistoryStore, HourRollup } from '../database/HistoryStore';
 import { PoolRecord, PoolStore } from '../database/PoolStore';
+import { UsageHour, UsageStore } from '../database/UsageStore';
 import { PoolPermissions } from '../service/PoolPermissions';
 import { PoolChange, PoolService } from '../service/PoolService';
 import { AdviceDismissals } from './AdviceDismissals';
@@ -24,6 +27,8 @@ import {
   recurringWaitRule,
   ResourceUse,
 } from './adviceRules';
+import { rebalanceRule } from './rebalanceRule';
+import { resourceUse } from './resourceUse';
 
 const HOUR = 3_600_000;
 /** Two weeks: every weekday hour seen ten times, and old enough habits drop out. */
@@ -41,7 +46,8 @@ function adviceId(poolId: string, draft: AdviceDraft): string {
 }
 
 /**
- * Right-sizing advice from the fleet history, per pool, with the reasoning shown. Apply goes
+ * Right-sizing advice from the fleet history, per pool, with the reasoning shown; for the
+ * platform view also fleet-level flavor rebalancing ({@link rebalanceRule}). Apply goes
  * through {@link PoolService.updatePool} (permissions, quota, approval, rollout) like any change
  * a user makes; dismiss is stored, so the same advice does not come back.
  */
@@ -53,7 +59,8 @@ export class AdviceService {
   readonly #dismissals: AdviceDismissals;
   readonly #catalog: FlavorCatalog;
   readonly #thresholds: AdviceThresholds;
-  readonly #resources: (poolId: string) => ResourceUse | undefined;
+  readonly #usage?: UsageStore;
+  readonly #usageConfigured: boolean;
   readonly #clock: () => number;
 
   static create(options: {
@@ -64,8 +71,13 @@ export class AdviceService {
     dismissals: AdviceDismissals;
     catalog: FlavorCatalog;
     thresholds?: Partial<AdviceThresholds>;
-    /** CPU/memory use per pool; no fleet source reports it yet, so the flavor rule is silent. */
-    resources?: (poolId: string) => ResourceUse | undefined;
+    /**
+     * CPU and memory use per pool and hour, as the usage task stored it; without it (no usage
+     * source configured) the flavor rule stays silent.
+     */
+    usage?: UsageStore;
+    /** Whether a usage source fills `usage` (`runners.usage`); the Capacity page says so. */
+    usageConfigured?: boolean;
     clock?: () => number;
   }) {
     return new AdviceService(options);
@@ -79,12 +91,18 @@ export class AdviceService {
     this.#dismissals = options.dismissals;
     this.#catalog = options.catalog;
     this.#thresholds = { ...DEFAULT_THRESHOLDS, ...options.thresholds };
-    this.#resources = options.resources ?? (() => undefined);
+    this.#usage = options.usage;
+    this.#usageConfigured = options.usageConfigured ?? false;
     this.#clock = options.clock ?? Date.now;
   }
 
-  /** What the rules say about one pool and its hours of history. */
-  adviseOn(pool: PoolRecord, hours: HourRollup[], fromMs: number): Advice[] {
+  /** What the rules say about one pool, its hours of history and its CPU/memory use. */
+  adviseOn(
+    pool: PoolRecord,
+    hours: HourRollup[],
+    fromMs: number,
+    use?: ResourceUse,
+  ): Advice[] {
     const t = this.#thresholds;
     // A pool that changed flavor is judged on the hours of its current flavor.
     const own = hours.filter(h => h.flavor === pool.flavor.name);
@@ -92,23 +110,73 @@ export class AdviceService {
     const drafts = [
       recurringWaitRule(pool, own, t),
       idleRule(pool, own, t),
-      flavorRule(pool, this.#resources(pool.id), this.#catalog.flavors, t),
+      flavorRule(pool, use, this.#catalog.flavors, t),
     ].flatMap(d => (d ? [d] : []));
-    return drafts.map(d => ({
-      id: adviceId(pool.id, d),
+    return drafts.map(d => this.#advice(pool, d, own.length, fromMs));
+  }
+
+  /** What the fleet-level rule says about all pools and their hours of history. */
+  adviseOnFleet(
+    pools: PoolRecord[],
+    byPool: Map<string, HourRollup[]>,
+    fromMs: number,
+  ): Array<{ advice: Advice; pool: PoolRecord }> {
+    const byId = new Map(pools.map(p => [p.id, p]));
+    return rebalanceRule(
+      pools,
+      byPool,
+      this.#catalog.flavors,
+      this.#thresholds,
+    ).map(({ poolId, draft }) => {
+      const pool = byId.get(poolId)!;
+      const hours = (byPool.get(poolId) ?? []).filter(
+        h => h.flavor === pool.flavor.name,
+      ).length;
+      return { advice: this.#advice(pool, draft, hours, fromMs), pool };
+    });
+  }
+
+  #advice(
+    pool: PoolRecord,
+    draft: AdviceDraft,
+    hours: number,
+    fromMs: number,
+  ): Advice {
+    return {
+      id: adviceId(pool.id, draft),
       poolId: pool.id,
       team: pool.team,
       poolName: pool.name,
-      ...d,
+      ...draft,
       basedOn: {
         from: new Date(fromMs).toISOString(),
         to: new Date(this.#clock()).toISOString(),
-        hours: own.length,
+        hours,
       },
-    }));
+    };
   }
 
-  /** Open advice for the pools the caller may read (optionally of one team). */
+  /** Which data the advice can draw on. */
+  sources(): AdviceSources {
+    return {
+      usage: this.#usageConfigured
+        ? {
+            configured: true,
+            message:
+              'CPU and memory use comes from Prometheus (runners.usage.prometheus), read hourly; flavor advice needs 72 hours of it.',
+          }
+        : {
+            configured: false,
+            message:
+              "no usage source configured: advice says nothing about flavors until runners.usage.prometheus.url points at a Prometheus that scrapes KubeVirt's virt-handler",
+          },
+    };
+  }
+
+  /**
+   * Open advice for the pools the caller may read (optionally of one team). Without a team, a
+   * caller who may read the whole fleet also gets the fleet-level rebalancing advice.
+   */
   async list(
     credentials: BackstageCredentials,
     filter: { team?: string } = {},
@@ -180,10 +248,18 @@ export class AdviceService {
       runnersPoolReadPermission,
       credentials,
     );
-    const pools = (
+    const running = (
       await this.#store.listPools(team ? { teams: [team] } : {})
-    ).filter(p => ADVISED_STATES.has(p.state) && allowed(p));
-    if (pools.length === 0) return [];
+    ).filter(p => ADVISED_STATES.has(p.state));
+    const pools = running.filter(p => allowed(p));
+    // Rebalancing weighs every flavor's demand: the platform view only, never a team's.
+    const fleet =
+      !team &&
+      (await this.#permissions.allowsBasic(
+        runnersFleetReadPermission,
+        credentials,
+      ));
+    if (pools.length === 0 && !fleet) return [];
     const toMs = this.#clock();
     const fromMs = Math.floor((toMs - WINDOW_MS) / HOUR) * HOUR;
     // Only whole hours: the current one is still filling up.
@@ -198,11 +274,29 @@ export class AdviceService {
       list.push(h);
       byPool.set(h.poolId, list);
     }
-    return pools.flatMap(pool =>
-      this.adviseOn(pool, byPool.get(pool.id) ?? [], fromMs).map(advice => ({
-        advice,
-        pool,
-      })),
-    );
+    const usage = new Map<string, UsageHour[]>();
+    for (const u of (await this.#usage?.hours({
+      fromMs,
+      toMs,
+      poolIds: pools.map(p => p.id),
+    })) ?? []) {
+      const list = usage.get(u.poolId) ?? [];
+      list.push(u);
+      usage.set(u.poolId, list);
+    }
+    return [
+      ...pools.flatMap(pool =>
+        this.adviseOn(
+          pool,
+          byPool.get(pool.id) ?? [],
+          fromMs,
+          resourceUse(usage.get(pool.id) ?? [], pool.flavor.name),
+        ).map(advice => ({
+          advice,
+          pool,
+        })),
+      ),
+      ...(fleet ? this.adviseOnFleet(running, byPool, fromMs) : []),
+    ];
   }
 }

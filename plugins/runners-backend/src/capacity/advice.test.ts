@@ -9,11 +9,13 @@ import {
 } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { Flavor } from '@runner-fleet/plugin-runners-common';
 import { EXAMPLE_FLAVOR_CATALOG } from '@runner-fleet/plugin-runners-common/testUtils';
 import { Knex } from 'knex';
 import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { DatabaseHistoryStore } from '../database/DatabaseHistoryStore';
+import { DatabaseUsageStore } from '../database/DatabaseUsageStore';
 import { runnersPlugin } from '../plugin';
 import {
   asMinuteSamples,
@@ -23,7 +25,7 @@ import {
 } from './__testUtils__/hourHistory';
 
 const databases = createTestDatabases();
-const large = EXAMPLE_FLAVOR_CATALOG.flavors[0];
+const [large, xlarge] = EXAMPLE_FLAVOR_CATALOG.flavors;
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
@@ -54,7 +56,28 @@ const readOnly = createServiceFactory({
     }),
 });
 
-async function startBackend(knex: Knex, options: { readOnly?: boolean } = {}) {
+/** Permissions that allow everything but the fleet-wide (platform) view. */
+const teamOnly = createServiceFactory({
+  service: coreServices.permissions,
+  deps: {},
+  factory: () =>
+    mockServices.permissions.mock({
+      authorize: async requests =>
+        requests.map(r => ({
+          result:
+            r.permission.name === 'runners.fleet.read'
+              ? AuthorizeResult.DENY
+              : AuthorizeResult.ALLOW,
+        })),
+      authorizeConditional: async requests =>
+        requests.map(() => ({ result: AuthorizeResult.ALLOW })),
+    }),
+});
+
+async function startBackend(
+  knex: Knex,
+  options: { readOnly?: boolean; teamOnly?: boolean } = {},
+) {
   const { server } = await startTestBackend({
     features: [
       runnersPlugin,
@@ -67,6 +90,7 @@ async function startBackend(knex: Knex, options: { readOnly?: boolean } = {}) {
         },
       }),
       ...(options.readOnly ? [readOnly] : []),
+      ...(options.teamOnly ? [teamOnly] : []),
     ],
   });
   const user = mockCredentials.user.header('user:default/priya.payments');
@@ -87,6 +111,7 @@ async function writeHistory(
   poolId: string,
   poolName: string,
   shape: (hour: number) => HourShape,
+  flavor: Flavor = large,
 ) {
   const store = await DatabaseHistoryStore.create({
     database: mockServices.database({ knex }),
@@ -95,12 +120,12 @@ async function writeHistory(
   const hours = hourHistory({
     poolId,
     poolName,
-    flavor: large,
+    flavor,
     start: end - 14 * DAY,
     days: 14,
     shape,
   });
-  await store.writeMinutes(asMinuteSamples(hours, large));
+  await store.writeMinutes(asMinuteSamples(hours, flavor));
 }
 
 /** Weekdays 08:00–10:00 UTC: 16 jobs at once, four-minute waits. */
@@ -127,11 +152,19 @@ const idle = (): HourShape => ({
   jobsStarted: 0,
 });
 
-const spec = (name: string, minReplicas = 1) => ({
+const spec = (
+  name: string,
+  minReplicas = 1,
+  more: { flavor?: string; maxReplicas?: number } = {},
+) => ({
   team: 'payments',
   name,
-  flavor: 'm1.large',
-  autoscaling: { minReplicas, maxReplicas: 10, scaleToZero: false },
+  flavor: more.flavor ?? 'm1.large',
+  autoscaling: {
+    minReplicas,
+    maxReplicas: more.maxReplicas ?? 10,
+    scaleToZero: false,
+  },
   gitlab: { scope: { type: 'group', path: 'engineering/payments' } },
 });
 
@@ -182,6 +215,127 @@ describe.each(databases.eachSupportedId())(
       const again = await api.post(`/advice/${advice.id}/apply`);
       expect(again.status).toBe(404);
       expect(again.body.error.message).toMatch(/does not exist \(any more\)/);
+    });
+
+    it('advises fleet-level rebalancing in the platform view only; apply moves the pool through PATCH', async () => {
+      const knex = await databases.init(databaseId);
+      const api = await startBackend(knex);
+      // m1.large pool at its max of 4 VMs (8 slots) with 14 jobs at the rush; m1.xlarge idles.
+      const builds = (
+        await api.post('/pools', spec('builds', 1, { maxReplicas: 4 }))
+      ).body.pool.id;
+      const nightly = (
+        await api.post(
+          '/pools',
+          spec('nightly', 1, { flavor: 'm1.xlarge', maxReplicas: 5 }),
+        )
+      ).body.pool.id;
+      await writeHistory(knex, builds, 'builds', hour => {
+        const shape = rush(hour);
+        return shape === NORMAL_HOUR
+          ? shape
+          : { ...shape, vms: 4, utilization: 0.9, busySlotsMax: 8 };
+      });
+      await writeHistory(
+        knex,
+        nightly,
+        'nightly',
+        () => ({
+          ...NORMAL_HOUR,
+          utilization: 0.05,
+          busySlotsMax: 1,
+          jobsStarted: 2,
+        }),
+        xlarge,
+      );
+
+      const kinds = (items: Array<{ kind: string }>) => items.map(a => a.kind);
+      expect(
+        kinds((await api.get('/advice?team=payments')).body.items),
+      ).not.toContain('flavor-rebalance');
+      const team = await startBackend(knex, { teamOnly: true });
+      expect(kinds((await team.get('/advice')).body.items)).not.toContain(
+        'flavor-rebalance',
+      );
+
+      const items = (await api.get('/advice')).body.items;
+      const rebalance = items.filter(
+        (a: { kind: string }) => a.kind === 'flavor-rebalance',
+      );
+      expect(rebalance).toHaveLength(1);
+      expect(rebalance[0]).toMatchObject({
+        poolId: builds,
+        title:
+          'Move to m1.xlarge: m1.large pools queue at their max while m1.xlarge idles',
+        change: { flavor: 'm1.xlarge' },
+      });
+      expect(rebalance[0].reasoning).toContain(
+        'At those hours 14 jobs ran or waited at once; 4 VMs of m1.large hold 8 (2 job slots each).',
+      );
+
+      // Without the platform view the advice cannot be found, so not applied either.
+      expect((await team.post(`/advice/${rebalance[0].id}/apply`)).status).toBe(
+        404,
+      );
+      const applied = await api.post(`/advice/${rebalance[0].id}/apply`);
+      expect(applied.status).toBe(202);
+      expect(applied.body.pool.spec.flavor).toBe('m1.xlarge');
+      expect(applied.body.pool.generation).toBe(2);
+      expect(kinds((await api.get('/advice')).body.items)).not.toContain(
+        'flavor-rebalance',
+      );
+    });
+
+    it('advises a bigger flavor from the stored CPU use, and stays silent on a right-sized pool', async () => {
+      const knex = await databases.init(databaseId);
+      const api = await startBackend(knex);
+      const hot = (await api.post('/pools', spec('hot'))).body.pool.id;
+      const fits = (await api.post('/pools', spec('fits'))).body.pool.id;
+      await writeHistory(knex, hot, 'hot', () => NORMAL_HOUR);
+      await writeHistory(knex, fits, 'fits', () => NORMAL_HOUR);
+      const usage = await DatabaseUsageStore.create({
+        database: mockServices.database({ knex }),
+      });
+      const end = Math.floor(Date.now() / HOUR) * HOUR;
+      const hours = (poolId: string, cpuP95: number) =>
+        Array.from({ length: 100 }, (_, i) => ({
+          poolId,
+          hour: end - (i + 1) * HOUR,
+          flavor: 'm1.large',
+          cpuP95,
+          cpuMean: cpuP95 * 0.8,
+          memoryP95: 0.5,
+          memoryMean: 0.4,
+          samples: 60,
+        }));
+      await usage.writeHours([...hours(hot, 0.97), ...hours(fits, 0.55)]);
+
+      const flavorAdvice = (
+        await api.get('/advice?team=payments')
+      ).body.items.filter((a: { kind: string }) => a.kind === 'flavor-change');
+      expect(flavorAdvice).toHaveLength(1);
+      expect(flavorAdvice[0]).toMatchObject({
+        poolId: hot,
+        title: 'Move to m1.xlarge: jobs run out of CPU',
+        change: { flavor: 'm1.xlarge' },
+      });
+      expect(flavorAdvice[0].reasoning[0]).toBe(
+        'At p95 over 100 hours the VMs used 97% of 4 vCPU and 50% of 6 GiB (m1.large).',
+      );
+      const applied = await api.post(`/advice/${flavorAdvice[0].id}/apply`);
+      expect(applied.status).toBe(202);
+      expect(applied.body.pool.spec.flavor).toBe('m1.xlarge');
+    });
+
+    it('says when no usage source is configured', async () => {
+      const knex = await databases.init(databaseId);
+      const api = await startBackend(knex);
+      const sources = await api.get('/advice/sources');
+      expect(sources.status).toBe(200);
+      expect(sources.body.usage.configured).toBe(false);
+      expect(sources.body.usage.message).toMatch(
+        /^no usage source configured: .*runners\.usage\.prometheus\.url/,
+      );
     });
 
     it('keeps a dismissal across a restart', async () => {

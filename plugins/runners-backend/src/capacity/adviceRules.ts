@@ -25,15 +25,21 @@ export interface AdviceThresholds {
   idleUtilization: number;
   /** Hours of history a pool needs before any rule speaks. */
   minHours: number;
+  /** Below this share of busy slots a flavor counts as idle for fleet rebalancing. */
+  rebalanceIdleUtilization: number;
 }
 
-/** The defaults: a 30 s wait target, 3 of the weekdays, idle below 10% busy, 3 days of data. */
+/**
+ * The defaults: a 30 s wait target, 3 of the weekdays, idle below 10% busy, 3 days of data; a
+ * flavor below 30% busy (KEDA's plain rule adds runners above it) can take pools of another.
+ */
 export const DEFAULT_THRESHOLDS: AdviceThresholds = {
   queueWaitP95Seconds: 30,
   minRecurringDays: 3,
   minRecurringShare: 0.5,
   idleUtilization: 0.1,
   minHours: 72,
+  rebalanceIdleUtilization: 0.3,
 };
 
 /** A pool as the rules see it. */

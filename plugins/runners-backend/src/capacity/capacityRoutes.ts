@@ -22,6 +22,11 @@ export function addCapacityRoutes(
   const readers = { allow: ['user', 'service'] as Array<'user' | 'service'> };
   const users = { allow: ['user'] as Array<'user'> };
 
+  router.get('/advice/sources', async (req, res) => {
+    await httpAuth.credentials(req, readers);
+    res.json(advice.sources());
+  });
+
   router.get('/advice', async (req, res) => {
     const credentials = await httpAuth.credentials(req, readers);
     res.json({ items: await advice.list(credentials, req.query) });

@@ -10,3 +10,4 @@ export type {
   RunnersConfig,
 } from './readRunnersConfig';
 export type { RunnersTaskName, TaskSchedules } from './taskSchedules';
+export type { UsageConfig } from './usage';

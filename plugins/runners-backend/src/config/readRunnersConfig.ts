@@ -6,6 +6,7 @@ import type { GuestFirmware, RunnerNetwork } from '../provisioning/render';
 import { PricingConfig, readPricing } from '../capacity/pricing';
 import { ClusterTarget, readClusters } from './clusters';
 import { readTaskSchedules, TaskSchedules } from './taskSchedules';
+import { readUsage, UsageConfig } from './usage';
 import { fail, optionalInt, positiveInt } from './configValues';
 import {
   DEFAULT_MAX_STORAGE_GIB,
@@ -60,6 +61,8 @@ export interface RunnersConfig {
   pricing?: PricingConfig;
   /** The plugin's scheduled tasks (`runners.schedules`). */
   schedules: TaskSchedules;
+  /** Where CPU and memory use comes from (`runners.usage`); absent when not configured. */
+  usage?: UsageConfig;
 }
 
 /**
@@ -175,6 +178,7 @@ export function readRunnersConfig(root: Config): RunnersConfig {
     goldenImages: readGoldenImages(config),
     runnerNetwork: readRunnerNetwork(config),
     schedules: readTaskSchedules(config),
+    usage: readUsage(config),
   };
 }
 

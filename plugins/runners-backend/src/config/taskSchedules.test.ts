@@ -36,7 +36,7 @@ describe('readTaskSchedules', () => {
 
   it('names the key of a task that does not exist, a missing timeout and a cron refresh', () => {
     expect(() => read({ sweeper: { frequency: { seconds: 1 } } })).toThrow(
-      "Invalid config at 'runners.schedules.sweeper': is not a task of the plugin; the tasks are refresh, historySample, historyPrune, storePrune, ghostSweeper, fleetRollouts",
+      "Invalid config at 'runners.schedules.sweeper': is not a task of the plugin; the tasks are refresh, historySample, historyPrune, storePrune, ghostSweeper, fleetRollouts, usageCollect",
     );
     expect(() => read({ storePrune: { frequency: { hours: 2 } } })).toThrow(
       /runners\.schedules\.storePrune.*timeout/,

@@ -13,7 +13,8 @@ export type RunnersTaskName =
   | 'historyPrune'
   | 'storePrune'
   | 'ghostSweeper'
-  | 'fleetRollouts';
+  | 'fleetRollouts'
+  | 'usageCollect';
 
 /**
  * The plugin's scheduled tasks with their defaults, the one place they are written down. The
@@ -57,6 +58,13 @@ export const TASK_SCHEDULE_DEFAULTS = {
   fleetRollouts: {
     frequency: { seconds: 30 },
     timeout: { minutes: 2 },
+    scope: 'global',
+  },
+  /** Reads CPU and memory use from `runners.usage` into the database; hourly, one replica. */
+  usageCollect: {
+    frequency: { hours: 1 },
+    timeout: { minutes: 10 },
+    initialDelay: { minutes: 3 },
     scope: 'global',
   },
 } satisfies Record<RunnersTaskName, SchedulerServiceTaskScheduleDefinition>;

@@ -7,6 +7,7 @@ import type { MetricsService } from '@backstage/backend-plugin-api/alpha';
 import { ClusterApiHealth, LABELS } from '@runner-fleet/plugin-runners-common';
 import { CiProvider } from '@runner-fleet/plugin-runners-node';
 import { RunnersConfig } from '../config';
+import { UsageStore } from '../database/UsageStore';
 import { HistoryStore } from '../database/HistoryStore';
 import { PoolStore } from '../database/PoolStore';
 import { CachedClusterClient } from '../provisioning/cache/CachedClusterClient';
@@ -52,6 +53,8 @@ export async function startFleet(options: {
   queue: ReconcileQueue;
   /** The fleet history in the plugin database, shared by every replica. */
   history: HistoryStore;
+  /** CPU and memory use per pool and hour; pruned with the hour history. */
+  usage?: UsageStore;
   /** Rollout state per pool; without it, outdated VMs are left to scale-in. */
   rollouts?: RolloutStore;
   ci?: CiProvider;
@@ -151,8 +154,9 @@ export async function startFleet(options: {
     ...config.schedules.tasks.historyPrune,
     fn: async () => {
       const pruned = await health.pruneHistory();
+      const usage = (await options.usage?.prune(Date.now())) ?? 0;
       logger.debug(
-        `fleet history: pruned ${pruned.minutes} minute and ${pruned.hours} hour rows`,
+        `fleet history: pruned ${pruned.minutes} minute, ${pruned.hours} hour and ${usage} usage rows`,
       );
     },
   });

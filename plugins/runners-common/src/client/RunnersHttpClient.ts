@@ -1,6 +1,6 @@
 import { ResponseError } from '@backstage/errors';
 import { DefaultApiClient, TypedResponse } from '../schema/openapi';
-import type { Advice, Showback } from '../capacity';
+import type { Advice, AdviceSources, Showback } from '../capacity';
 import type { FlavorCatalog } from '../flavors';
 import type { FleetSummary, PoolHealthDetail, TeamHealth } from '../health';
 import type {
@@ -312,6 +312,13 @@ export class RunnersHttpClient {
       options,
     );
     return (await json<{ items: Advice[] }>(response)).items;
+  }
+
+  /** Which data the advice can draw on (a usage source or not). */
+  async getAdviceSources(
+    options?: RunnersRequestOptions,
+  ): Promise<AdviceSources> {
+    return json(await this.#api.getAdviceSources({}, options));
   }
 
   /** Applies an advice as a change of its pool. */

@@ -1,6 +1,7 @@
 import type * as Spec from '../schema/openapi/generated/models';
 import type {
   Advice,
+  AdviceSources,
   ScalingSchedule,
   Showback,
   UsageFigures,
@@ -95,6 +96,7 @@ export type PublicFieldsAreInTheSpec = [
   None<Undeclared<UsageFigures, Spec.UsageFigures>>,
   None<Undeclared<Showback, Spec.Showback>>,
   None<Undeclared<Advice, Spec.Advice>>,
+  None<Undeclared<AdviceSources, Spec.AdviceSources>>,
 ];
 
 /**

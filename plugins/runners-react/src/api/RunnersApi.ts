@@ -1,6 +1,7 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
   Advice,
+  AdviceSources,
   ApprovalRequest,
   FleetSummary,
   FlavorCatalog,
@@ -83,6 +84,8 @@ export interface RunnersApi {
   getShowbackCsv(options?: ShowbackOptions): Promise<string>;
   /** Right-sizing advice for the pools the caller may read, with its reasoning. */
   listAdvice(options?: TeamFilter): Promise<Advice[]>;
+  /** Which data the advice can draw on: without a usage source, no flavor advice. */
+  getAdviceSources(): Promise<AdviceSources>;
   /** Applies an advice as a change of its pool (permissions, quota and approval apply). */
   applyAdvice(id: string): Promise<PoolChange>;
   /** Hides an advice for good. */

@@ -15,4 +15,4 @@ export {
   resolvePoolRefs,
 } from './useEntityPools';
 export type { EntityPoolScope } from './useEntityPools';
-export { useShowback, useAdvice } from './useCapacity';
+export { useShowback, useAdvice, useAdviceSources } from './useCapacity';

@@ -1,4 +1,5 @@
 import { useApi } from '@backstage/core-plugin-api';
+import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { runnersApiRef, ShowbackOptions } from '../api';
 
@@ -14,6 +15,16 @@ export function useShowback(options: ShowbackOptions) {
     () => api.getShowback({ from, to, team }),
     [api, from, to, team],
   );
+}
+
+/**
+ * Which data the advice can draw on (whether a usage source is configured).
+ *
+ * @public
+ */
+export function useAdviceSources() {
+  const api = useApi(runnersApiRef);
+  return useAsync(() => api.getAdviceSources(), [api]);
 }
 
 /**

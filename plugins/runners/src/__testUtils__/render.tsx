@@ -45,6 +45,12 @@ export function mockRunnersApi(
     getShowback: refuse('getShowback'),
     getShowbackCsv: refuse('getShowbackCsv'),
     listAdvice: jest.fn().mockResolvedValue([]),
+    getAdviceSources: jest.fn().mockResolvedValue({
+      usage: {
+        configured: true,
+        message: 'CPU and memory use from Prometheus',
+      },
+    }),
     applyAdvice: refuse('applyAdvice'),
     dismissAdvice: refuse('dismissAdvice'),
     ...overrides,

@@ -9,7 +9,12 @@ import { useState } from 'react';
 import { errorMessage } from '../../hooks/errors';
 
 /** Advice with its reasoning, and Apply / Dismiss for each. */
-export function AdviceList(props: { advice: Advice[]; onChange: () => void }) {
+export function AdviceList(props: {
+  advice: Advice[];
+  onChange: () => void;
+  /** What the empty state says; by default that the pools fit their load. */
+  empty?: { title: string; description: string };
+}) {
   const api = useApi(runnersApiRef);
   const alertApi = useApi(alertApiRef);
   const [busy, setBusy] = useState<string>();
@@ -51,8 +56,11 @@ export function AdviceList(props: { advice: Advice[]; onChange: () => void }) {
     return (
       <EmptyState
         missing="data"
-        title="No advice"
-        description="Your pools fit their load: no recurring queue waits, no idle capacity. Advice appears here when the last two weeks of history call for a change."
+        title={props.empty?.title ?? 'No advice'}
+        description={
+          props.empty?.description ??
+          'Your pools fit their load: no recurring queue waits, no idle capacity. Advice appears here when the last two weeks of history call for a change.'
+        }
       />
     );
   }

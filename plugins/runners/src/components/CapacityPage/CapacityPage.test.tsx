@@ -49,6 +49,21 @@ const advice: Advice = {
   basedOn: { from: '', to: '', hours: 336 },
 };
 
+const rebalance: Advice = {
+  id: 'b'.repeat(32),
+  kind: 'flavor-rebalance',
+  poolId: 'p2',
+  team: 'search',
+  poolName: 'indexer',
+  title:
+    'Move to m1.xlarge: m1.large pools queue at their max while m1.xlarge idles',
+  reasoning: [
+    'At those hours 14 jobs ran or waited at once; 4 VMs of m1.large hold 8 (2 job slots each).',
+  ],
+  change: { flavor: 'm1.xlarge' },
+  basedOn: { from: '', to: '', hours: 336 },
+};
+
 describe('CapacityPage', () => {
   it("shows the team's usage and cost, and applies an advice through the API", async () => {
     const alertApi = mockApis.alert();
@@ -107,6 +122,80 @@ describe('CapacityPage', () => {
       expect(dismissAdvice).toHaveBeenCalledWith('a'.repeat(32)),
     );
     expect(await screen.findByText('No advice')).toBeInTheDocument();
+  });
+
+  it('shows fleet rebalancing in the platform view, apart from pool advice, and applies it', async () => {
+    const applyAdvice = jest.fn().mockResolvedValue({ pool: {} });
+    await renderRunners(<CapacityPage />, {
+      api: mockRunnersApi({
+        getShowback: jest.fn().mockResolvedValue(showback),
+        listAdvice: jest
+          .fn()
+          .mockResolvedValueOnce([advice, rebalance])
+          .mockResolvedValue([advice]),
+        applyAdvice,
+      }),
+      allow: name => name === 'runners.fleet.read',
+    });
+    const heading = await screen.findByRole('heading', {
+      name: 'Fleet rebalancing',
+    });
+    const section = heading.closest('.MuiGrid-item') as HTMLElement;
+    expect(
+      within(section).getByText(
+        'search/indexer: Move to m1.xlarge: m1.large pools queue at their max while m1.xlarge idles',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      within(section).getByText(/14 jobs ran or waited at once/),
+    ).toBeInTheDocument();
+    expect(within(section).queryByText(/payments\/builds/)).toBeNull();
+
+    await userEvent.click(
+      within(section).getByRole('button', { name: 'Apply' }),
+    );
+    await waitFor(() =>
+      expect(applyAdvice).toHaveBeenCalledWith('b'.repeat(32)),
+    );
+    expect(await screen.findByText('Flavors are balanced')).toBeInTheDocument();
+    expect(
+      screen.getByText(/payments\/builds: Keep 8 VMs/),
+    ).toBeInTheDocument();
+  });
+
+  it('has no fleet rebalancing in a team view', async () => {
+    await renderRunners(<CapacityPage />, {
+      api: mockRunnersApi({
+        getShowback: jest.fn().mockResolvedValue(showback),
+        listAdvice: jest.fn().mockResolvedValue([advice]),
+      }),
+      allow: () => false,
+    });
+    expect(await screen.findByText(/Keep 8 VMs/)).toBeInTheDocument();
+    expect(
+      screen.queryByRole('heading', { name: 'Fleet rebalancing' }),
+    ).toBeNull();
+  });
+
+  it('says why there is no flavor advice without a usage source', async () => {
+    await renderRunners(<CapacityPage />, {
+      api: mockRunnersApi({
+        getShowback: jest.fn().mockResolvedValue(showback),
+        getAdviceSources: jest.fn().mockResolvedValue({
+          usage: {
+            configured: false,
+            message:
+              'no usage source configured: set runners.usage.prometheus.url',
+          },
+        }),
+      }),
+      allow: () => false,
+    });
+    expect(
+      await screen.findByText(
+        'no usage source configured: set runners.usage.prometheus.url',
+      ),
+    ).toBeInTheDocument();
   });
 
   it('gives the platform team every team', async () => {

@@ -14,6 +14,7 @@ import { runnersFleetReadPermission } from '@runner-fleet/plugin-runners-common'
 import {
   runnersApiRef,
   useAdvice,
+  useAdviceSources,
   useMyTeams,
   useShowback,
 } from '@runner-fleet/plugin-runners-react';
@@ -45,6 +46,7 @@ export function CapacityPage() {
   );
   const showback = useShowback({ from, team: team || undefined });
   const advice = useAdvice(team || undefined);
+  const sources = useAdviceSources();
 
   const downloadCsv = async () => {
     const csv = await api.getShowbackCsv({ from, team: team || undefined });
@@ -55,6 +57,15 @@ export function CapacityPage() {
     link.click();
     URL.revokeObjectURL(url);
   };
+
+  // Fleet-level rebalancing comes only in the platform view (all teams); shown on its own.
+  const platformView = fleet.allowed && !team;
+  const poolAdvice = (advice.value ?? []).filter(
+    a => a.kind !== 'flavor-rebalance',
+  );
+  const fleetAdvice = (advice.value ?? []).filter(
+    a => a.kind === 'flavor-rebalance',
+  );
 
   if (myTeams.loading || (showback.loading && !showback.value))
     return <Progress />;
@@ -118,6 +129,11 @@ export function CapacityPage() {
         <Typography variant="h5" gutterBottom>
           Advice
         </Typography>
+        {sources.value && !sources.value.usage.configured && (
+          <Typography variant="body2" paragraph>
+            {sources.value.usage.message}
+          </Typography>
+        )}
         {advice.error && (
           <WarningPanel
             severity="warning"
@@ -128,9 +144,29 @@ export function CapacityPage() {
         {advice.loading && !advice.value ? (
           <Progress />
         ) : (
-          <AdviceList advice={advice.value ?? []} onChange={advice.retry} />
+          <AdviceList advice={poolAdvice} onChange={advice.retry} />
         )}
       </Grid>
+      {platformView && !advice.error && advice.value && (
+        <Grid item>
+          <Typography variant="h5" gutterBottom>
+            Fleet rebalancing
+          </Typography>
+          <Typography variant="body2" paragraph>
+            Demand per flavor against its capacity across every team: pools that
+            queue at their max while another flavor of the same OS idles.
+          </Typography>
+          <AdviceList
+            advice={fleetAdvice}
+            onChange={advice.retry}
+            empty={{
+              title: 'Flavors are balanced',
+              description:
+                'No pool queues at its max replicas while another flavor of the same OS idles.',
+            }}
+          />
+        </Grid>
+      )}
     </Grid>
   );
 }

@@ -865,11 +865,33 @@ export const spec = {
         },
       },
     },
+    '/advice/sources': {
+      get: {
+        operationId: 'GetAdviceSources',
+        description:
+          'Which data the advice can draw on: whether a CPU and memory usage source is configured (without one, no advice about flavors), with a sentence saying what it means.',
+        responses: {
+          '200': {
+            description: 'The sources.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/AdviceSources',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
     '/advice': {
       get: {
         operationId: 'ListAdvice',
         description:
-          'Right-sizing advice for the pools the caller may read, computed from the last 14 days of history, each with its reasoning and the change that applies it. Dismissed advice is left out.',
+          'Right-sizing advice for the pools the caller may read, computed from the last 14 days of history, each with its reasoning and the change that applies it. Dismissed advice is left out. Without `team`, callers who may read the whole fleet (the platform view) also get fleet-level flavor rebalancing (`flavor-rebalance`): pools that queue at their max while another flavor of the same OS idles, one advice per pool.',
         parameters: [
           {
             $ref: '#/components/parameters/showbackTeam',
@@ -2399,6 +2421,26 @@ export const spec = {
           },
         },
       },
+      AdviceSources: {
+        type: 'object',
+        required: ['usage'],
+        additionalProperties: false,
+        properties: {
+          usage: {
+            type: 'object',
+            required: ['configured', 'message'],
+            additionalProperties: false,
+            properties: {
+              configured: {
+                type: 'boolean',
+              },
+              message: {
+                type: 'string',
+              },
+            },
+          },
+        },
+      },
       Advice: {
         type: 'object',
         required: [
@@ -2422,6 +2464,7 @@ export const spec = {
               'schedule-min-replicas',
               'lower-min-replicas',
               'flavor-change',
+              'flavor-rebalance',
             ],
           },
           poolId: {
@@ -2452,6 +2495,9 @@ export const spec = {
                 type: 'object',
                 properties: {
                   minReplicas: {
+                    type: 'integer',
+                  },
+                  maxReplicas: {
                     type: 'integer',
                   },
                   scaleToZero: {

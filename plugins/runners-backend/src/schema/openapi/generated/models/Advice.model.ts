@@ -27,4 +27,5 @@ export interface Advice {
 export type AdviceKindEnum =
   | 'schedule-min-replicas'
   | 'lower-min-replicas'
-  | 'flavor-change';
+  | 'flavor-change'
+  | 'flavor-rebalance';

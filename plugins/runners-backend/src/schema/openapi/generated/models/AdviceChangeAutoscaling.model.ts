@@ -10,6 +10,7 @@ import { ScalingSchedule } from '../models/ScalingSchedule.model';
  */
 export interface AdviceChangeAutoscaling {
   minReplicas?: number;
+  maxReplicas?: number;
   scaleToZero?: boolean;
   schedules?: Array<ScalingSchedule>;
 }

@@ -9,6 +9,7 @@ import { FetchApi } from '../types/fetch';
 import crossFetch from 'cross-fetch';
 import { pluginId } from '../pluginId';
 import * as parser from 'uri-template';
+import { AdviceSources } from '../models/AdviceSources.model';
 import { ApprovalRequest } from '../models/ApprovalRequest.model';
 import { Decision } from '../models/Decision.model';
 import { FlavorCatalog } from '../models/FlavorCatalog.model';
@@ -113,6 +114,10 @@ export type DismissAdvice = {
     adviceId: string;
   };
 };
+/**
+ * @public
+ */
+export type GetAdviceSources = {};
 /**
  * @public
  */
@@ -488,6 +493,29 @@ export class DefaultApiClient {
   }
 
   /**
+   * Which data the advice can draw on: whether a CPU and memory usage source is configured (without one, no advice about flavors), with a sentence saying what it means.
+   */
+  public async getAdviceSources(
+    // @ts-ignore
+    request: GetAdviceSources,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<AdviceSources>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/advice/sources`;
+
+    const uri = parser.parse(uriTemplate).expand({});
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
    * A fleet rollout with old/new VMs per admitted pool and the pools still waiting.
    * @param id -
    */
@@ -696,7 +724,7 @@ export class DefaultApiClient {
   }
 
   /**
-   * Right-sizing advice for the pools the caller may read, computed from the last 14 days of history, each with its reasoning and the change that applies it. Dismissed advice is left out.
+   * Right-sizing advice for the pools the caller may read, computed from the last 14 days of history, each with its reasoning and the change that applies it. Dismissed advice is left out. Without `team`, callers who may read the whole fleet (the platform view) also get fleet-level flavor rebalancing (`flavor-rebalance`): pools that queue at their max while another flavor of the same OS idles, one advice per pool.
    * @param team -
    */
   public async listAdvice(

@@ -4,6 +4,8 @@ export * from '../models/Advice.model';
 export * from '../models/AdviceBasedOn.model';
 export * from '../models/AdviceChange.model';
 export * from '../models/AdviceChangeAutoscaling.model';
+export * from '../models/AdviceSources.model';
+export * from '../models/AdviceSourcesUsage.model';
 export * from '../models/ApprovalRequest.model';
 export * from '../models/AutoscalingSpec.model';
 export * from '../models/ClusterApiHealth.model';
