@@ -48,10 +48,12 @@ describe.each(databases.eachSupportedId())(
         1,
       );
 
-      await knex.migrate.down({ directory });
+      // By name: migrations of later changes may sort after this one.
+      const name = '20261204200000_usage_hours.js';
+      await knex.migrate.down({ directory, name });
       expect(await knex.schema.hasTable('runners_usage_hours')).toBe(false);
       expect(await knex.schema.hasTable('runners_history_hours')).toBe(true);
-      await knex.migrate.up({ directory });
+      await knex.migrate.up({ directory, name });
       const [count] = await knex('runners_usage_hours').count({ n: '*' });
       expect(Number(count.n)).toBe(0);
     });
