@@ -7,7 +7,7 @@
 #     and the real KEDA operator + metrics API server, built from Go modules on first use (cached)
 #   - the fleet simulator on each cluster, playing KubeVirt, CDI and gitlab-runner (and KEDA and the
 #     HPA instead of the real ones when the time scale is not 1 or with --simulated-autoscaling)
-#   - Prometheus, when installed (bash scripts/system-deps.sh prometheus), scraping the simulators'
+#   - Prometheus (Debian's package, installed on first use), scraping the simulators'
 #     virt-handler metrics: the backend's usage source for flavor advice
 #   - Backstage
 # Modes:
@@ -156,7 +156,9 @@ simulate fleet-simulator-local "$data/k8s/fleet-simulator.kubeconfig" --metrics-
 simulate fleet-simulator-burst "$data/k8s-burst/fleet-simulator.kubeconfig" --metrics-port "${metrics_ports[1]}" --no-traffic ${traffic#--no-traffic}
 
 # Prometheus (Debian's package; its own data dir, never the system service) scrapes virt-handler's
-# metrics as the simulators serve them; the backend reads VM CPU and memory use from it.
+# metrics as the simulators serve them; the backend reads VM CPU and memory use from it. Installed
+# on first use like the test dependencies; a machine without apt runs without a usage source.
+bash scripts/system-deps.sh prometheus || rf_log "could not install Prometheus (Debian package prometheus)"
 if command -v prometheus >/dev/null; then
   mkdir -p "$data/prometheus"
   cat >"$data/prometheus/prometheus.yml" <<YAML

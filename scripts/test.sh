@@ -10,7 +10,8 @@ cd "$RUNNER_FLEET_ROOT"
 export CI=true
 
 bash scripts/install.sh || exit 1
-bash scripts/system-deps.sh chromium || exit 1
+# Chromium for the browser tests; Prometheus for the usage source test (a real one, scraping VMs).
+bash scripts/system-deps.sh chromium prometheus || exit 1
 
 # Store tests run on SQLite and on this PostgreSQL.
 pg="$(bash scripts/postgres.sh | tail -n 1)" || exit 1
