@@ -224,6 +224,11 @@ export function rebalanceRule(
             'If the change takes the team over its quota, applying it asks the platform team for approval.',
           ]
         : [];
+    const demandLine = `At those hours ${
+      starved.needed
+    } jobs ran or waited at once; ${max} VMs of ${pool.flavor.name} hold ${
+      max * slots
+    } (${plural(slots, 'job slot')} each).`;
     if (target) {
       const extraCpu = max * (target.cpu - pool.flavor.cpu);
       out.push({
@@ -234,11 +239,7 @@ export function rebalanceRule(
           title: `Move to ${target.name}: ${pool.flavor.name} pools queue at their max while ${target.name} idles`,
           reasoning: [
             ...queued,
-            `At those hours ${
-              starved.needed
-            } jobs ran or waited at once; ${max} VMs of ${
-              pool.flavor.name
-            } hold ${max * slots} (${plural(slots, 'job slot')} each).`,
+            demandLine,
             fleet,
             `${max} VMs of ${target.name} (${target.cpu} vCPU, ${
               target.memoryGiB
@@ -265,11 +266,7 @@ export function rebalanceRule(
           title: `Raise max replicas from ${max} to ${raised}: ${pool.flavor.name} pools queue at their max`,
           reasoning: [
             ...queued,
-            `At those hours ${
-              starved.needed
-            } jobs ran or waited at once; ${max} VMs of ${
-              pool.flavor.name
-            } hold ${max * slots} (${plural(slots, 'job slot')} each).`,
+            demandLine,
             fleet,
             `No idle ${pool.flavor.os} flavor holds ${starved.needed} jobs on ${max} VMs; ${raised} VMs of ${pool.flavor.name} do, +${extraCpu} vCPU at max.`,
             ...quota(extraCpu),
