@@ -5,6 +5,8 @@ import {
   ApprovalRequest,
   FleetSummary,
   FlavorCatalog,
+  FleetRollout,
+  FleetRolloutInput,
   PoolEvent,
   PoolHealthDetail,
   PoolRollout,
@@ -65,6 +67,22 @@ export interface RunnersApi {
   getPoolRollout(id: string): Promise<PoolRollout>;
   /** Aborts a rolling or halted rollout: the pool returns to the template before it. */
   abortPoolRollout(id: string): Promise<PoolRollout>;
+  /** Fleet rollouts, newest first; rejects with a 403 for everyone but the platform team. */
+  listFleetRollouts(): Promise<FleetRollout[]>;
+  /** One fleet rollout with each pool's progress (platform team). */
+  getFleetRollout(id: string): Promise<FleetRollout>;
+  /**
+   * Rolls the catalog's current definition of a flavor out to every live pool of that flavor,
+   * canary pools first (platform team). Rejects with a 409 when there is nothing to roll or the
+   * flavor is being rolled out already.
+   */
+  startFleetRollout(input: FleetRolloutInput): Promise<FleetRollout>;
+  /** Stops admitting pools; admitted pools finish their own rollouts. */
+  pauseFleetRollout(id: string): Promise<FleetRollout>;
+  /** Admits pools again after a pause or a halt. */
+  resumeFleetRollout(id: string): Promise<FleetRollout>;
+  /** Stops the rollout: admitted pools that have not finished return to their previous flavor. */
+  abortFleetRollout(id: string): Promise<FleetRollout>;
   /** Approval requests the caller may see, newest first. */
   listRequests(options?: ListRequestsOptions): Promise<ApprovalRequest[]>;
   approveRequest(

@@ -105,6 +105,56 @@ describe('RunnersClient', () => {
     ]);
   });
 
+  it('starts, reads, pauses, resumes and aborts fleet rollouts', async () => {
+    await client.startFleetRollout({
+      flavor: 'm1.large',
+      canaryPools: 2,
+      maxVmPercent: 10,
+    });
+    await client.listFleetRollouts();
+    await client.getFleetRollout('fr/1');
+    await client.pauseFleetRollout('fr1');
+    await client.resumeFleetRollout('fr1');
+    await client.abortFleetRollout('fr1');
+
+    expect(seen).toEqual([
+      {
+        method: 'POST',
+        url: '/fleet/rollouts',
+        body: { flavor: 'm1.large', canaryPools: 2, maxVmPercent: 10 },
+      },
+      { method: 'GET', url: '/fleet/rollouts' },
+      { method: 'GET', url: '/fleet/rollouts/fr%2F1' },
+      { method: 'POST', url: '/fleet/rollouts/fr1/pause' },
+      { method: 'POST', url: '/fleet/rollouts/fr1/resume' },
+      { method: 'POST', url: '/fleet/rollouts/fr1/abort' },
+    ]);
+  });
+
+  it("rejects a fleet rollout with the server's reason", async () => {
+    server.use(
+      http.post(`${base}/fleet/rollouts`, () =>
+        HttpResponse.json(
+          {
+            error: {
+              name: 'ConflictError',
+              message:
+                "nothing to roll: every live pool of flavor 'm1.large' already runs its catalog definition",
+            },
+            response: { statusCode: 409 },
+          },
+          { status: 409 },
+        ),
+      ),
+    );
+    const error = await client
+      .startFleetRollout({ flavor: 'm1.large' })
+      .catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.statusCode).toBe(409);
+    expect(error.body.error.message).toMatch(/^nothing to roll/);
+  });
+
   it('unwraps item lists', async () => {
     server.use(
       http.get(`${base}/pools`, () =>

@@ -1,5 +1,8 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
-import { RunnersHttpClient } from '@runner-fleet/plugin-runners-common';
+import {
+  FleetRollout,
+  RunnersHttpClient,
+} from '@runner-fleet/plugin-runners-common';
 import { RunnersApi } from './RunnersApi';
 
 /**
@@ -12,5 +15,20 @@ import { RunnersApi } from './RunnersApi';
 export class RunnersClient extends RunnersHttpClient implements RunnersApi {
   constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
     super({ discoveryApi: options.discoveryApi, fetchApi: options.fetchApi });
+  }
+
+  /** Stops admitting pools; admitted pools finish their own rollouts. */
+  pauseFleetRollout(id: string): Promise<FleetRollout> {
+    return this.changeFleetRollout(id, 'pause');
+  }
+
+  /** Admits pools again after a pause or a halt. */
+  resumeFleetRollout(id: string): Promise<FleetRollout> {
+    return this.changeFleetRollout(id, 'resume');
+  }
+
+  /** Stops the rollout: admitted pools that have not finished return to their previous flavor. */
+  abortFleetRollout(id: string): Promise<FleetRollout> {
+    return this.changeFleetRollout(id, 'abort');
   }
 }

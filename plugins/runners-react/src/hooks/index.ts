@@ -2,6 +2,7 @@ export { usePools, usePool } from './usePools';
 export { usePoolHealth } from './usePoolHealth';
 export { usePoolEvents } from './usePoolEvents';
 export { usePoolRollout } from './usePoolRollout';
+export { useFleetRollouts } from './useFleetRollouts';
 export { useTeamHealth } from './useTeamHealth';
 export { useFleetSummary } from './useFleetSummary';
 export { useFlavors } from './useFlavors';

@@ -1,6 +1,9 @@
 import { Content, Header, Page, RoutedTabs } from '@backstage/core-components';
 import { usePermission } from '@backstage/plugin-permission-react';
-import { runnersFleetReadPermission } from '@runner-fleet/plugin-runners-common';
+import {
+  runnersFleetReadPermission,
+  runnersRequestApprovePermission,
+} from '@runner-fleet/plugin-runners-common';
 import { Route, Routes } from 'react-router-dom';
 import { CapacityPage } from '../CapacityPage';
 import { FleetPage } from '../FleetPage';
@@ -8,11 +11,16 @@ import { MyFleetPage } from '../MyFleetPage';
 import { PoolDetailPage } from '../PoolDetailPage';
 import { RequestRunnersPage } from '../RequestRunnersPage';
 import { RequestsPage } from '../RequestsPage';
+import { RolloutsPage } from '../RolloutsPage';
 
 function RunnersTabs() {
   // The Fleet tab is for the platform team. Its route stays, so a shared link lands on a
   // friendly "for the platform team" state instead of a missing page.
   const fleet = usePermission({ permission: runnersFleetReadPermission });
+  // Fleet rollouts are decided by those who approve requests (the backend's check too).
+  const rollouts = usePermission({
+    permission: runnersRequestApprovePermission,
+  });
   return (
     <RoutedTabs
       routes={[
@@ -30,14 +38,22 @@ function RunnersTabs() {
           children: <FleetPage />,
           tabProps: fleet.allowed ? undefined : { style: { display: 'none' } },
         },
+        {
+          path: '/rollouts',
+          title: 'Rollouts',
+          children: <RolloutsPage />,
+          tabProps: rollouts.allowed
+            ? undefined
+            : { style: { display: 'none' } },
+        },
       ]}
     />
   );
 }
 
 /**
- * The Runners page: My fleet, Request runners, Requests and (for the platform team) Fleet,
- * plus each pool's detail view under `pools/:id`.
+ * The Runners page: My fleet, Request runners, Requests, Capacity and (for the platform team)
+ * Fleet and Rollouts, plus each pool's detail view under `pools/:id`.
  */
 export function RunnersPage() {
   return (
