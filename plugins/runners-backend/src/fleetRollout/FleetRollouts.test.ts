@@ -178,6 +178,12 @@ describe.each(databases.eachSupportedId())(
       ).rejects.toThrow(/already being rolled out/);
       const aborted = await service.abort(rollout.id, 'user:default/platform');
       expect(aborted.rollout.phase).toBe('aborted');
+      // Nothing counts as rolled: the admitted pool says it went back.
+      expect(aborted.progress).toMatchObject({ poolsDone: 0, vmsNew: 0 });
+      expect(aborted.pools.find(p => p.poolId === small.id)).toMatchObject({
+        vms: { new: 0 },
+        message: expect.stringMatching(/^returned to its previous definition/),
+      });
       expect((await store.getPool(small.id))!.flavor.image).toBe(old.image);
       await service.advanceAll();
       expect((await store.getPool(big.id))!.flavor.image).toBe(old.image);

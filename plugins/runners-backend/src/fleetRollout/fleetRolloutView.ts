@@ -24,12 +24,32 @@ export interface FleetRolloutView {
   progress: { pools: number; poolsDone: number; vms: number; vmsNew: number };
 }
 
+/** What an admitted pool of an aborted fleet rollout says: it went back, whatever its own step. */
+const RETURNED = 'returned to its previous definition by the abort';
+
 function progressOf(
   entry: FleetPoolEntry,
   status: FleetPoolStatus,
+  aborted: boolean,
 ): FleetRolloutPoolProgress {
   const { view, pool, rollout } = entry;
   let vms = { old: view.vms, new: 0 };
+  if (aborted) {
+    // The abort gave every admitted pool its previous definition back: none of its VMs are (or
+    // will be) on the new one, and a finished pool has returned rather than rolled.
+    return {
+      poolId: view.poolId,
+      team: pool?.team,
+      name: pool?.name,
+      status,
+      canary: entry.canary,
+      vms,
+      message:
+        status === 'waiting'
+          ? undefined
+          : [RETURNED, rollout?.message].filter(Boolean).join(': '),
+    };
+  }
   if (status === 'done') vms = { old: 0, new: view.vms };
   else if (
     status !== 'waiting' &&
@@ -63,13 +83,16 @@ export async function viewFleetRollout(
   record: FleetRolloutRecord,
 ): Promise<FleetRolloutView> {
   const entries = await fleetPools(deps, record);
-  const pools = entries.map(e => progressOf(e, fleetPoolStatus(e.view)));
+  const aborted = record.phase === 'aborted';
+  const pools = entries.map(e =>
+    progressOf(e, fleetPoolStatus(e.view), aborted),
+  );
   return {
     rollout: record,
     pools,
     progress: {
       pools: pools.length,
-      poolsDone: pools.filter(p => p.status === 'done').length,
+      poolsDone: aborted ? 0 : pools.filter(p => p.status === 'done').length,
       vms: pools.reduce((s, p) => s + p.vms.old + p.vms.new, 0),
       vmsNew: pools.reduce((s, p) => s + p.vms.new, 0),
     },

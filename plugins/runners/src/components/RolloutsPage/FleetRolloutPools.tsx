@@ -26,8 +26,10 @@ const STATUS: Record<FleetRolloutPool['status'], JSX.Element> = {
 export function FleetRolloutPools(props: {
   pools: FleetRolloutPool[];
   poolLink: (id: string) => string;
+  /** The rollout was aborted: a finished pool went back to its previous definition. */
+  aborted?: boolean;
 }) {
-  const { pools, poolLink } = props;
+  const { pools, poolLink, aborted } = props;
   if (pools.length === 0) {
     return <>No pool of the flavor is left to roll.</>;
   }
@@ -55,7 +57,13 @@ export function FleetRolloutPools(props: {
               </Link>
               {pool.canary && ' (canary)'}
             </TableCell>
-            <TableCell>{STATUS[pool.status]}</TableCell>
+            <TableCell>
+              {aborted && pool.status === 'done' ? (
+                <StatusOK>Returned</StatusOK>
+              ) : (
+                STATUS[pool.status]
+              )}
+            </TableCell>
             <TableCell>
               {pool.vms.old} / {pool.vms.new}
             </TableCell>

@@ -141,7 +141,11 @@ export function FleetRolloutRow(props: {
         <TableCell colSpan={7} style={{ paddingTop: 0, paddingBottom: 0 }}>
           <Collapse in={expanded} unmountOnExit>
             <Box my={1}>
-              <FleetRolloutPools pools={r.pools} poolLink={poolLink} />
+              <FleetRolloutPools
+                pools={r.pools}
+                poolLink={poolLink}
+                aborted={r.phase === 'aborted'}
+              />
             </Box>
           </Collapse>
         </TableCell>

@@ -59,6 +59,38 @@ const complete = rollout({
 });
 
 describe('RolloutsPage', () => {
+  it("says an aborted rollout's finished pools returned, not that they rolled", async () => {
+    const aborted = rollout({
+      phase: 'aborted',
+      reason: 'Aborted',
+      message: 'aborted by ada.platform',
+      pools: [
+        {
+          ...rollout().pools[0],
+          vms: { old: 2, new: 0 },
+          message: 'returned to its previous definition by the abort',
+        },
+      ],
+      progress: { pools: 1, poolsDone: 0, vms: 2, vmsNew: 0 },
+    });
+    await renderRunners(<RolloutsPage />, {
+      api: mockRunnersApi({
+        listFleetRollouts: jest.fn().mockResolvedValue([aborted]),
+      }),
+    });
+    const row = await screen.findByRole('row', { name: 'rollout of m1.large' });
+    await userEvent.click(
+      within(row).getByRole('button', {
+        name: `Show the pools of m1.large → ${image}`,
+      }),
+    );
+    const pools = within(
+      await screen.findByRole('table', { name: 'pools of the rollout' }),
+    );
+    expect(pools.getByText('Returned')).toBeInTheDocument();
+    expect(pools.queryByText('Done')).toBeNull();
+  });
+
   it("lists rollouts with phase, progress, why they wait and, expanded, each pool's progress", async () => {
     await renderRunners(<RolloutsPage />, {
       api: mockRunnersApi({
