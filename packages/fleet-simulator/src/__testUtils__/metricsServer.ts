@@ -11,7 +11,7 @@ export interface ScalingMetrics {
 /** A stand-in for the backend's scaling-metrics endpoint, with bearer auth checked. */
 export interface MetricsServer {
   url: string;
-  set(values: Partial<Omit<ScalingMetrics, 'overflow'>>): void;
+  set(values: Partial<ScalingMetrics>): void;
   readonly requests: number;
   readonly unauthorized: number;
   stop(): Promise<void>;

@@ -33,8 +33,17 @@ const KV = ['kubevirt.io', 'v1'] as const;
 const KEDA = ['keda.sh', 'v1alpha1'] as const;
 const NS = 'real-keda';
 
-/** A ScaledObject shaped like the backend's: busy slots at 30% of 4, pending jobs per 4 slots. */
-function scaledObject(name: string, url: string, auth: string): Manifest {
+/**
+ * A ScaledObject shaped like the backend's: busy slots at 30% of 4, pending jobs per 4 slots. The
+ * burst one (renderScaledObject's `burst` role) reads the primary's overflow figures, min 0.
+ */
+function scaledObject(
+  name: string,
+  url: string,
+  auth: string,
+  burst?: { maxReplicaCount: number },
+): Manifest {
+  const at = (field: string) => (burst ? `overflow.${field}` : field);
   const trigger = (
     triggerName: string,
     valueLocation: string,
@@ -66,7 +75,7 @@ function scaledObject(name: string, url: string, auth: string): Manifest {
       pollingInterval: 5,
       cooldownPeriod: 20,
       minReplicaCount: 0,
-      maxReplicaCount: 10,
+      maxReplicaCount: burst?.maxReplicaCount ?? 10,
       advanced: {
         horizontalPodAutoscalerConfig: {
           behavior: {
@@ -87,8 +96,8 @@ function scaledObject(name: string, url: string, auth: string): Manifest {
         },
       },
       triggers: [
-        trigger('busy-job-slots', 'busyJobSlots', '1.2'),
-        trigger('pending-jobs', 'pendingJobs', '4'),
+        trigger('busy-job-slots', at('busyJobSlots'), '1.2'),
+        trigger('pending-jobs', at('pendingJobs'), '4'),
       ],
     },
   };
@@ -217,6 +226,50 @@ describe('real KEDA + HPA', () => {
     expect(await condition('rf-real', 'Active')).toMatchObject({
       status: 'True',
     });
+  });
+
+  it('the burst ScaledObject takes the overflow, stops at its max and returns to zero', async () => {
+    await kube.create(
+      ...KV,
+      'virtualmachineinstancereplicasets',
+      linuxReplicaSet('rf-real-burst', 'none', 0),
+    );
+    await kube.create(
+      ...KEDA,
+      'scaledobjects',
+      scaledObject('rf-real-burst', metrics.url, 'rf-real-metrics', {
+        maxReplicaCount: 3,
+      }),
+    );
+    await waitFor(
+      'burst Ready',
+      async () =>
+        (await condition('rf-real-burst', 'Ready'))?.status === 'True',
+      60_000,
+    );
+    expect(await replicas('rf-real-burst')).toBe(0);
+    // 8 jobs the primary cannot take: 8 / 4 per VM → 2 burst VMs.
+    metrics.set({ overflow: { busyJobSlots: 0, pendingJobs: 8 } });
+    await waitFor(
+      '2 burst replicas',
+      async () => (await replicas('rf-real-burst')) === 2,
+      90_000,
+    );
+    // 40 would want 10; the burst ScaledObject's max is 3.
+    metrics.set({ overflow: { busyJobSlots: 0, pendingJobs: 40 } });
+    await waitFor(
+      '3 burst replicas',
+      async () => (await replicas('rf-real-burst')) === 3,
+      90_000,
+    );
+    await new Promise(r => setTimeout(r, 15_000));
+    expect(await replicas('rf-real-burst')).toBe(3);
+    metrics.set({ overflow: { busyJobSlots: 0, pendingJobs: 0 } });
+    await waitFor(
+      'burst back to 0',
+      async () => (await replicas('rf-real-burst')) === 0,
+      120_000,
+    );
   });
 
   it('a wrong token fails visibly: Ready False (TriggerError), 401s at our endpoint, nothing scaled', async () => {
