@@ -27,40 +27,41 @@ export interface FleetRolloutView {
 /** What an admitted pool of an aborted fleet rollout says: it went back, whatever its own step. */
 const RETURNED = 'returned to its previous definition by the abort';
 
+/** The VMs of a pool on the previous definition and on the new one. */
+function vmsOf(
+  entry: FleetPoolEntry,
+  status: FleetPoolStatus,
+  aborted: boolean,
+): FleetRolloutPoolProgress['vms'] {
+  const { view, rollout } = entry;
+  // The abort gave every admitted pool its previous definition back: none of its VMs are (or
+  // will be) on the new one, and a finished pool has returned rather than rolled.
+  if (aborted || status === 'waiting') return { old: view.vms, new: 0 };
+  if (status === 'done') return { old: 0, new: view.vms };
+  if (
+    rollout &&
+    rollout.phase !== 'stable' &&
+    view.observedGeneration >= (view.admittedGeneration ?? 0)
+  ) {
+    return {
+      old: rollout.vms.outdated + rollout.vms.draining,
+      new: rollout.vms.updated,
+    };
+  }
+  return { old: view.vms, new: 0 };
+}
+
 function progressOf(
   entry: FleetPoolEntry,
   status: FleetPoolStatus,
   aborted: boolean,
 ): FleetRolloutPoolProgress {
   const { view, pool, rollout } = entry;
-  let vms = { old: view.vms, new: 0 };
-  if (aborted) {
-    // The abort gave every admitted pool its previous definition back: none of its VMs are (or
-    // will be) on the new one, and a finished pool has returned rather than rolled.
-    return {
-      poolId: view.poolId,
-      team: pool?.team,
-      name: pool?.name,
-      status,
-      canary: entry.canary,
-      vms,
-      message:
-        status === 'waiting'
-          ? undefined
-          : [RETURNED, rollout?.message].filter(Boolean).join(': '),
-    };
-  }
-  if (status === 'done') vms = { old: 0, new: view.vms };
-  else if (
-    status !== 'waiting' &&
-    rollout &&
-    rollout.phase !== 'stable' &&
-    view.observedGeneration >= (view.admittedGeneration ?? 0)
-  ) {
-    vms = {
-      old: rollout.vms.outdated + rollout.vms.draining,
-      new: rollout.vms.updated,
-    };
+  let message: string | undefined;
+  if (status !== 'waiting') {
+    message = aborted
+      ? [RETURNED, rollout?.message].filter(Boolean).join(': ')
+      : rollout?.message;
   }
   return {
     poolId: view.poolId,
@@ -68,8 +69,8 @@ function progressOf(
     name: pool?.name,
     status,
     canary: entry.canary,
-    vms,
-    message: status === 'waiting' ? undefined : rollout?.message,
+    vms: vmsOf(entry, status, aborted),
+    message,
   };
 }
 
